@@ -1,0 +1,1 @@
+"""LLM prompts (Jinja templates), shipped in the wheel as ``skill.prompts``."""
