@@ -1,5 +1,290 @@
-"""Command line entry point (placeholder until the command set lands)."""
+"""``meta-ads``: the command line. The only place that prints, reads stdin or picks exit codes.
+
+Every tool in ``tools.py`` becomes a subcommand whose options come from its input model.
+A few commands are the CLI's own: ``tools``, ``sandbox``, ``route``, ``ask``.
+Exit codes: 0 done, 1 failed (validation, API, partial batch), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import types
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from skill import __version__
+from skill.errors import KitError, UsageError, redact
+from skill.events import Event
+from skill.models import format_loc
+from skill.registry import Tool, ToolContext
+from skill.settings import Settings, load_settings
+from skill.tools import all_tools
+
+SANDBOX_TOKEN = "sandbox-token"
+SANDBOX_ACCOUNT = "act_123456789"
+
+EPILOG = """examples:
+  meta-ads upload summer-sale-2026 --dry-run     validate and show every payload, call nothing
+  meta-ads upload summer-sale-2026 --sandbox     upload to the local sandbox (no token needed)
+  meta-ads upload summer-sale-2026               upload for real, every ad PAUSED
+  meta-ads ask "How did the summer sale do last week?" --sandbox
+  meta-ads tools                                 JSON schemas of every tool, for agents
+"""
+
+# Extra commands: name -> (help, add_arguments(parser), run(args) -> int). Filled below.
+ExtraCommand = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+EXTRA_COMMANDS: dict[str, ExtraCommand] = {}
+
+
+# ---------------------------------------------------------------- parser
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises UsageError (exit 2, one line) instead of printing and exiting."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        raise UsageError(f"{self.prog}: {message}", hint=f"see `{self.prog} --help`")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
+    common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
+    common.add_argument("--sandbox", action="store_true",
+                        help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/)")
+    return common
+
+
+def _tool_epilog(tool: Tool) -> str:
+    lines = ["examples:"] + [f"  {e}" for e in tool.examples]
+    return "\n".join(lines)
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="meta-ads",
+        description="Meta Ads Kit: images in, paused Meta ads out, and reports on how they did.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"meta-ads {__version__}")
+    common = _common_options()
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    groups: dict[str, Any] = {}
+    for tool in all_tools():
+        target = subs
+        if len(tool.command) == 2:
+            group = tool.command[0]
+            if group not in groups:
+                gp = subs.add_parser(group, help=f"{group} commands", parser_class=ArgumentParser)
+                groups[group] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=ArgumentParser)
+                gp.set_defaults(_group_parser=gp)
+            target = groups[group]
+        sub = target.add_parser(
+            tool.command[-1], help=tool.summary, description=tool.description, epilog=_tool_epilog(tool),
+            parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        add_model_arguments(sub, tool.args)
+        sub.set_defaults(_tool=tool)
+    for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
+                              parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+        add_arguments(sub)
+        sub.set_defaults(_run=run)
+    return parser
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """``str | None`` → (str, True)."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0], True
+    return annotation, False
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
+    """One argparse argument per model field, following the field's ``arg(...)`` hints."""
+    for name, info in model.model_fields.items():
+        cli = ((info.json_schema_extra or {}) if isinstance(info.json_schema_extra, dict) else {}).get("cli", {})
+        annotation, _ = _unwrap(info.annotation)
+        is_list = typing.get_origin(annotation) is list
+        choices = list(typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else None
+        kwargs: dict[str, Any] = {"help": info.description or None}
+        if cli.get("metavar"):
+            kwargs["metavar"] = cli["metavar"]
+        if cli.get("positional"):
+            if is_list:
+                kwargs["nargs"] = "+" if info.is_required() else "*"
+            elif not info.is_required():
+                kwargs["nargs"] = "?"
+            parser.add_argument(name, **kwargs)
+            continue
+        flags = cli.get("flags") or ["--" + name.replace("_", "-")]
+        kwargs["dest"] = name
+        if annotation is bool:
+            parser.add_argument(*flags, action="store_true", default=None, **kwargs)
+        elif is_list:
+            parser.add_argument(*flags, action="extend", nargs="+", default=None, **kwargs)
+        else:
+            if choices:
+                kwargs["choices"] = choices
+            parser.add_argument(*flags, default=None, **kwargs)
+
+
+def namespace_to_args(ns: argparse.Namespace, model: type[BaseModel]) -> BaseModel:
+    """Parsed options → the tool's input model; a bad value is a usage error (exit 2)."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        value = getattr(ns, name, None)
+        if value is None:
+            continue
+        cli = ((info.json_schema_extra or {}) if isinstance(info.json_schema_extra, dict) else {}).get("cli", {})
+        if cli.get("comma_list") and isinstance(value, list):
+            value = [part.strip() for item in value for part in item.split(",") if part.strip()]
+        data[name] = value
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UsageError(f"{format_loc(tuple(err['loc']))}: {err['msg']}") from None
+
+
+# ---------------------------------------------------------------- running
+
+
+class Printer:
+    """Turns progress events into lines on stdout (text mode) or nothing (JSON mode)."""
+
+    def __init__(self, json_mode: bool, secrets: tuple[str, ...] = ()) -> None:
+        self.json_mode = json_mode
+        self.secrets = secrets
+
+    def __call__(self, event: Event) -> None:
+        if self.json_mode:
+            return
+        print(redact(event.message, self.secrets), flush=True)
+
+
+@contextmanager
+def sandbox_settings(settings: Settings) -> Iterator[Settings]:
+    """Start the sandbox in-process and point the settings at it; its state lives in the workspace."""
+    from skill.sandbox import Sandbox
+
+    state = settings.workspace / ".sandbox" / "state.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    with Sandbox(token=SANDBOX_TOKEN, state_path=state) as sb:
+        yield settings.model_copy(update={
+            "graph_url": sb.url, "token": SecretStr(SANDBOX_TOKEN), "token_source": "sandbox",
+            "ad_account": settings.ad_account or SANDBOX_ACCOUNT, "sandbox": True,
+        })
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
+    except EOFError:
+        return False
+
+
+def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
+    args = namespace_to_args(ns, tool.args)
+    settings = load_settings(ns.workspace)
+    if ns.sandbox:
+        with sandbox_settings(settings) as sb_settings:
+            return _run_with(tool, args, sb_settings, ns.json)
+    return _run_with(tool, args, settings, ns.json)
+
+
+def _run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool) -> int:
+    secrets = (settings.token.get_secret_value(),) if settings.token else ()
+    printer = Printer(json_mode, secrets)
+    for warning in settings.stack_warnings:
+        printer(Event("warning", f"  Warning: {warning}"))
+    result = tool.run(args, ToolContext(settings, printer, _confirm))
+    if json_mode:
+        print(redact(result.model_dump_json(indent=2), secrets))
+    else:
+        text = result.render_text() if hasattr(result, "render_text") else ""
+        if text:
+            print(redact(text, secrets))
+    return int(getattr(result, "exit_code", 0))
+
+
+def print_error(exc: KitError, json_mode: bool) -> None:
+    if json_mode:
+        print(json.dumps({"ok": False, **exc.to_dict()}, indent=2))
+        return
+    label = "Usage error" if isinstance(exc, UsageError) else "Error"
+    print(f"{label}: {redact(str(exc))}", file=sys.stderr)
+    if exc.hint:
+        print(f"  → {exc.hint}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    json_mode = "--json" in argv
+    try:
+        parser = build_parser()
+        if not argv:
+            parser.print_help()
+            return 2
+        ns = parser.parse_args(argv)
+        if getattr(ns, "_tool", None):
+            return run_tool(ns._tool, ns)
+        if getattr(ns, "_run", None):
+            return ns._run(ns)
+        if getattr(ns, "_group_parser", None):
+            ns._group_parser.print_help()
+            return 2
+        parser.print_help()
+        return 2
+    except KitError as exc:
+        print_error(exc, json_mode)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted. Re-run the same command to resume; nothing done is lost.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: never a traceback for the user
+        if os.environ.get("META_ADS_DEBUG"):
+            raise
+        print(f"Internal error: {type(exc).__name__}: {redact(str(exc))}", file=sys.stderr)
+        print("  → re-run with META_ADS_DEBUG=1 for a traceback, and report it", file=sys.stderr)
+        return 1
+
+
+# ---------------------------------------------------------------- the CLI's own commands
+
+
+def _tools_add(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--anthropic", action="store_true", help="print in the Messages API's tools format")
+
+
+def _tools_run(ns: argparse.Namespace) -> int:
+    tools = all_tools()
+    if ns.anthropic:
+        print(json.dumps([t.anthropic_schema() for t in tools], indent=2))
+    else:
+        print(json.dumps([{"name": t.name, "command": " ".join(t.command), "description": t.description,
+                           "examples": list(t.examples), "input_schema": t.input_schema()} for t in tools], indent=2))
     return 0
+
+
+EXTRA_COMMANDS["tools"] = (
+    "Print the JSON schema of every tool (for agents).\n\nexamples:\n  meta-ads tools\n  meta-ads tools --anthropic",
+    _tools_add,
+    _tools_run,
+)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,253 @@
+"""Pydantic models for every file the kit reads or writes. Files are parsed here and nowhere else.
+
+- ``BatchConfig`` / ``AdEntry``: ``campaigns/CAMPAIGN/ads/batch-upload.json``
+- ``AssetFeedSpec``: the ``{stem}.json`` written by copy generation and sent to Meta
+- ``UploadRecord``: the ``{stem}.upload.json`` written after an ad is created
+- ``StackSettings``: the ``key: value`` settings in ``brand/stack.md``
+
+User files are parsed with ``extra="allow"`` so an unknown key is *reported* (as a
+warning naming the key) rather than silently dropped or rejected; see ``unknown_keys``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from skill.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class UserFile(BaseModel):
+    """Base for models of files people write: unknown keys are kept so they can be reported."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+def unknown_keys(model: BaseModel, prefix: str = "") -> list[str]:
+    """Dotted paths of keys the model did not expect, at any depth."""
+    found = [f"{prefix}{k}" for k in (model.model_extra or {})]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            if isinstance(item, BaseModel):
+                index = f"[{i}]" if isinstance(value, list) else ""
+                found += unknown_keys(item, f"{prefix}{name}{index}.")
+    return found
+
+
+# ---------------------------------------------------------------- asset_feed_spec
+
+
+class TextAsset(UserFile):
+    text: str
+
+
+class ImageAsset(UserFile):
+    hash: str | None = None
+    url: str | None = None
+
+
+class CallToActionValue(UserFile):
+    link: str | None = None
+    link_caption: str | None = None
+
+
+class CallToAction(UserFile):
+    type: str
+    value: CallToActionValue | None = None
+
+
+class LinkUrl(UserFile):
+    website_url: str
+    display_url: str | None = None
+
+
+class AssetFeedSpec(UserFile):
+    """Meta's ``asset_feed_spec``: the copy variants Meta mixes and tests."""
+
+    bodies: list[TextAsset] = Field(default_factory=list)
+    titles: list[TextAsset] = Field(default_factory=list)
+    descriptions: list[TextAsset] = Field(default_factory=list)
+    images: list[ImageAsset] = Field(default_factory=list)
+    call_to_actions: list[CallToAction] = Field(default_factory=list)
+    call_to_action_types: list[str] = Field(default_factory=list)
+    link_urls: list[LinkUrl] = Field(default_factory=list)
+    ad_formats: list[str] = Field(default_factory=list)
+
+    def cta_types(self) -> list[str]:
+        """Every CTA type named by the spec, from either field, in order, once each."""
+        seen: list[str] = []
+        for t in [c.type for c in self.call_to_actions] + list(self.call_to_action_types):
+            if t not in seen:
+                seen.append(t)
+        return seen
+
+
+# ---------------------------------------------------------------- batch config
+
+
+class AdEntry(UserFile):
+    """One ad in a batch: a name, one image or several, and the spec with its copy."""
+
+    name: str = Field(min_length=1)
+    image_path: str | None = None
+    image_paths: list[str] | None = None
+    asset_feed_spec_path: str
+
+    @model_validator(mode="after")
+    def _one_kind_of_image(self) -> AdEntry:
+        if not self.image_path and not self.image_paths:
+            raise ValueError("needs image_path or image_paths")
+        if self.image_path and self.image_paths:
+            raise ValueError("has both image_path and image_paths; use one")
+        return self
+
+    @property
+    def images(self) -> list[str]:
+        return list(self.image_paths) if self.image_paths else [self.image_path or ""]
+
+    @property
+    def stem(self) -> str:
+        """The file stem for outputs: the spec's stem (``notes-app.json`` → ``notes-app``)."""
+        return Path(self.asset_feed_spec_path).stem
+
+
+class BatchConfig(UserFile):
+    """``batch-upload.json``: which ads go into which ad set, and how."""
+
+    campaign: str = Field(min_length=1)
+    adset_id: str | None = None
+    page_id: str | None = None
+    destination_url: str | None = None
+    ads: list[AdEntry] = Field(min_length=1)
+    parallel: bool = False
+    max_concurrent: int = Field(default=3, ge=1, le=20)
+
+    @field_validator("adset_id", "page_id", mode="before")
+    @classmethod
+    def _ids_as_strings(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+
+# ---------------------------------------------------------------- outputs
+
+
+class UploadRecord(BaseModel):
+    """``{stem}.upload.json``: what was created for one ad (the seed's fields, plus ids)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    uploaded_at: str
+    campaign: str
+    ad_name: str
+    image_hash: str | None = None
+    image_hashes: list[str] | None = None
+    creative_id: str
+    ad_id: str
+    adset_id: str
+    status: str = "PAUSED"
+    review_url: str
+
+
+# ---------------------------------------------------------------- settings
+
+
+class StackSettings(UserFile):
+    """The ``key: value`` settings in ``brand/stack.md``. Every key is optional."""
+
+    ad_account: str | None = None
+    default_adset_id: str | None = None
+    page_id: str | None = None
+    destination_url: str | None = None
+    api_version: str | None = None
+    target_cpa: Decimal | None = None
+    target_roas: Decimal | None = None
+    max_frequency: Decimal | None = None
+    min_ctr: Decimal | None = None
+    max_cpc: Decimal | None = None
+    ad_name_template: str | None = None
+    copy_model: str | None = None
+    brand_name: str | None = None
+
+    @field_validator("ad_account", "default_adset_id", "page_id", mode="before")
+    @classmethod
+    def _ids_as_strings(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_string(cls, v: Any) -> Any:
+        if isinstance(v, int | float):
+            v = f"v{v:.1f}"
+        return v
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def format_loc(loc: tuple[Any, ...]) -> str:
+    """``("ads", 1, "name")`` → ``ads[1].name``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_json_file(path: Path) -> Any:
+    """Read a JSON file; a missing file or bad JSON is a ConfigError naming line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read file ({exc.__class__.__name__})", file=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)
+        ) from None
+
+
+def parse_model(model: type[M], data: Any, *, file: str, ad_for: Any = None) -> M:
+    """Validate ``data`` against ``model``; the first problem becomes a one-line ConfigError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err.get("loc", ()))
+        ad = ad_for(loc) if ad_for else None
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        more = len(exc.errors()) - 1
+        if more:
+            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ConfigError(msg, file=file, field=format_loc(loc) or None, ad=ad) from None
+
+
+def load_model(model: type[M], path: Path) -> M:
+    return parse_model(model, read_json_file(path), file=str(path))
+
+
+def load_batch_config(path: Path) -> BatchConfig:
+    """Parse ``batch-upload.json``; errors name the ad when they are inside ``ads[i]``."""
+    data = read_json_file(path)
+
+    def ad_for(loc: tuple[Any, ...]) -> str | None:
+        if len(loc) >= 2 and loc[0] == "ads" and isinstance(loc[1], int):
+            try:
+                name = data["ads"][loc[1]].get("name")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                name = None
+            return f"ad {name!r}" if name else f"ads[{loc[1]}]"
+        return None
+
+    if not isinstance(data, dict):
+        raise ConfigError("expected a JSON object with campaign and ads", file=str(path))
+    return parse_model(BatchConfig, data, file=str(path), ad_for=ad_for)

@@ -1,0 +1,274 @@
+"""Where things are and how to reach Meta: workspace, ``brand/stack.md``, environment, token.
+
+Precedence, highest first: command-line flags, environment variables, ``brand/stack.md``,
+social-cli's config, built-in defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from skill.errors import ConfigError
+from skill.models import StackSettings, parse_model, unknown_keys
+
+DEFAULT_GRAPH_URL = "https://graph.facebook.com"
+DEFAULT_API_VERSION = "v26.0"
+DEFAULT_RETRY_BASE_S = 10.0
+DEFAULT_AD_NAME_TEMPLATE = "{campaign} - {name}"
+ADS_MANAGER_URL = "https://www.facebook.com/adsmanager/manage/ads?act={account_number}"
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
+_FENCE = re.compile(r"^```\s*(ya?ml)?\s*$", re.IGNORECASE)
+_BARE_LINE = re.compile(r"^\s*(?:[-*]\s+)?`?([A-Za-z_][A-Za-z0-9_]*)`?\s*:\s*(.*?)\s*$")
+
+
+class Settings(BaseModel):
+    """Everything a job needs to know about its surroundings. The token is a SecretStr."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    workspace: Path
+    stack: StackSettings = StackSettings()
+    stack_warnings: list[str] = []
+    graph_url: str = DEFAULT_GRAPH_URL
+    api_version: str = DEFAULT_API_VERSION
+    ad_account: str | None = None
+    token: SecretStr | None = None
+    token_source: str | None = None
+    retry_base_s: float = DEFAULT_RETRY_BASE_S
+    sandbox: bool = False
+
+    # ------------------------------------------------------------ paths
+
+    @property
+    def brand_dir(self) -> Path:
+        return self.workspace / "brand"
+
+    @property
+    def assets_md(self) -> Path:
+        return self.brand_dir / "assets.md"
+
+    def campaign_dir(self, campaign: str) -> Path:
+        return self.workspace / "campaigns" / check_name(campaign, "campaign")
+
+    def ads_dir(self, campaign: str) -> Path:
+        return self.campaign_dir(campaign) / "ads"
+
+    def batch_config_path(self, campaign: str) -> Path:
+        return self.ads_dir(campaign) / "batch-upload.json"
+
+    def campaigns(self) -> list[str]:
+        root = self.workspace / "campaigns"
+        return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+    def resolve(self, raw: str, base: Path | None = None) -> Path:
+        """Resolve a path from a user file: absolute as is; else against the workspace root.
+
+        A leading ``workspace/`` (the seed's style, relative to the project) is accepted, and
+        a bare name found beside the file that named it (``base``) is accepted too.
+        """
+        path = Path(raw).expanduser()
+        if path.is_absolute():
+            return path
+        parts = path.parts
+        if parts and parts[0] == self.workspace.name and len(parts) > 1:
+            return self.workspace.joinpath(*parts[1:])
+        candidates = [self.workspace / path] + ([base / path] if base else [])
+        return next((c for c in candidates if c.exists()), candidates[0])
+
+    # ------------------------------------------------------------ account
+
+    def require_ad_account(self) -> str:
+        if not self.ad_account:
+            raise ConfigError(
+                "no ad account set",
+                hint="set META_AD_ACCOUNT=act_…, or `ad_account: act_…` in brand/stack.md",
+            )
+        return self.ad_account
+
+    def require_token(self) -> str:
+        if self.token is None:
+            raise ConfigError(
+                "no access token found",
+                hint="export FACEBOOK_ACCESS_TOKEN=…, or log in with `social auth login`, "
+                "or add --sandbox to try against the local sandbox",
+            )
+        return self.token.get_secret_value()
+
+    def review_url(self) -> str:
+        number = (self.ad_account or "").removeprefix("act_")
+        return ADS_MANAGER_URL.format(account_number=number)
+
+    def ad_name(self, campaign: str, name: str) -> str:
+        template = self.stack.ad_name_template or DEFAULT_AD_NAME_TEMPLATE
+        try:
+            return template.format(campaign=campaign, name=name)
+        except (KeyError, IndexError, ValueError):
+            raise ConfigError(
+                f"ad_name_template {template!r} may only use {{campaign}} and {{name}}",
+                file="brand/stack.md",
+                field="ad_name_template",
+            ) from None
+
+
+def check_name(value: str, what: str) -> str:
+    """A campaign or ad name used in a path must stay inside its folder."""
+    if not _SAFE_NAME.match(value) or ".." in value:
+        raise ConfigError(
+            f"{what} name {value!r} is not allowed in a file name "
+            "(letters, digits, '.', '_', '-', spaces; no '/' or '..')",
+            field=what,
+        )
+    return value
+
+
+def normalize_account(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = str(value).strip()
+    return value if value.startswith("act_") else f"act_{value}"
+
+
+# ---------------------------------------------------------------- stack.md
+
+
+def parse_stack_text(text: str) -> dict[str, Any]:
+    """``key: value`` settings from markdown: fenced yaml blocks and bare lines both count."""
+    values: dict[str, Any] = {}
+    block: list[str] | None = None
+    block_is_yaml = False
+    for line in text.splitlines():
+        fence = _FENCE.match(line.strip())
+        if line.strip().startswith("```"):
+            if block is None:
+                block, block_is_yaml = [], bool(fence and fence.group(1))
+            else:
+                if block_is_yaml:
+                    values.update(_yaml_mapping("\n".join(block)))
+                block = None
+            continue
+        if block is not None:
+            block.append(line)
+            continue
+        match = _BARE_LINE.match(line)
+        if match and match.group(2) and not line.lstrip().startswith("#"):
+            values[match.group(1)] = _yaml_scalar(match.group(2))
+    return values
+
+
+def _yaml_mapping(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid yaml block: {exc}", file="brand/stack.md") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _yaml_scalar(raw: str) -> Any:
+    raw = raw.split(" #", 1)[0].strip().strip("`")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return raw if isinstance(value, float) else value  # keep money as written
+
+
+def load_stack(workspace: Path) -> tuple[StackSettings, list[str]]:
+    path = workspace / "brand" / "stack.md"
+    if not path.exists():
+        return StackSettings(), []
+    data = parse_stack_text(path.read_text(encoding="utf-8"))
+    known = set(StackSettings.model_fields)
+    relevant = {k: v for k, v in data.items() if k in known or k.islower()}
+    stack = parse_model(StackSettings, relevant, file=str(path))
+    warnings = [f"{path}: unknown setting {k!r} (ignored)" for k in unknown_keys(stack)]
+    return stack, warnings
+
+
+# ---------------------------------------------------------------- social-cli
+
+
+def social_cli_config(env: Mapping[str, str]) -> dict[str, Any] | None:
+    """social-cli's config: ``$SOCIAL_CLI_HOME``, ``~/.social-cli`` or ``~/.social-flow``."""
+    home = Path(env.get("HOME", str(Path.home())))
+    candidates = []
+    if env.get("SOCIAL_CLI_HOME"):
+        candidates.append(Path(env["SOCIAL_CLI_HOME"]) / "config.json")
+    candidates += [home / ".social-cli" / "config.json", home / ".social-flow" / "config.json"]
+    for path in candidates:
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict):
+                return data
+    return None
+
+
+def _active_profile(config: dict[str, Any]) -> dict[str, Any]:
+    profiles = config.get("profiles") or {}
+    name = config.get("activeProfile") or "default"
+    profile = profiles.get(name) or profiles.get("default") or {}
+    return profile if isinstance(profile, dict) else {}
+
+
+def token_from_social_cli(config: dict[str, Any] | None) -> str | None:
+    if not config:
+        return None
+    token = (_active_profile(config).get("tokens") or {}).get("facebook")
+    return token if isinstance(token, str) and token else None
+
+
+def account_from_social_cli(config: dict[str, Any] | None) -> str | None:
+    if not config:
+        return None
+    return (_active_profile(config).get("defaults") or {}).get("marketingAdAccountId")
+
+
+# ---------------------------------------------------------------- loading
+
+
+def find_workspace(flag: str | Path | None, env: Mapping[str, str]) -> Path:
+    raw = flag or env.get("META_WORKSPACE") or "workspace"
+    path = Path(raw).expanduser()
+    return path.resolve() if path.exists() else path.absolute()
+
+
+def load_settings(
+    workspace: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build Settings from flags, environment, stack.md and social-cli's config."""
+    env = os.environ if env is None else env
+    root = find_workspace(workspace, env)
+    stack, warnings = load_stack(root)
+    social = social_cli_config(env)
+    token = env.get("FACEBOOK_ACCESS_TOKEN") or None
+    source = "FACEBOOK_ACCESS_TOKEN" if token else None
+    if token is None and (token := token_from_social_cli(social)):
+        source = "social-cli config"
+    account = env.get("META_AD_ACCOUNT") or stack.ad_account or account_from_social_cli(social)
+    try:
+        retry_base = float(env.get("META_RETRY_BASE_S") or DEFAULT_RETRY_BASE_S)
+    except ValueError:
+        raise ConfigError("META_RETRY_BASE_S must be a number of seconds") from None
+    return Settings(
+        workspace=root,
+        stack=stack,
+        stack_warnings=warnings,
+        graph_url=(env.get("META_GRAPH_URL") or DEFAULT_GRAPH_URL).rstrip("/"),
+        api_version=env.get("META_API_VERSION") or stack.api_version or DEFAULT_API_VERSION,
+        ad_account=normalize_account(account),
+        token=SecretStr(token) if token else None,
+        token_source=source,
+        retry_base_s=retry_base,
+    )

@@ -1,0 +1,325 @@
+"""The product's rules for copy and images, and Meta's asset_feed_spec limits.
+
+Every finding carries severity, ad, file, field and message. Errors stop an ad from
+being sent; warnings inform. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from skill.errors import ConfigError
+from skill.images import (
+    ASPECT_RATIOS,
+    MAX_BYTES,
+    MIN_SIDE,
+    SUPPORTED_FORMATS,
+    ImageInfo,
+    read_info,
+)
+from skill.models import (
+    AdEntry,
+    AssetFeedSpec,
+    BatchConfig,
+    load_batch_config,
+    load_model,
+    unknown_keys,
+)
+from skill.settings import Settings, check_name
+
+# The product's CTA list, in the product's order. The one place it lives.
+CTA_TYPES: tuple[str, ...] = (
+    "LEARN_MORE", "SHOP_NOW", "SIGN_UP", "BOOK_TRAVEL", "DOWNLOAD",
+    "GET_OFFER", "GET_QUOTE", "SUBSCRIBE", "WATCH_MORE", "APPLY_NOW",
+    "CONTACT_US", "GET_DIRECTIONS", "ORDER_NOW", "REQUEST_TIME",
+    "SEE_MENU", "SEND_MESSAGE", "BUY_TICKETS", "CALL_NOW",
+)  # fmt: skip
+# In the product's list but not in Meta's current (v26) list: accepted with a warning.
+CTA_NOT_IN_CURRENT_API = {
+    "SEE_MENU": "Meta's v26 API no longer lists SEE_MENU; the ad may be rejected",
+    "SEND_MESSAGE": "Meta's v26 API lists MESSAGE_PAGE, not SEND_MESSAGE; the ad may be rejected",
+}
+
+HEADLINE_SOFT, HEADLINE_HARD = 40, 50
+BODY_MIN, BODY_MAX = 50, 500
+DESCRIPTION_MAX = 30
+MAX_BODIES = MAX_TITLES = MAX_DESCRIPTIONS = MAX_CTAS = MAX_LINK_URLS = 5
+MAX_IMAGES = 10
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    message: str
+    ad: str | None = None
+    file: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = " › ".join(p for p in (self.file, self.field) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _error(message: str, **where: Any) -> Finding:
+    return Finding("error", message, **where)
+
+
+def _warning(message: str, **where: Any) -> Finding:
+    return Finding("warning", message, **where)
+
+
+# ---------------------------------------------------------------- copy
+
+
+def validate_copy(spec: AssetFeedSpec, *, ad: str | None = None, file: str | None = None) -> list[Finding]:
+    """Headline, body, description, CTA and count rules for one asset_feed_spec."""
+    where = {"ad": ad, "file": file}
+    found: list[Finding] = []
+    found += _check_count("titles", "headline", len(spec.titles), 1, MAX_TITLES, where)
+    found += _check_count("bodies", "body", len(spec.bodies), 1, MAX_BODIES, where)
+    for i, title in enumerate(spec.titles):
+        found += _check_headline(title.text, i, where)
+    for i, body in enumerate(spec.bodies):
+        found += _check_body(body.text, i, where)
+    if not spec.descriptions:
+        found.append(_warning("No description (optional but recommended)", field="descriptions", **where))
+    found += _check_count("descriptions", "description", len(spec.descriptions), 0, MAX_DESCRIPTIONS, where)
+    for i, desc in enumerate(spec.descriptions):
+        n = len(desc.text)
+        if n > DESCRIPTION_MAX:
+            found.append(_error(f'Description "{desc.text}" exceeds {DESCRIPTION_MAX} chars ({n})',
+                                field=f"descriptions[{i}].text", **where))
+    found += _check_ctas(spec, where)
+    found += _check_count("link_urls", "link URL", len(spec.link_urls), 0, MAX_LINK_URLS, where)
+    found += [_warning(f"Unknown key {k!r} (ignored)", field=k, **where) for k in unknown_keys(spec)]
+    return found
+
+
+def _check_count(fld: str, what: str, n: int, lo: int, hi: int, where: dict[str, Any]) -> list[Finding]:
+    if n < lo:
+        return [_error(f"At least {lo} {what} required, found {n}", field=fld, **where)]
+    if n > hi:
+        return [_error(f"Too many {fld}: {n} (max {hi})", field=fld, **where)]
+    return []
+
+
+def _check_headline(text: str, i: int, where: dict[str, Any]) -> list[Finding]:
+    n, fld = len(text), f"titles[{i}].text"
+    if not text.strip():
+        return [_error("Headline is empty", field=fld, **where)]
+    if n > HEADLINE_HARD:
+        return [_error(f'Headline "{text}" exceeds {HEADLINE_HARD} chars ({n})', field=fld, **where)]
+    if n > HEADLINE_SOFT:
+        return [_warning(f'Headline "{text}" is {n} chars; over {HEADLINE_SOFT} may be truncated on mobile',
+                         field=fld, **where)]
+    return []
+
+
+def _check_body(text: str, i: int, where: dict[str, Any]) -> list[Finding]:
+    n, fld = len(text), f"bodies[{i}].text"
+    if n < BODY_MIN:
+        return [_error(f"Body {i + 1} is {n} chars; minimum is {BODY_MIN}", field=fld, **where)]
+    if n > BODY_MAX:
+        return [_error(f"Body {i + 1} is {n} chars; maximum is {BODY_MAX}", field=fld, **where)]
+    return []
+
+
+def _check_ctas(spec: AssetFeedSpec, where: dict[str, Any]) -> list[Finding]:
+    types = spec.cta_types()
+    if not types:
+        return [_error("No call to action; add one, e.g. LEARN_MORE", field="call_to_actions", **where)]
+    found = []
+    if len(types) > MAX_CTAS:
+        found.append(_error(f"Too many call to actions: {len(types)} (max {MAX_CTAS})",
+                            field="call_to_actions", **where))
+    for cta in types:
+        if cta not in CTA_TYPES:
+            found.append(_error(f"CTA type {cta!r} is not valid; use one of {', '.join(CTA_TYPES)}",
+                                field="call_to_actions", **where))
+        elif cta in CTA_NOT_IN_CURRENT_API:
+            found.append(_warning(f"CTA {cta}: {CTA_NOT_IN_CURRENT_API[cta]}", field="call_to_actions", **where))
+    return found
+
+
+# ---------------------------------------------------------------- images
+
+
+def validate_image(path: Path, *, ad: str | None = None, field: str | None = None) -> tuple[list[Finding], ImageInfo | None]:
+    """File exists, JPG/PNG by content, < 30 MB, ≥ 600x600, a supported aspect ratio."""
+    where = {"ad": ad, "file": str(path), "field": field}
+    try:
+        info = read_info(path)
+    except FileNotFoundError:
+        return [_error(f"Image not found: {path}", **where)], None
+    except OSError as exc:
+        return [_error(f"Image unreadable: {exc.strerror or exc}", **where)], None
+    if info.format is None:
+        return [_error("Format not supported (unreadable or corrupt image; use JPG or PNG)", **where)], info
+    if info.format not in SUPPORTED_FORMATS:
+        return [_error(f"Format not supported: {info.format} (use JPG or PNG)", **where)], info
+    found = []
+    if info.size_bytes >= MAX_BYTES:
+        found.append(_error(f"Image too large: {info.size_bytes / 1024 / 1024:.1f} MB (max 30 MB)", **where))
+    if info.width < MIN_SIDE or info.height < MIN_SIDE:
+        found.append(_error(f"Image too small: {info.width}x{info.height} (min {MIN_SIDE}x{MIN_SIDE})", **where))
+    if info.aspect is None:
+        ratios = ", ".join(ASPECT_RATIOS)
+        found.append(_error(f"Unsupported aspect ratio: {info.width}x{info.height} (use {ratios})", **where))
+    return found, info
+
+
+# ---------------------------------------------------------------- batch
+
+
+@dataclass
+class AdCheck:
+    """Everything validation learned about one ad of a batch."""
+
+    index: int
+    entry: AdEntry
+    spec_path: Path
+    image_paths: list[Path]
+    spec: AssetFeedSpec | None = None
+    images: list[ImageInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def combinations(self) -> int:
+        if not self.spec:
+            return 0
+        return len(self.image_paths) * max(len(self.spec.titles), 1) * max(len(self.spec.bodies), 1)
+
+
+@dataclass
+class BatchCheck:
+    """A validated batch: the config, resolved ids, and one AdCheck per ad."""
+
+    config: BatchConfig
+    config_path: Path
+    adset_id: str | None
+    page_id: str | None
+    destination_url: str | None
+    ads: list[AdCheck]
+    findings: list[Finding] = field(default_factory=list)  # batch-level
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings) and all(a.ok for a in self.ads)
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return self.findings + [f for a in self.ads for f in a.findings]
+
+
+def resolve_config_path(settings: Settings, campaign: str, config: str | Path | None = None) -> Path:
+    if config:
+        return Path(config).expanduser().absolute()
+    path = settings.batch_config_path(campaign)
+    if not path.exists():
+        known = settings.campaigns()
+        hint = f"campaigns in {settings.workspace}: {', '.join(known)}" if known else (
+            f"create {path} (see README), or pass --workspace / --config")
+        raise ConfigError("batch config not found", file=str(path), hint=hint)
+    return path
+
+
+def validate_batch(settings: Settings, campaign: str | None = None, config: str | Path | None = None) -> BatchCheck:
+    """Parse and check a whole batch. Raises ConfigError when the config itself is unusable."""
+    if campaign:
+        check_name(campaign, "campaign")
+    path = resolve_config_path(settings, campaign or "", config) if (campaign or config) else None
+    if path is None:
+        raise ConfigError("name a campaign or pass --config FILE")
+    cfg = load_batch_config(path)
+    where = {"file": str(path)}
+    findings = [_warning(f"Unknown key {k!r} (ignored)", field=k, **where) for k in unknown_keys(cfg)]
+    if campaign and cfg.campaign != campaign:
+        findings.append(_warning(f"config says campaign {cfg.campaign!r}; using it for ad names", field="campaign", **where))
+    adset_id = cfg.adset_id or settings.stack.default_adset_id
+    page_id = cfg.page_id or settings.stack.page_id
+    if not adset_id:
+        findings.append(_error("adset_id missing (set it here or default_adset_id in brand/stack.md)", field="adset_id", **where))
+    if not page_id:
+        findings.append(_error("page_id missing (set it here or page_id in brand/stack.md)", field="page_id", **where))
+    findings += _check_names(cfg, path)
+    ads = [_check_ad(settings, cfg, i, entry, path) for i, entry in enumerate(cfg.ads)]
+    destination = cfg.destination_url or settings.stack.destination_url
+    if not destination:
+        links = [c.value.link for a in ads if a.spec for c in a.spec.call_to_actions if c.value and c.value.link]
+        destination = links[0] if links else None
+    if not destination:
+        findings.append(_error("destination_url missing (the landing page every ad links to)",
+                               field="destination_url", **where))
+    return BatchCheck(cfg, path, adset_id, page_id, destination, ads, findings)
+
+
+def _check_names(cfg: BatchConfig, path: Path) -> list[Finding]:
+    found, seen = [], set()
+    for i, entry in enumerate(cfg.ads):
+        fld = f"ads[{i}].name"
+        try:
+            check_name(entry.name, "ad")
+            check_name(entry.stem, "asset_feed_spec file")
+        except ConfigError as exc:
+            found.append(_error(exc.message, ad=entry.name, file=str(path), field=fld))
+        if entry.name in seen:
+            found.append(_error(f"Duplicate ad name {entry.name!r} in this batch", ad=entry.name, file=str(path), field=fld))
+        seen.add(entry.name)
+    stems = [e.stem for e in cfg.ads]
+    for stem in sorted({s for s in stems if stems.count(s) > 1}):
+        found.append(_error(f"Several ads share the spec file {stem}.json; outputs would collide",
+                            file=str(path), field="ads[].asset_feed_spec_path"))
+    return found
+
+
+def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, config_path: Path) -> AdCheck:
+    base = config_path.parent
+    spec_path = settings.resolve(entry.asset_feed_spec_path, base)
+    image_paths = [settings.resolve(p, base) for p in entry.images]
+    check = AdCheck(i, entry, spec_path, image_paths)
+    ad = entry.name
+    check.findings += [_warning(f"Unknown key {k!r} (ignored)", ad=ad, file=str(config_path), field=f"ads[{i}].{k}")
+                       for k in unknown_keys(entry)]
+    if not spec_path.exists():
+        check.findings.append(_error(f"asset_feed_spec not found: {spec_path}", ad=ad, file=str(config_path),
+                                     field=f"ads[{i}].asset_feed_spec_path"))
+    else:
+        try:
+            check.spec = load_model(AssetFeedSpec, spec_path)
+        except ConfigError as exc:
+            check.findings.append(_error(exc.message, ad=ad, file=str(spec_path), field=exc.field))
+        else:
+            check.findings += validate_copy(check.spec, ad=ad, file=str(spec_path))
+    if len(image_paths) > MAX_IMAGES:
+        check.findings.append(_error(f"Too many images: {len(image_paths)} (max {MAX_IMAGES})", ad=ad,
+                                     file=str(config_path), field=f"ads[{i}].image_paths"))
+    for j, img in enumerate(image_paths):
+        fld = f"ads[{i}].image_paths[{j}]" if entry.image_paths else f"ads[{i}].image_path"
+        found, info = validate_image(img, ad=ad, field=fld)
+        check.findings += found
+        if info:
+            check.images.append(info)
+    return check
