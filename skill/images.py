@@ -42,11 +42,12 @@ class ImageInfo:
 def read_info(path: Path) -> ImageInfo:
     """Header facts of one image. Raises FileNotFoundError / OSError; never decodes."""
     size = path.stat().st_size
-    try:
-        with Image.open(path) as img:
-            return ImageInfo(path, img.format, img.width, img.height, size)
-    except (UnidentifiedImageError, SyntaxError, ValueError):
-        return ImageInfo(path, None, 0, 0, size)
+    with path.open("rb") as fh:  # a missing or unreadable file raises here, not below
+        try:
+            with Image.open(fh) as img:
+                return ImageInfo(path, img.format, img.width, img.height, size)
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return ImageInfo(path, None, 0, 0, size)
 
 
 def md5_hex(path: Path) -> str:

@@ -161,7 +161,7 @@ def validate_image(path: Path, *, ad: str | None = None, field: str | None = Non
     except OSError as exc:
         return [_error(f"Image unreadable: {exc.strerror or exc}", **where)], None
     if info.format is None:
-        return [_error("Format not supported (unreadable or corrupt image; use JPG or PNG)", **where)], info
+        return [_error("Format not supported: unreadable or corrupt image (use JPG or PNG)", **where)], info
     if info.format not in SUPPORTED_FORMATS:
         return [_error(f"Format not supported: {info.format} (use JPG or PNG)", **where)], info
     found = []

@@ -1,0 +1,51 @@
+"""Small builders for test inputs: images of a given size and format, workspaces, specs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_WORKSPACE = REPO / "workspace"
+CAMPAIGN = "summer-sale-2026"
+
+GOOD_BODY = "Track expenses in seconds. Snap a photo and the app files it for you, every time."
+GOOD_SPEC: dict[str, Any] = {
+    "bodies": [{"text": GOOD_BODY}],
+    "titles": [{"text": "Never Lose a Receipt Again"}],
+    "descriptions": [{"text": "Snap. Logged. Done."}],
+    "call_to_actions": [{"type": "LEARN_MORE", "value": {"link": "https://example.com/lp"}}],
+}
+
+
+def make_image(path: Path, size: tuple[int, int] = (1080, 1080), fmt: str = "JPEG") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (200, 120, 40)).save(path, format=fmt)
+    return path
+
+
+def copy_workspace(tmp_path: Path) -> Path:
+    """A private copy of the shipped example workspace (tests never touch the original)."""
+    dest = tmp_path / "workspace"
+    shutil.copytree(EXAMPLE_WORKSPACE, dest, ignore=shutil.ignore_patterns(".sandbox", "*.upload.json", ".ledger", "reports"))
+    return dest
+
+
+def ads_dir(workspace: Path, campaign: str = CAMPAIGN) -> Path:
+    return workspace / "campaigns" / campaign / "ads"
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def edit_json(path: Path, edit) -> None:
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data, indent=2))
