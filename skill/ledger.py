@@ -1,0 +1,219 @@
+"""The exactly-once memory of an upload: one ledger file per ad, and a lock per campaign.
+
+Before each write to Meta the upload records an *intent* here; when the answer comes back it
+records the *result* (the image hash, the creative id, the ad id). Every write of a ledger
+file is atomic (temp file + rename), so a run killed at any instant leaves either the old
+state or the new one. On the next run an intent without a result means "maybe done":
+the upload looks the object up by name (or hash) and adopts it before creating anything.
+
+Files, under the campaign's ``ads/`` folder (git-ignored):
+
+- ``.ledger/{stem}.json``: one :class:`AdLedger` per ad
+- ``.upload.lock``: who is uploading this campaign right now (pid, host, start time)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from skill.errors import BatchLocked
+from skill.fileio import write_json_atomic
+from skill.records import now_iso
+
+LEDGER_DIR = ".ledger"
+LOCK_NAME = ".upload.lock"
+LEDGER_VERSION = 1
+
+
+class Step(BaseModel):
+    """One write: ``intent_at`` is set before it is sent, ``id`` once its result is known."""
+
+    intent_at: str | None = None
+    id: str | None = None
+
+    @property
+    def unclear(self) -> bool:
+        """Sent (maybe), answer never recorded: look it up before doing it again."""
+        return self.intent_at is not None and self.id is None
+
+
+class AdLedger(BaseModel):
+    """Everything already done (or maybe done) for one ad on one ad account and ad set."""
+
+    version: int = LEDGER_VERSION
+    stem: str
+    ad_name: str
+    account: str
+    adset_id: str
+    images: dict[str, str] = {}  # md5 of the file → Meta's hash
+    image_intents: dict[str, str] = {}  # md5 → when an upload was sent with no answer yet
+    creative: Step = Step()
+    ad: Step = Step()
+    updated_at: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.ad.id is not None
+
+    @property
+    def unclear(self) -> bool:
+        return bool(self.image_intents) or self.creative.unclear or self.ad.unclear
+
+    def matches(self, ad_name: str, account: str, adset_id: str) -> bool:
+        return (self.ad_name, self.account, self.adset_id) == (ad_name, account, adset_id)
+
+
+class Ledger:
+    """The ledger files of one campaign. Thread-safe: parallel batches share one instance."""
+
+    def __init__(self, ads_dir: Path) -> None:
+        self.dir = ads_dir / LEDGER_DIR
+        self._lock = threading.Lock()
+
+    def path(self, stem: str) -> Path:
+        return self.dir / f"{stem}.json"
+
+    def load(self, stem: str, ad_name: str, account: str, adset_id: str) -> AdLedger:
+        """The ad's ledger; a fresh one if none exists, it is unreadable, or it is for another
+        ad name / account / ad set (what was done there says nothing about this upload)."""
+        fresh = AdLedger(stem=stem, ad_name=ad_name, account=account, adset_id=adset_id)
+        path = self.path(stem)
+        try:
+            entry = AdLedger.model_validate_json(path.read_bytes())
+        except FileNotFoundError:
+            return fresh
+        except (OSError, ValidationError, ValueError):
+            return fresh  # a torn file cannot happen (atomic writes); a hand-edited one is ignored
+        return entry if entry.matches(ad_name, account, adset_id) else fresh
+
+    def save(self, entry: AdLedger) -> None:
+        with self._lock:
+            entry.updated_at = now_iso()
+            write_json_atomic(self.path(entry.stem), entry.model_dump(mode="json"))
+
+    # -- the transitions, each saved before the caller goes on
+
+    def intend(self, entry: AdLedger, *, images: list[str] = (), creative: bool = False, ad: bool = False) -> None:
+        """Record that these writes are about to be sent."""
+        stamp = now_iso()
+        for md5 in images:
+            entry.image_intents.setdefault(md5, stamp)
+        if creative and entry.creative.id is None:
+            entry.creative.intent_at = stamp
+        if ad and entry.ad.id is None:
+            entry.ad.intent_at = stamp
+        self.save(entry)
+
+    def record_image(self, entry: AdLedger, md5: str, image_hash: str) -> None:
+        entry.images[md5] = image_hash
+        entry.image_intents.pop(md5, None)
+
+    def clear_intents(self, entry: AdLedger, *, images: list[str] = (), creative: bool = False,
+                      ad: bool = False) -> None:
+        """The write certainly did not happen (Meta refused it, or a look-up found nothing)."""
+        for md5 in images:
+            entry.image_intents.pop(md5, None)
+        if creative and entry.creative.id is None:
+            entry.creative.intent_at = None
+        if ad and entry.ad.id is None:
+            entry.ad.intent_at = None
+
+
+# ---------------------------------------------------------------- campaign lock
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, someone else's
+    except OSError:
+        return False
+    return True
+
+
+class CampaignLock:
+    """``ads/.upload.lock``: one upload of a campaign at a time, across processes.
+
+    Taken with an atomic hard link of a fully written temp file, so the lock file is never
+    seen half written. A lock left by a dead process on this host (kill -9) is stale and
+    taken over; a live holder, or one on another host, raises :class:`BatchLocked`.
+    """
+
+    def __init__(self, ads_dir: Path, campaign: str) -> None:
+        self.path = ads_dir / LOCK_NAME
+        self.campaign = campaign
+        self.held = False
+
+    def holder(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _is_stale(self, info: dict[str, Any]) -> bool:
+        if info.get("host") != socket.gethostname():
+            return False
+        try:
+            return not _pid_alive(int(info.get("pid", 0)))
+        except (TypeError, ValueError):
+            return True
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        mine = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": now_iso()}
+        fd, tmp = tempfile.mkstemp(prefix=".upload.lock.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(mine, fh)
+            for _ in range(3):
+                try:
+                    os.link(tmp, self.path)
+                    self.held = True
+                    return
+                except FileExistsError:
+                    info = self.holder()
+                    if info is None:
+                        continue  # released in between: try again
+                    if not self._is_stale(info):
+                        raise self._locked_error(info) from None
+                    self.path.unlink(missing_ok=True)
+            raise self._locked_error(self.holder() or {})
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _locked_error(self, info: dict[str, Any]) -> BatchLocked:
+        who = f"process {info.get('pid', '?')} on {info.get('host', '?')}, since {info.get('started_at', '?')}"
+        return BatchLocked(
+            f"campaign {self.campaign!r} is already being uploaded ({who})",
+            hint=f"wait for that run to finish; if it is gone, delete {self.path} and run again",
+        )
+
+    def release(self) -> None:
+        if self.held:
+            info = self.holder() or {}
+            if info.get("pid") == os.getpid():
+                self.path.unlink(missing_ok=True)
+            self.held = False
+
+    def __enter__(self) -> CampaignLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
