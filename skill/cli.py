@@ -286,5 +286,15 @@ EXTRA_COMMANDS["tools"] = (
 )
 
 
+def _register_chat_commands() -> None:
+    from skill import chat
+
+    EXTRA_COMMANDS["route"] = (chat.ROUTE_HELP, chat.add_route_arguments, chat.run_route)
+    EXTRA_COMMANDS["ask"] = (chat.ASK_HELP, chat.add_ask_arguments, chat.run_ask)
+
+
+_register_chat_commands()
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

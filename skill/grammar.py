@@ -1,0 +1,283 @@
+"""The router's lexicon: words and phrases marketers use, and how each maps to a tool argument.
+
+Pure functions over text, no I/O: typo correction, date phrases → Meta date presets,
+breakdown words → Meta breakdown names, report level, image paths, ad ids, counts, CTAs.
+``router.py`` decides the intent and assembles the arguments from these pieces.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic")
+_EXT = "|".join(IMAGE_EXTENSIONS)
+IMAGE_PATH = re.compile(r"""(?<![\w/.~-])(['"]?)((?:~|\.{1,2})?[\w./~ -]*?[\w~-]+\.(?:""" + _EXT + r"""))\1(?![\w])""",
+                        re.IGNORECASE)
+JSON_PATH = re.compile(r"(?<![\w/.-])([\w./~-]+\.json)\b", re.IGNORECASE)
+ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+AD_ID = re.compile(r"(?<![\w-])(\d{6,})(?![\w-])")
+WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*")
+
+# Words the grammar acts on. A word of 4+ letters that is not a known word is corrected to the
+# nearest of these when it is close enough ("uplaod" → "upload", "bleders" → "bleeders").
+KEYWORDS = """
+upload uploads uploading uploaded push publish launch launching resume retry rerun batch
+validate validation check checks simulate simulation preview payloads payload dry without
+insights insight performance performing perform report reports results stats statistics metrics
+numbers doing spend spent spending impressions clicks conversions purchases leads reach frequency
+bleeders bleeding bleeder losers loser wasting waste burning underperforming worst expensive
+winners winning winner best scale scaling fatigue fatigued tired stale saturated saturation
+pause paused pausing stop activate activation unpause reactivate enable disable
+copy copies copywriting headlines headline captions generate write draft variants variant
+campaign campaigns creative creatives images image daily morning breakdown breakdowns
+today yesterday week weeks month months quarter year days lifetime since until between
+placement placements platform platforms device devices gender genders country countries region
+regions demographics audience level adset adsets token tokens auth authentication login logged
+permissions scopes expire expires expiry account accounts overwrite force regenerate button
+parallel concurrent budget delete remove archive targeting
+""".split()
+
+KNOWN = set(KEYWORDS) | set("""
+a an the and or but if then than so to of in on at by for from with into onto about as is are was
+were be been being am do does did done have has had having i me my mine we us our ours you your
+yours it its they them their this that these those what which who whom whose where when why how
+all any each every some most more less much many few other another same such own just only also
+very too not no nor yes please thanks thank could would should shall will can may might must
+let lets make made show shows tell give get got need needs want wants like know see look looking
+going go goes went run runs running ran start started work works working worked keep keeping
+ads ad set sets new old now here there over under again still even ever out up down off per via
+hey hi hello okay ok sure quick quickly real really actually everything anything something nothing
+sale sales summer spring winter fall black friday cyber monday promo launch hero notes receipt split
+test tests testing api apis meta facebook instagram dollars money cash cost costs cpa roas ctr cpc cpm
+roi kpi kpis target targets goal goals good bad better worse great terrible fine okay working broken
+first last next past previous current this these those morning evening night hour hours time times
+cheap cheapest highest lowest top bottom rank ranking ranked table chart graph trend trends
+file files folder config configuration json before after while during go live running serving
+mobile desktop android iphone ios feed feeds stories reels country state states city cities age ages
+xcampx xadx xidx xunkx xfilex
+""".split())
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "fourteen": 14, "thirty": 30, "ninety": 90, "a": 1, "a couple of": 2,
+}
+NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|ninety)"
+
+
+@lru_cache(maxsize=4096)
+def correct_word(word: str) -> str:
+    """The keyword a misspelt word most likely meant; the word itself when nothing is close."""
+    if len(word) < 4 or word in KNOWN or not word.isalpha():
+        return word
+    match = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.8)
+    return match[0] if match else word
+
+
+def normalize(text: str) -> str:
+    """Lower-case, unify dashes and quotes, spell-correct: the text the intent patterns read."""
+    text = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", " ")
+    text = re.sub(r"\bdry\s*-?\s*run\w*", "dry-run", text)
+    text = re.sub(r"\bad\s*-?\s*sets?\b", "adset", text)
+    return WORD.sub(lambda m: correct_word(m.group(0)), text)
+
+
+def as_number(raw: str) -> int | None:
+    raw = raw.strip().lower()
+    return int(raw) if raw.isdigit() else WORD_NUMBERS.get(raw)
+
+
+# ---------------------------------------------------------------- dates
+
+# Meta's date presets. Order matters: longer, more specific phrases first.
+_PRESET_PHRASES: list[tuple[str, str]] = [
+    (r"\b(today|so far today|this morning|right now)\b", "today"),
+    (r"\b(yesterday|last night)\b", "yesterday"),
+    (r"\b(this week|week to date|wtd|so far this week)\b", "this_week_mon_today"),
+    (r"\b(last|past|previous|prior) (calendar )?week\b|\b(a|one) week\b|\bweekly\b", "last_7d"),
+    (r"\b(last|past|previous) (two|2) weeks\b|\bfortnight\b", "last_14d"),
+    (r"\b(last|past|previous) (four|4) weeks\b", "last_28d"),
+    (r"\b(this month|month to date|mtd|so far this month)\b", "this_month"),
+    (r"\b(last|previous|prior) (calendar )?month\b", "last_month"),
+    (r"\bpast month\b", "last_30d"),
+    (r"\b(last|past|previous) (three|3) months\b", "last_90d"),
+    (r"\b(this quarter|quarter to date|qtd)\b", "this_quarter"),
+    (r"\b(last|previous|prior) quarter\b", "last_quarter"),
+    (r"\bpast quarter\b", "last_90d"),
+    (r"\b(this year|year to date|ytd)\b", "this_year"),
+    (r"\b(last|previous|prior) year\b", "last_year"),
+    (r"\b(past|last) (few|couple( of)?) days\b", "last_3d"),
+    (r"\b(all[- ]time|lifetime|ever|since (launch|the start|the beginning|we (started|launched)))\b", "maximum"),
+]
+_PRESETS = [(re.compile(p), preset) for p, preset in _PRESET_PHRASES]
+_LAST_N_DAYS = re.compile(r"\b(?:last|past|previous|prior)\s+" + NUMBER + r"\s+days?\b")
+_DAY_PRESETS = {3: "last_3d", 7: "last_7d", 14: "last_14d", 28: "last_28d", 30: "last_30d", 90: "last_90d"}
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH_NAMES = "|".join(_MONTHS)
+_MONTH_DAY = re.compile(r"\b(" + _MONTH_NAMES + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
+                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
+_RANGE_WORDS = re.compile(r"\b(from|since|between|after|starting)\b")
+
+
+def find_dates(text: str, today: date) -> list[tuple[int, date]]:
+    """Calendar dates written in the text (ISO, or a month name and a day), with their offsets."""
+    found: list[tuple[int, date]] = []
+    for m in ISO_DATE.finditer(text):
+        try:
+            found.append((m.start(), date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+        except ValueError:
+            continue
+    for m in _MONTH_DAY.finditer(text):
+        month = _MONTHS[m.group(1) or m.group(4)]
+        day = int(m.group(2) or m.group(3))
+        try:
+            when = date(today.year, month, day)
+        except ValueError:
+            continue
+        if when > today:
+            when = when.replace(year=today.year - 1)
+        found.append((m.start(), when))
+    return sorted(found)
+
+
+def date_range(text: str, today: date) -> dict[str, str]:
+    """``{"date_preset": ...}`` or ``{"since": ..., "until": ...}`` for the dates the text names."""
+    dates = find_dates(text, today)
+    if len(dates) >= 2:
+        first, second = sorted([dates[0][1], dates[1][1]])
+        return {"since": first.isoformat(), "until": second.isoformat()}
+    if len(dates) == 1:
+        when = dates[0][1]
+        if _RANGE_WORDS.search(text[: dates[0][0]]):
+            return {"since": when.isoformat(), "until": today.isoformat()}
+        return {"since": when.isoformat(), "until": when.isoformat()}
+    m = _LAST_N_DAYS.search(text)
+    if m:
+        n = as_number(m.group(1)) or 0
+        if n in _DAY_PRESETS:
+            return {"date_preset": _DAY_PRESETS[n]}
+        if n > 0:
+            return {"since": (today - timedelta(days=n)).isoformat(), "until": (today - timedelta(days=1)).isoformat()}
+    for pattern, preset in _PRESETS:
+        if pattern.search(text):
+            return {"date_preset": preset}
+    return {}
+
+
+# ---------------------------------------------------------------- breakdowns, level, daily
+
+_BREAKDOWNS: list[tuple[re.Pattern[str], list[str]]] = [
+    (re.compile(r"\bdemographics?\b|\bage\s*(and|&|/|,|\+)\s*gender\b|\bgender\s*(and|&|/|,|\+)\s*age\b"), ["age", "gender"]),
+    (re.compile(r"\bages?\b|\bage groups?\b|\bage brackets?\b"), ["age"]),
+    (re.compile(r"\bgenders?\b|\bmen (vs|versus|and) women\b|\bmale\b|\bfemale\b"), ["gender"]),
+    (re.compile(r"\bplacements?\b|\bposition\b"), ["publisher_platform", "platform_position"]),
+    (re.compile(r"\b(platforms?|facebook (vs|versus|or) instagram|instagram (vs|versus|or) facebook|fb vs ig)\b"),
+     ["publisher_platform"]),
+    (re.compile(r"\bdevices?\b|\bmobile (vs|versus|or) desktop\b|\bdesktop (vs|versus|or) mobile\b"), ["device_platform"]),
+    (re.compile(r"\b(country|countries|geo|geography|geos)\b"), ["country"]),
+    (re.compile(r"\b(regions?|states?)\b"), ["region"]),
+]
+_BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each)\b")
+
+
+def breakdowns(text: str) -> list[str]:
+    """Meta breakdown names for the dimensions the text asks to split by, in text order."""
+    if not _BREAKDOWN_CUE.search(text) and "demographic" not in text:
+        return []
+    hits: list[tuple[int, list[str]]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, names in _BREAKDOWNS:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            hits.append((m.start(), names))
+    result: list[str] = []
+    for _, names in sorted(hits, key=lambda h: h[0]):
+        result += [n for n in names if n not in result]
+    return result
+
+
+_LEVELS = [
+    (re.compile(r"\b(per|by|each|every|for each|at the|at|on the)\s+adset\b|\badset[- ]level\b|\badsets\b"), "adset"),
+    (re.compile(r"\b(per|by|each|at the|at|on the)\s+campaign\b|\bcampaign[- ]level\b|\bcampaigns level\b"), "campaign"),
+    (re.compile(r"\b(per|by|each|every|for each|at the)\s+ad\b|\bad[- ]level\b|\bad by ad\b|\beach of (my|the) ads\b"), "ad"),
+]
+
+
+def level(text: str) -> str | None:
+    for pattern, name in _LEVELS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+DAILY = re.compile(r"\b(daily|day[- ]by[- ]day|per day|by day|each day|every day|day over day|"
+                   r"trend|trends|trending|over time|time series)\b")
+
+
+# ---------------------------------------------------------------- copy options
+
+CTA_TYPES = ("LEARN_MORE SHOP_NOW SIGN_UP BOOK_TRAVEL DOWNLOAD GET_OFFER GET_QUOTE SUBSCRIBE WATCH_MORE "
+             "APPLY_NOW CONTACT_US GET_DIRECTIONS ORDER_NOW REQUEST_TIME SEE_MENU SEND_MESSAGE BUY_TICKETS "
+             "CALL_NOW").split()
+_CTA_PHRASE = re.compile(r"\b(" + "|".join(c.lower().replace("_", "[ _-]") for c in CTA_TYPES) + r")\b")
+CTA_SLUG = re.compile("|".join(c.lower().replace("_", "[-_]") for c in CTA_TYPES))
+_CTA_CUE = re.compile(r"\b(cta|ctas|call[- ]to[- ]action|button)\b")
+
+
+def cta(text: str) -> str | None:
+    """A CTA type, when the text talks about the button (``with a Shop Now button``)."""
+    m = _CTA_PHRASE.search(text)
+    if m and (_CTA_CUE.search(text) or "_" in m.group(0)):
+        return re.sub(r"[ -]", "_", m.group(0)).upper()
+    return None
+
+
+_VARIANTS = re.compile(NUMBER + r"\s+(?:different\s+|copy\s+|ad\s+)?(variants?|variations?|versions?|options?|bodies|headlines?|takes)\b")
+_PARALLEL = re.compile(NUMBER + r"\s+(?:batches\s+|ads\s+)?(?:at (?:a|one) time|at once|in parallel|concurrent\w*|simultaneous\w*)"
+                       r"|\bparallel(?:ism)?\s*(?:of|=|:)?\s*" + NUMBER + r"\b")
+
+
+def variants(text: str) -> int | None:
+    m = _VARIANTS.search(text)
+    return as_number(m.group(1)) if m else None
+
+
+def parallel(text: str) -> int | None:
+    m = _PARALLEL.search(text)
+    if not m:
+        return None
+    return as_number(m.group(1) or m.group(2))
+
+
+QUOTED = re.compile(r"\"([^\"]{2,80})\"|\u201c([^\u201d]{2,80})\u201d|(?<![\w])'([^']{2,80})'(?![\w])")
+PRODUCT = re.compile(r"\bproduct\s*(?:is|:|=|called|named)?\s+([\w][\w .&+-]{1,60}?)(?=[,.;!?]|\s+(?:with|and|for|in|using)\b|$)")
+MODEL_ID = re.compile(r"\bclaude-[a-z0-9][a-z0-9.-]*[a-z0-9]\b")
+
+
+def quoted(text: str) -> list[str]:
+    return [next(g for g in m.groups() if g) for m in QUOTED.finditer(text)]
+
+
+def image_paths(text: str) -> tuple[list[str], str]:
+    """Image paths written in the text (as written), and the text without them."""
+    paths = [m.group(2).strip() for m in IMAGE_PATH.finditer(text)]
+    return paths, IMAGE_PATH.sub(" ", text)
+
+
+def ad_ids(text: str) -> list[tuple[int, str]]:
+    """Long digit strings (Meta ids) with their offsets; account ids (``act_…``) are not ads."""
+    return [(m.start(), m.group(1)) for m in AD_ID.finditer(text) if not text[max(0, m.start() - 4):m.start()].endswith("act_")]
+
+
+def close_names(name: str, names: list[str], n: int = 3) -> list[str]:
+    """The nearest known names to an unknown one (for "did you mean ...?")."""
+    lowered = {x.lower(): x for x in names}
+    return [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)]
