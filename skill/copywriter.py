@@ -44,7 +44,7 @@ from skill.copy_prompt import (
     system_prompt,
     user_prompt,
 )
-from skill.errors import CopyError, UsageError, redact
+from skill.errors import CopyError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.models import AssetFeedSpec
 from skill.payloads import display_caption
@@ -213,7 +213,7 @@ def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, repor
                 raise CopyError(
                     f"copy still breaks {len(problems)} rule{'s' if len(problems) > 1 else ''} after "
                     f"{MAX_REPAIRS} fixes: {'; '.join(problems[:3])}",
-                    hint="nothing was written for it; re-run, or try --model " + QUALITY_COPY_MODEL,
+                    hint="re-run (replies vary), or try --model " + QUALITY_COPY_MODEL,
                 )
             report(Event("copy_repair", f"  {image.name}: {len(problems)} rule(s) broken, asking for a fix "
                                         f"({attempt + 1}/{MAX_REPAIRS}): {problems[0]}"))
@@ -251,8 +251,6 @@ def draft_all(client: anthropic.Anthropic, brief: CopyBrief, images: list[Path],
 
     def one(index: int) -> None:
         drafted = draft_copy(client, brief, images[index], report)
-        if drafted.error is not None:
-            drafted.error = CopyError(redact(f"{images[index].name}: {drafted.error.message}"), hint=drafted.error.hint)
         results[index] = drafted
         if on_done:
             on_done(index, drafted)
@@ -352,13 +350,18 @@ def generate_copy(
 
     def on_done(index: int, drafted: Drafted) -> None:
         job, tag = jobs[index], f"[{index + 1}/{len(jobs)}] {jobs[index].image.name}"
-        if drafted.spec is None or drafted.draft is None:
-            err = drafted.error or CopyError("no copy")
+        err = drafted.error
+        if err is None and drafted.spec is not None:
+            try:
+                write_copy(settings, campaign, job, drafted.spec, _doc_notes(drafted, brief.model))
+            except OSError as exc:
+                err = CopyError(f"cannot write {exc.filename or job.spec_path}: {exc.strerror or exc}")
+        if err is not None or drafted.spec is None:
+            err = err or CopyError("no copy came back")
             with lock:
                 result.failed.append(CopyFailure(image=job.image.name, error=err.message, hint=err.hint))
             report(Event("copy_failed", f"{tag}: ✗ {err.message}"))
             return
-        write_copy(settings, campaign, job, drafted.spec, _doc_notes(drafted, brief.model))
         with lock:
             result.ads.append(CopiedAd(
                 image=str(job.image), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
@@ -373,14 +376,15 @@ def generate_copy(
 
     for drafted in draft_all(client, brief, [j.image for j in jobs], report, on_done):
         result.usage.merge(drafted.usage)
-    report(Event("copy_usage", result.usage.line(), result.usage.model_dump()))
+    if result.usage.requests:
+        report(Event("copy_usage", result.usage.line(), result.usage.model_dump()))
     order = {j.image.name: i for i, j in enumerate(jobs)}
     result.ads.sort(key=lambda a: order.get(Path(a.image).name, 0))
     result.failed.sort(key=lambda f: order.get(f.image, 0))
     if not result.ads:
         first = result.failed[0]
         more = f" (and {len(result.failed) - 1} more image(s) failed)" if len(result.failed) > 1 else ""
-        raise CopyError(f"{first.error}{more}; nothing was written", hint=first.hint)
+        raise CopyError(f"{first.image}: {first.error}{more}; nothing was written", hint=first.hint)
     if write_batch:
         done = {Path(a.image).name for a in result.ads}
         _write_batch(settings, campaign, [j for j in jobs if j.image.name in done], result, report)
