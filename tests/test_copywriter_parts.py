@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from pathlib import Path
 
 import anthropic
@@ -14,6 +15,7 @@ from PIL import Image
 
 from factories import copy_workspace, make_image
 from fake_anthropic import FakeAnthropic, json_message, tool_use_message, usage
+from skill.cli import main
 from skill.copy_prompt import (
     MAX_IMAGE_PIXELS,
     MAX_IMAGE_SIDE,
@@ -159,3 +161,60 @@ def test_a_refusal_is_not_retried_or_repaired(tmp_path, fake):
         generate_copy(load_settings(ws, env={}), [image], "lib", client=sdk(fake))
     assert len(fake.requests) == 1
     assert not (ws / "campaigns" / "lib").exists()
+
+
+# ---------------------------------------------------------------- docs/copy-example.md
+
+DOCS_EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "copy-example.md"
+EXAMPLE_IMAGE = "campaigns/summer-sale-2026/images/beach-receipts.jpg"  # relative to the workspace
+EXAMPLE_PRODUCT = "Summer sale: Snapbook Pro at half price until August 31"
+EXAMPLE_COMMAND = f'meta-ads copy {EXAMPLE_IMAGE} --campaign summer-sale-2026 --product "{EXAMPLE_PRODUCT}"'
+EXAMPLE_DRAFT = {
+    "image_summary": "A hand holds a crumpled beach-bar receipt above a phone that already shows it logged; "
+                     "the copy plays on the summer pile of holiday receipts.",
+    "titles": ["Holiday Receipts, Already Filed", "Snap It Before the Tide Does", "Your Expense Report Wrote Itself"],
+    "bodies": [
+        "That beach-bar receipt will be gone by Friday. Snap it now and Snapbook files it, tags it and keeps it "
+        "until your accountant asks.",
+        "Freelancing from a sun lounger still counts as work. Snapbook turns every receipt photo into a tidy "
+        "expense log, so August costs you nothing at tax time.",
+        "No spreadsheets, no shoebox of paper. Point your phone at a receipt and Snapbook logs the date, the "
+        "amount and the category in a second. Half price until August 31.",
+    ],
+    "descriptions": ["Snap. Logged. Done.", "Half price until August 31"],
+    "call_to_action": "GET_OFFER",
+}
+
+
+def example_doc(spec_json: str, copy_md: str) -> str:
+    return (
+        "# Example: what `meta-ads copy` writes\n\n"
+        "For every image, copy generation writes two files into `workspace/campaigns/CAMPAIGN/ads/`:\n"
+        "`{stem}.json`, the asset_feed_spec the upload sends, and `{stem}.md`, the same copy for people to\n"
+        "review. This is the pair written for one image by\n\n"
+        f"```sh\n{EXAMPLE_COMMAND}\n```\n\n"
+        "The copy is an illustration (the tests render it through the real pipeline from a canned reply, so\n"
+        "the layout is exactly what the command writes); your copy comes from Claude, your image and the\n"
+        "brand notes in `workspace/brand/`. Every headline, primary text and description has already passed\n"
+        "the copy rules (`meta-ads validate`) before the files are written.\n\n"
+        "## `ads/beach-receipts.md`\n\n"
+        f"````markdown\n{copy_md.rstrip()}\n````\n\n"
+        "## `ads/beach-receipts.json`\n\n"
+        f"```json\n{spec_json.rstrip()}\n```\n"
+    )
+
+
+def test_docs_copy_example_is_what_the_command_writes(tmp_path, fake, monkeypatch, capsys):
+    ws = copy_workspace(tmp_path)
+    make_image(ws / "campaigns" / "summer-sale-2026" / "images" / "beach-receipts.jpg", (1080, 1350))
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    fake.default = json_message(EXAMPLE_DRAFT)
+    argv = ["copy", EXAMPLE_IMAGE, "--campaign", "summer-sale-2026", "--product", EXAMPLE_PRODUCT]
+    assert main([*argv, "--workspace", str(ws)]) == 0, capsys.readouterr()
+    ads = ws / "campaigns" / "summer-sale-2026" / "ads"
+    expected = example_doc((ads / "beach-receipts.json").read_text(), (ads / "beach-receipts.md").read_text())
+    if os.environ.get("META_WRITE_DOCS"):
+        DOCS_EXAMPLE.write_text(expected)
+    assert DOCS_EXAMPLE.read_text() == expected, "docs/copy-example.md is stale: re-run with META_WRITE_DOCS=1"
