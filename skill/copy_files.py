@@ -63,7 +63,9 @@ def check_images(paths: list[Path]) -> None:
     errors = [f for path in paths for f in validate_image(path)[0] if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ValidationFailed(f"{errors[0]}{more}; no copy was generated", errors)
+        first = errors[0]
+        text = first.message if first.file and first.file in first.message else str(first)
+        raise ValidationFailed(f"{text}{more}; no copy was generated", errors)
 
 
 def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:
