@@ -23,9 +23,10 @@ from skill.errors import UsageError
 from skill.grammar import IMAGE_EXTENSIONS
 from skill.mentions import Vocabulary
 from skill.models import format_loc
-from skill.registry import REGISTRY, Tool
+from skill.registry import Tool
 from skill.router import Route, command_line, route
 from skill.settings import Settings, load_settings
+from skill.tools import get_tool
 
 ROUTE_HELP = """Show which tool a request in plain words maps to, and with what arguments; run nothing.
 
@@ -107,7 +108,7 @@ def run_ask(ns: argparse.Namespace) -> int:
     if found.tool is None:
         reason, _, can = (found.reason or "I couldn't map that to a job.").partition(" I can: ")
         raise UsageError(reason, hint=f"I can: {can}" if can else None)
-    tool = REGISTRY.get(found.tool)
+    tool = get_tool(found.tool)
     if tool is None:
         raise UsageError(f"{found.tool} is not available in this installation", hint="see `meta-ads --help`")
     args = _parse(tool, found)

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic")
 _EXT = "|".join(IMAGE_EXTENSIONS)
-IMAGE_PATH = re.compile(r"""(?<![\w/.~-])(['"]?)((?:~|\.{1,2})?[\w./~ -]*?[\w~-]+\.(?:""" + _EXT + r"""))\1(?![\w])""",
-                        re.IGNORECASE)
+IMAGE_PATH = re.compile(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
+                        r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
 JSON_PATH = re.compile(r"(?<![\w/.-])([\w./~-]+\.json)\b", re.IGNORECASE)
 ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 AD_ID = re.compile(r"(?<![\w-])(\d{6,})(?![\w-])")
@@ -58,6 +58,33 @@ cheap cheapest highest lowest top bottom rank ranking ranked table chart graph t
 file files folder config configuration json before after while during go live running serving
 mobile desktop android iphone ios feed feeds stories reels country state states city cities age ages
 xcampx xadx xidx xunkx xfilex
+create created creating send sent sending live lives life item items list lists line lines name names
+said says tell told take took taken find found fine five four nine zero half full part parts rest
+sure true false real fact case point kind sort type types form side hand head mind word words text
+able back best base bill body book both call came care come comes copy cost dear deal does done door
+down draw drop each else even ever fail fails failed fast feel felt fill firm flat flow form free
+from gave glad gone good grew grow hard have hear held help here high hold home hope huge idea into
+join jump just keep kept kind knew know land late lead left less like link live long look lost lots
+love made mail main make many mark mean meet mind miss more most move much must near need news next
+nice note once only open over paid pass past pick plan play plus poor post pull push rate read ready
+rely rich ride ring rise risk road role room rule safe said sale same save seem seen self sell send
+sent ship shop show shut sign site size slow some soon sort spot step such sure take talk team tell
+tend term than that them then they thin this thus till time told took tool tops tour town tree trip
+true turn type unit upon used user uses very view wait walk wall want ways week well went were what
+when whom wide wife will wind wish with word wore work yeah year your zone
+about above after again against along already always among another answer around asked away become
+began begin being below beside better between beyond bring brought build built busy came cannot
+carry cause certain change clear close could country course cover cross current doing during early
+earth either enough every example except family favor field figure final follow force front fully
+given going great group happen happy heard heavy hello house however human important including
+inside instead issue itself later learn least leave level light likely little local longer lower
+major maybe means might minute moment money month move never night number often order other others
+outside paper people perhaps person place please power present pretty price problem public quite
+rather reason recent right round second seems seven several shall short should simple since single
+small social something sound space speak special start still story study sure system taken thing
+things think those though three through today together total toward trying under until using usual
+value various water where whether which while whole within without world would write wrong young
+again alright anyway awesome maybe hmm quickly sorry thanks tomorrow tonight weekend
 """.split())
 
 WORD_NUMBERS = {
@@ -70,10 +97,22 @@ NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty
 @lru_cache(maxsize=4096)
 def correct_word(word: str) -> str:
     """The keyword a misspelt word most likely meant; the word itself when nothing is close."""
-    if len(word) < 4 or word in KNOWN or not word.isalpha():
+    if len(word) < 4 or word in KNOWN or not word.isalpha() or _inflected(word):
         return word
     match = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.8)
     return match[0] if match else word
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "ly", "er", "ers", "d")
+
+
+def _inflected(word: str) -> bool:
+    """``calling`` is ``call`` + ing: a known word, not a typo of ``scaling``."""
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and (stem in KNOWN or stem + "e" in KNOWN or stem[:-1] in KNOWN):
+            return True
+    return False
 
 
 def normalize(text: str) -> str:
@@ -81,6 +120,7 @@ def normalize(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", " ")
     text = re.sub(r"\bdry\s*-?\s*run\w*", "dry-run", text)
     text = re.sub(r"\bad\s*-?\s*sets?\b", "adset", text)
+    text = re.sub(r"\s+", " ", text).strip()
     return WORD.sub(lambda m: correct_word(m.group(0)), text)
 
 
@@ -268,7 +308,7 @@ def quoted(text: str) -> list[str]:
 
 def image_paths(text: str) -> tuple[list[str], str]:
     """Image paths written in the text (as written), and the text without them."""
-    paths = [m.group(2).strip() for m in IMAGE_PATH.finditer(text)]
+    paths = [(m.group(2) or m.group(3)).strip() for m in IMAGE_PATH.finditer(text)]
     return paths, IMAGE_PATH.sub(" ", text)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
+from skill import grammar
 from skill.mentions import Mentions
 
 
@@ -29,8 +31,9 @@ UPLOAD = _p(r"\b(upload\w*|re-?upload\w*|push\w*|publish\w*|launch\w*|resum\w*|r
 BEFORE_UPLOAD = _p(r"\b(before|prior to|ahead of) (i |we |you )?(actually |really |finally )?(upload|push|publish|launch|"
                    r"go live|send|ship)\w*")
 VALIDATE = _p(r"\b(validat\w*|lint\w*|sanity[- ]check\w*|proof-?read\w*|verif\w*|(any|find|spot) (errors|problems|issues|"
-              r"mistakes)|(valid|correct)\?|is (it|everything|the batch|my batch|the config|xcampx) (valid|ok|okay|"
+              r"mistakes)|valid|invalid|is (it|everything|the batch|my batch|the config|xcampx) (ok|okay|"
               r"correct|ready|good)|look(s)? (ok|okay|right|good|valid)|ready to (upload|go|launch))\b")
+READY = _p(r"\bready (to|for) (upload|go|launch|push|publish|ship)\w*")
 CHECK = _p(r"\b(check\w*|review|inspect|look over|go over|audit)\b")
 CHECK_OBJECT = _p(r"\b(batch|config|configuration|copy|specs?|images?|files?|headlines?|bodies|creatives?|xcampx|xfilex)\b")
 
@@ -109,6 +112,8 @@ def detect(t: str, m: Mentions) -> Intent:
         return Intent("copy")
     if AUTH.search(t) and not reports:
         return Intent("auth_check")
+    if BEFORE_UPLOAD.search(t) and (VALIDATE.search(t) or CHECK.search(t) or TEST.search(t)):
+        return Intent("upload", dry_run=True)
     if ACTIVATE.search(t) or (targets and not m.campaigns and RESUME_AD.search(t)):
         return Intent("activate")
     if PAUSE.search(t) and not reports and (targets or m.campaigns):
@@ -125,7 +130,7 @@ def detect(t: str, m: Mentions) -> Intent:
     upload = _upload_family(t, m)
     if upload is not None:
         return upload
-    if INSIGHTS.search(t) or m.ads:
+    if INSIGHTS.search(t) or m.ads or grammar.breakdowns(t) or grammar.date_range(t, date.today()):
         return Intent("insights")
     if m.images:
         return Intent(None, sure=False, reason="I see images but not what to do with them "
@@ -137,11 +142,14 @@ def is_copy(t: str, m: Mentions) -> bool:
     copy_words, write = bool(COPY.search(t)), bool(WRITE.search(t))
     if m.images:
         return copy_words or write
-    return copy_words and (write or bool(IMAGE_WORDS.search(t)) or bool(re.search(r"\b(for|new)\b", t)))
+    if not write and (VALIDATE.search(t) or CHECK.search(t)):
+        return False
+    return copy_words and (write or bool(IMAGE_WORDS.search(t)))
 
 
 def _upload_family(t: str, m: Mentions) -> Intent | None:
-    upload, validate = bool(UPLOAD.search(t)), bool(VALIDATE.search(t))
+    validate = bool(VALIDATE.search(t))
+    upload = bool(UPLOAD.search(VALIDATE.sub(" ", READY.sub(" ", t))))  # "ready to upload?" asks to validate
     check = bool(CHECK.search(t)) and bool(CHECK_OBJECT.search(t)) and not INSIGHTS.search(t)
     test = bool(TEST.search(t))
     if DRY.search(t) or (test and (upload or m.campaigns or "batch" in t)):

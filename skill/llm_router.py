@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from skill.errors import KitError
 from skill.mentions import Vocabulary
 from skill.models import format_loc
-from skill.registry import REGISTRY
+from skill.tools import all_tools, get_tool
 
 DEFAULT_ROUTER_MODEL = "claude-haiku-5-5"
 MAX_LISTED_ADS = 60
@@ -56,7 +56,7 @@ def system_prompt() -> str:
 
 def tool_schemas() -> list[dict[str, Any]]:
     """Every registered tool in the Messages API's format; the last one ends the cached prefix."""
-    tools = [dict(t.anthropic_schema()) for t in sorted(REGISTRY.values(), key=lambda t: t.name)]
+    tools = [dict(t.anthropic_schema()) for t in sorted(all_tools(), key=lambda t: t.name)]
     if tools:
         tools[-1]["cache_control"] = {"type": "ephemeral"}
     return tools
@@ -121,7 +121,7 @@ def _describe(exc: anthropic.AnthropicError) -> str:
 
 def check_choice(name: str, args: dict[str, Any], vocab: Vocabulary, images: list[str]) -> dict[str, Any]:
     """The model's arguments, checked like a user's; RouterModelError says what is wrong."""
-    tool = REGISTRY.get(name)
+    tool = get_tool(name)
     if tool is None:
         raise RouterModelError(f"the model chose {name!r}, which is not a tool of this kit")
     if name == "copy":

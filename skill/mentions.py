@@ -26,6 +26,7 @@ best-performing under-performing worst-performing high-performing low-performing
 time-series a-b split-testing mid-month non-stop step-by-step up-to-date real-time one-by-one
 ad-set ad-sets ad-level adset-level campaign-level so-called pay-per-click cost-per-result
 """.split())
+PLAIN_PREFIXES = {"re", "un", "pre", "non", "co", "e", "a", "self", "x"}
 CAMPAIGN_WORD = re.compile(r"^campaigns?$")
 _SLUG = re.compile(r"(?<![\w./-])([a-z0-9]+(?:[-_][a-z0-9]+)+)(?![\w/-]|\.\w)")
 _CAMPAIGN_THEN_NAME = re.compile(r"\bcampaign\s+(?:called\s+|named\s+)?['\"]?([a-z][a-z0-9]{2,})\b")
@@ -201,7 +202,8 @@ def _unknown(low: str, found: Mentions) -> str:
     spans = []
     for m in _SLUG.finditer(low):
         slug = m.group(1)
-        if slug in PLAIN_HYPHENATED or grammar.ISO_DATE.fullmatch(slug) or grammar.CTA_SLUG.fullmatch(slug):
+        if (slug in PLAIN_HYPHENATED or slug.split("-")[0] in PLAIN_PREFIXES or grammar.ISO_DATE.fullmatch(slug)
+                or grammar.CTA_SLUG.fullmatch(slug)):
             continue
         found.unknown.append(slug)
         spans.append((m.start(), m.end()))

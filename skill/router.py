@@ -14,6 +14,7 @@ are suggested instead.
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -22,7 +23,8 @@ from pydantic import BaseModel
 
 from skill import grammar, intents
 from skill.mentions import Mentions, Vocabulary, find_mentions
-from skill.registry import REGISTRY, Tool
+from skill.registry import Tool
+from skill.tools import all_tools, get_tool
 
 NEEDS_CAMPAIGN = {"validate", "upload", "copy"}
 REPORTS = {"insights", "daily_check", "bleeders", "winners", "fatigue"}
@@ -60,10 +62,11 @@ def route(text: str, vocab: Vocabulary, images: list[str] | None = None, *, use_
     found = route_grammar(text, vocab, images)
     if found.sure:
         return found
-    from skill import llm_router
-
-    if not (use_model and (client is not None or llm_router.available(env))):
+    env = os.environ if env is None else env
+    if not (use_model and (client is not None or env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN"))):
         return _unsure(found, "set ANTHROPIC_API_KEY to let the model place unusual phrasings")
+    from skill import llm_router  # imports the SDK: only when the model is asked
+
     try:
         name, args, said = llm_router.ask_model(text, vocab, images + _text_images(text), client=client, env=env)
         if name is None:
@@ -271,7 +274,7 @@ def finish(route: Route) -> Route:
     if route.tool == "activate":
         route.args["yes"] = False
         route.notes.append(ACTIVATE_NOTE.format(command=command_line("activate", {"ads": route.args.get("ads", [])})))
-    tool = REGISTRY.get(route.tool)
+    tool = get_tool(route.tool)
     if tool is not None:
         fields = tool.args.model_fields
         dropped = [k for k in route.args if k not in fields]
@@ -297,14 +300,14 @@ def _understood(reason: str | None, m: Mentions) -> str:
 
 
 def capabilities() -> str:
-    tools = sorted(REGISTRY.values(), key=lambda t: t.name)
+    tools = sorted(all_tools(), key=lambda t: t.name)
     listed = "; ".join(f"{t.name.replace('_', ' ')} ({t.summary.rstrip('.')})" for t in tools)
     return f"I can: {listed}." if listed else "No tools are registered."
 
 
 def command_line(name: str, args: dict[str, Any]) -> str:
     """The ``meta-ads`` command a route stands for (``meta-ads upload summer-sale-2026 --dry-run``)."""
-    tool: Tool | None = REGISTRY.get(name)
+    tool: Tool | None = get_tool(name)
     words = ["meta-ads", *(tool.command if tool else (name,))]
     fields = tool.args.model_fields if tool else {}
     for key, value in args.items():

@@ -1,0 +1,73 @@
+"""Router benchmark: the grammar's accuracy on the phrasing set, and its latency per phrase.
+
+    /work/venv/bin/python bench/bench_router.py
+
+Prints accuracy (overall, per source, and on the held-out phrasings written after the
+grammar), each miss, the median and p95 time to route one phrase (cold: typo cache empty;
+warm: second pass), and the time to read the example workspace's vocabulary once.
+No key, no network: the grammar only.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from phrasings import load  # noqa: E402
+
+import skill.tools  # noqa: E402,F401  (registers the tools)
+from skill import grammar  # noqa: E402
+from skill.mentions import Vocabulary  # noqa: E402
+from skill.router import route  # noqa: E402
+from skill.settings import load_settings  # noqa: E402
+
+
+def timed(vocab: Vocabulary, items: list) -> tuple[list[float], list]:
+    times, routes = [], []
+    for p in items:
+        start = time.perf_counter()
+        routes.append(route(p.text, vocab, p.images, use_model=False, env={}))
+        times.append((time.perf_counter() - start) * 1000)
+    return times, routes
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+
+
+def main() -> int:
+    vocab, items = load()
+    grammar.correct_word.cache_clear()
+    cold, routes = timed(vocab, items)
+    warm, _ = timed(vocab, items)
+    total, per_source, misses = Counter(), Counter(), []
+    for p, r in zip(items, routes, strict=True):
+        total[p.source] += 1
+        problem = p.problem(r)
+        if problem:
+            misses.append(f"  miss: {p.text!r}: {problem}")
+        else:
+            per_source[p.source] += 1
+    ok = sum(per_source.values())
+    print(f"phrasings: {len(items)}")
+    print(f"accuracy: {ok}/{len(items)} = {ok / len(items):.1%}")
+    for source in sorted(total):
+        print(f"  {source}: {per_source[source]}/{total[source]}")
+    print("\n".join(misses) if misses else "  no misses")
+    print(f"latency per phrase (cold): median {statistics.median(cold):.3f} ms, p95 {p95(cold):.3f} ms, "
+          f"max {max(cold):.3f} ms")
+    print(f"latency per phrase (warm): median {statistics.median(warm):.3f} ms, p95 {p95(warm):.3f} ms")
+    start = time.perf_counter()
+    Vocabulary.from_settings(load_settings(ROOT / "workspace", env={}))
+    print(f"vocabulary of the example workspace, read once: {(time.perf_counter() - start) * 1000:.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
