@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from factories import CAMPAIGN, copy_workspace
 from skill import grammar
 from skill.mentions import Vocabulary
-from skill.tools import REGISTRY
 from skill.router import command_line, route, route_grammar
 from skill.settings import load_settings
+from skill.tools import REGISTRY
 
 # The grammar's accuracy on tests/data/phrasings.yaml when it was last measured
 # (bench/bench_router.py prints it). Raise it when the grammar improves; never lower it.
