@@ -1,0 +1,112 @@
+"""``meta-ads route`` and ``meta-ads ask`` through the CLI: same output as the command they stand for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from factories import CAMPAIGN, copy_workspace
+from skill.cli import main
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch) -> Path:
+    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME",
+                "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return copy_workspace(tmp_path)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main([*args, "--workspace", str(ws)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_ask_dry_run_behaves_exactly_like_upload_dry_run(ws, capsys, json_flag):
+    before = tree(ws)
+    asked = run(ws, capsys, "ask", "Dry run: batch upload summer-sale-2026 ads", *json_flag)
+    direct = run(ws, capsys, "upload", CAMPAIGN, "--dry-run", *json_flag)
+    assert asked == direct
+    assert asked[0] == 0
+    if json_flag:
+        doc = json.loads(asked[1])
+        assert (doc["validated"], doc["uploaded"]) == (3, 0)
+    else:
+        assert asked[1].strip().splitlines()[-1] == "[DRY RUN] Complete - 3 ads validated, 0 uploaded"
+    assert tree(ws) == before
+
+
+def test_ask_validate_failure_keeps_the_tools_exit_code(ws, capsys):
+    spec = ws / "campaigns" / CAMPAIGN / "ads" / "receipt.json"
+    doc = json.loads(spec.read_text())
+    doc["titles"][0]["text"] = "x" * 60
+    spec.write_text(json.dumps(doc))
+    asked = run(ws, capsys, "ask", "validate the summer sale")
+    direct = run(ws, capsys, "validate", CAMPAIGN)
+    assert asked == direct and asked[0] == 1
+
+
+def test_route_prints_the_call_and_runs_nothing(ws, capsys):
+    before = tree(ws)
+    code, out, _ = run(ws, capsys, "route", "Dry run: batch upload summer-sale-2026 ads", "--json")
+    assert code == 0
+    assert json.loads(out) == {"tool": "upload", "args": {"campaign": CAMPAIGN, "dry_run": True}, "source": "grammar"}
+    code, out, _ = run(ws, capsys, "route", "upload summer-sale-2026")
+    assert code == 0 and "meta-ads upload summer-sale-2026" in out
+    assert tree(ws) == before
+
+
+def test_route_with_attached_images_and_the_only_campaign(ws, capsys):
+    code, out, _ = run(ws, capsys, "route", "Generate copy for these 2 images", "a.jpg", "shots/B.PNG", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["tool"] == "copy"
+    assert doc["args"] == {"images": ["a.jpg", "shots/B.PNG"], "campaign": CAMPAIGN}
+    assert "only one in the workspace" in doc["notes"][0]
+
+
+def test_route_that_cannot_map_prints_null_and_a_reason(ws, capsys):
+    code, out, _ = run(ws, capsys, "route", "upload winter-sale-2026", "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["tool"] is None and "Did you mean summer-sale-2026?" in doc["reason"]
+
+
+def test_ask_refuses_what_it_cannot_do_with_one_line_and_the_list(ws, capsys):
+    code, out, err = run(ws, capsys, "ask", "delete the summer sale campaign")
+    assert code == 2 and out == ""
+    assert err.startswith("Usage error: I never delete") and "I can: " in err and "upload (" in err
+
+
+def test_ask_without_a_key_says_what_it_understood_and_needs(ws, capsys):
+    code, _, err = run(ws, capsys, "ask", "summer-sale-2026, you know")
+    assert code == 2
+    assert "I understood: campaign summer-sale-2026" in err and "ANTHROPIC_API_KEY" in err
+
+
+def test_a_real_upload_from_ask_needs_a_yes_when_not_at_a_terminal(ws, capsys):
+    before = tree(ws)
+    code, out, err = run(ws, capsys, "ask", "Upload all ads in summer-sale-2026 campaign")
+    assert code == 2 and out == ""
+    assert "needs a yes" in err and "--yes" in err and "--dry-run" in err
+    code, out, _ = run(ws, capsys, "ask", "Upload all ads in summer-sale-2026 campaign", "--json")
+    assert code == 2 and json.loads(out)["ok"] is False
+    assert tree(ws) == before
+
+
+def test_unquoted_words_after_the_text_join_it(ws, capsys):
+    code, out, _ = run(ws, capsys, "route", "dry", "run", "summer-sale-2026", "--json")
+    assert code == 0 and json.loads(out)["args"] == {"campaign": CAMPAIGN, "dry_run": True}
+
+
+def test_empty_text_is_a_usage_error(ws, capsys):
+    code, _, err = run(ws, capsys, "ask", "  ")
+    assert code == 2 and "say what to do" in err
