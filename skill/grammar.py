@@ -120,6 +120,7 @@ def normalize(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", " ")
     text = re.sub(r"\bdry\s*-?\s*run\w*", "dry-run", text)
     text = re.sub(r"\bad\s*-?\s*sets?\b", "adset", text)
+    text = re.sub(r"\bper-", "per ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return WORD.sub(lambda m: correct_word(m.group(0)), text)
 

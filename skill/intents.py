@@ -21,7 +21,7 @@ def _p(pattern: str) -> re.Pattern[str]:
 
 DRY = _p(r"dry-run|\bsimulat\w*|\bwithout (actually |really |ever )?(hitting|calling|touching|sending|uploading|using|"
          r"talking to|making|contacting|reaching)\b|\bno (real |actual )?(api|network) calls?\b|\bpreview\w*\b|"
-         r"\bwhat would (be sent|happen|go out|get sent)\b|\btest[- ]?run\b|\brehears\w*|\bpayloads?\b|"
+         r"\bwhat would (be sent|happen|go out|get sent)\b|\bwould (look like|be sent|send|go out)\b|\btest[- ]?run\b|\brehears\w*|\bpayloads?\b|"
          r"\bdon'?t (actually |really )?(upload|send|create|publish|push|post)\b|\bnot for real\b|\bpretend\w*\b|"
          r"\bpractice run\b|\bwhat would it send\b|\boffline\b")
 TEST = _p(r"\btest\w*\b")
@@ -46,22 +46,22 @@ DAILY_CHECK = _p(r"\bdaily (check\w*|review|report|summary|health|rundown|digest
                  r"\bhealth ?check\b|\b(anything|something) (broken|wrong|on fire|off|weird)\b|\bpacing\b|"
                  r"\bspend pace\b|\btoday'?s (check|status|health|rundown)\b|\bday'?s (check|status)\b|^\s*daily\s*\??$")
 BLEEDERS = _p(r"\bbleed\w*|\blosers?\b|\blos(ing|e) (money|cash)\b|\bwast\w*|\bmoney pits?\b|"
-              r"\bburn\w* (money|cash|budget|through)|\bunder-?perform\w*|\bworst\b|\bover (the )?(target|budget)\b|"
+              r"\bburn\w* (money|cash|budget|through)|\bmoney[- ]losing\b|\bcash[- ]burning\b|\bunder-?perform\w*|\bworst\b|\bover (the )?(target|budget)\b|"
               r"\btoo expensive\b|\boverspend\w*|\b(what|which|anything|any) (ads? |creatives? )?(should|to|can|must|do|"
               r"could) (i |we )?(pause|kill|stop|cut|turn off|switch off)|\b(ads?|anything|something) to (pause|kill|cut|"
               r"turn off)\b|\bkill list\b|\bnot (working|performing|converting)\b|\bduds?\b|\bdrain\w*\b|\bcut losses\b")
-WINNERS = _p(r"\bwinn\w*|\bwins\b|\b(best|top)[- ]?(perform\w*|ads?|creatives?|converting|ones?)\b|\bwhat'?s working\b|"
+WINNERS = _p(r"\bwinn\w*|\bwins\b|\b(top|best) (\d+|three|five|ten) (ads?|creatives?|performers?)\b|\b(best|top)[- ]?(perform\w*|ads?|creatives?|converting|ones?)\b|\bwhat'?s working\b|"
              r"\bworking (best|well)\b|\bscal(e|ing)\b|\bdouble down\b|\bstars?\b|\bperforming (best|well)\b|"
              r"\bmost (efficient|profitable)\b|\bcheapest\b|\bhighest roas\b|\bput more (money|budget|spend)\b|"
              r"\bbest (cpa|roas|results?)\b")
 FATIGUE = _p(r"\bfatigu\w*|\btired\b|\bstale\b|\bwear\w* out|\bworn out\b|\bburn(ed|t)? ?out\b|\bsaturat\w*|"
-             r"\bfrequency (is |getting |too )*(too )?high\b|\bhigh frequency\b|\bseen (it|them|the ads?) too (often|much|many)|"
+             r"\bfrequency (is |getting |too )*(too )?high\b|\bhigh frequency\b|\bseen\b.*\btoo (often|much|many)\b|"
              r"\bctr (is )?(falling|dropping|declining|down|sliding)\b|\b(falling|dropping|declining|sliding) ctr\b|"
              r"\brefresh\w* (the |my |our )?creatives?\b|\bgetting old\b|\b(banner|ad) blind\w*|\bwearing thin\b")
 PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (it |them |that |those |these |xadx |xidx )?off|"
            r"switch (it |them |xadx |xidx )?off|shut (it |them )?(off|down)|kill|disable|deactivate|suspend)\b")
-ACTIVATE = _p(r"\b(activat\w*|reactivat\w*|unpause\w*|un-pause|turn (it |them |that |those |these |xadx |xidx |xcampx )?on|"
-              r"switch (it |them |xadx |xidx )?on|enable|go live|goes live|make (it |them |xadx |xidx |xcampx )?live|"
+ACTIVATE = _p(r"\b(activat\w*|reactivat\w*|unpause\w*|un-pause|turn (it |them |that |those |these |xadx |xidx |xcampx )?(back )?on|"
+              r"switch (it |them |xadx |xidx )?(back )?on|enable|go live|goes live|make (it |them |xadx |xidx |xcampx )?live|"
               r"(start|begin) (running|delivering|serving|spending)|set (it |them )?(to )?active|"
               r"(push|put|take|set) (it |them |xadx |xidx |xcampx |the ads |all ads )?live|turn on)\b")
 RESUME_AD = _p(r"\b(resume|restart|launch)\b")

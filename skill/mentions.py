@@ -26,7 +26,7 @@ best-performing under-performing worst-performing high-performing low-performing
 time-series a-b split-testing mid-month non-stop step-by-step up-to-date real-time one-by-one
 ad-set ad-sets ad-level adset-level campaign-level so-called pay-per-click cost-per-result
 """.split())
-PLAIN_PREFIXES = {"re", "un", "pre", "non", "co", "e", "a", "self", "x"}
+PLAIN_PREFIXES = {"re", "un", "pre", "non", "co", "e", "a", "self", "x", "per", "money", "cash", "over", "under"}
 CAMPAIGN_WORD = re.compile(r"^campaigns?$")
 _SLUG = re.compile(r"(?<![\w./-])([a-z0-9]+(?:[-_][a-z0-9]+)+)(?![\w/-]|\.\w)")
 _CAMPAIGN_THEN_NAME = re.compile(r"\bcampaign\s+(?:called\s+|named\s+)?['\"]?([a-z][a-z0-9]{2,})\b")
@@ -120,6 +120,14 @@ def _core_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])" + r"[-_\s]+".join(re.escape(p) for p in parts) + r"(?![\w-])")
 
 
+def _first_word_pattern(name: str, campaigns: list[str]) -> re.Pattern[str] | None:
+    """``the summer campaign``: the name's first word, when no other campaign starts with it."""
+    first = re.split(r"[-_\s]+", name.lower())[0]
+    if len(first) < 4 or sum(1 for c in campaigns if c.lower().startswith(first)) != 1:
+        return None
+    return re.compile(r"(?<![\w-])" + re.escape(first) + r"\s+campaign\b")
+
+
 def _blank(text: str, spans: list[tuple[int, int]], mark: str) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + f" {mark} " + text[end:]
@@ -163,6 +171,8 @@ def _campaigns(low: str, vocab: Vocabulary, found: Mentions) -> str:
         low, at = _take(low, _name_pattern(name), "xcampx")
         if at < 0 and (core := _core_pattern(name)) is not None:
             low, at = _take(low, core, "xcampx")
+        if at < 0 and (first := _first_word_pattern(name, vocab.campaigns)) is not None:
+            low, at = _take(low, first, "xcampx campaign")
         if at >= 0:
             hits.append((at, name))
     found.campaigns = [name for _, name in sorted(hits)]

@@ -20,8 +20,8 @@ from skill.tools import REGISTRY
 
 # The grammar's accuracy on tests/data/phrasings.yaml when it was last measured
 # (bench/bench_router.py prints it). Raise it when the grammar improves; never lower it.
-RECORDED_CORRECT = 190
-RECORDED_TOTAL = 190
+RECORDED_CORRECT = 215
+RECORDED_TOTAL = 215
 
 VOCAB, ITEMS = load()
 
@@ -29,7 +29,7 @@ VOCAB, ITEMS = load()
 def test_the_phrasing_set_is_big_and_varied():
     assert len(ITEMS) >= 100
     sources = {p.source for p in ITEMS}
-    assert {"seed", "issue", "held-out"} <= sources
+    assert {"seed", "issue", "held-out", "held-out-2"} <= sources
     tools = {p.tool for p in ITEMS}
     assert tools >= {"validate", "upload", "copy", "insights", "daily_check", "bleeders", "winners", "fatigue",
                      "pause", "activate", "auth_check", None}
