@@ -110,3 +110,41 @@ def test_unquoted_words_after_the_text_join_it(ws, capsys):
 def test_empty_text_is_a_usage_error(ws, capsys):
     code, _, err = run(ws, capsys, "ask", "  ")
     assert code == 2 and "say what to do" in err
+
+
+class Terminal:
+    """stdin as a terminal that answers ``reply`` (the confirmation prompts read it)."""
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.reply + "\n"
+
+
+def test_a_real_upload_at_a_terminal_is_asked_and_no_means_nothing(ws, capsys, monkeypatch):
+    before = tree(ws)
+    monkeypatch.setattr("sys.stdin", Terminal("n"))
+    code, out, err = run(ws, capsys, "ask", "upload summer-sale-2026")
+    assert code == 1 and out == ""
+    assert "Upload the ads of summer-sale-2026 to act_123456789? They are created PAUSED. [y/N]" in err
+    assert "Nothing uploaded." in err
+    assert tree(ws) == before
+
+
+def test_a_real_upload_at_a_terminal_with_yes_runs_the_upload(ws, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Terminal("y"))
+    asked = run(ws, capsys, "ask", "upload summer-sale-2026")
+    direct = run(ws, capsys, "upload", CAMPAIGN)
+    prompt = "Upload the ads of summer-sale-2026 to act_123456789? They are created PAUSED. [y/N] "
+    assert asked[2].startswith(prompt), "it asked first"
+    assert (asked[0], asked[1], asked[2][len(prompt):]) == direct, "then it ran the upload itself"
+
+
+def test_ask_yes_confirms_an_upload_without_a_terminal(ws, capsys):
+    asked = run(ws, capsys, "ask", "upload summer-sale-2026", "--yes")
+    direct = run(ws, capsys, "upload", CAMPAIGN)
+    assert asked == direct
