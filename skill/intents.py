@@ -73,6 +73,14 @@ WRITE = _p(r"\b(generate|write|draft|create|make|come up with|brainstorm|produce
 IMAGE_WORDS = _p(r"\b(these|this|attached|the) (\d+ |five |three |two |four |ten )?(images?|pictures?|photos?|pics?|"
                  r"creatives?|files?)\b")
 
+# Options of a job, read once the job is known.
+KEEP_GOING = _p(r"\b(keep going|don'?t stop|continue on (error|failure)s?|skip (the )?(failures|failed|errors|bad ones)|"
+                r"even if (some|one|any) fail\w*|ignore (the )?errors)\b")
+FORCE = _p(r"\b(overwrite\w*|force|regenerate|redo|replace (the )?existing|from scratch|again)\b")
+WRITE_BATCH = _p(r"\b(batch|write[- ]batch)\b")
+ASYNC = _p(r"\basync\w*\b|\breport run\b")
+SYNC = _p(r"\bsync(hronous(ly)?)?\b")
+
 REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(delete|remove|archive|trash|erase|destroy)\b"),
      "I never delete or archive anything. To stop an ad, pause it: meta-ads pause AD."),

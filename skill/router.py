@@ -165,8 +165,7 @@ def _upload(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
             route.args["parallel"] = n
         elif "parallel" in t or "concurrent" in t:
             route.notes.append("say how many at once to run in parallel (e.g. '5 at once')")
-        if intents._p(r"\b(keep going|don'?t stop|continue on (error|failure)s?|skip (the )?(failures|failed|errors|bad ones)|"
-                      r"even if (some|one|any) fail\w*|ignore (the )?errors)\b").search(t):
+        if intents.KEEP_GOING.search(t):
             route.args["keep_going"] = True
     return route
 
@@ -192,9 +191,9 @@ def _copy(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Rou
         route.args["cta"] = kind
     if m.model:
         route.args["model"] = m.model
-    if intents._p(r"\b(overwrite\w*|force|regenerate|redo|replace (the )?existing|from scratch|again)\b").search(t):
+    if intents.FORCE.search(t):
         route.args["force"] = True
-    if intents._p(r"\b(batch|write[- ]batch)\b").search(t):
+    if intents.WRITE_BATCH.search(t):
         route.args["write_batch"] = True
     return route
 
@@ -220,9 +219,9 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
         route.args["breakdowns"] = bd
     if grammar.DAILY.search(t):
         route.args["daily"] = True
-    if intents._p(r"\basync\w*\b|\breport run\b").search(t):
+    if intents.ASYNC.search(t):
         route.args["mode"] = "async"
-    elif intents._p(r"\bsync(hronous(ly)?)?\b").search(t):
+    elif intents.SYNC.search(t):
         route.args["mode"] = "sync"
     return route
 
@@ -249,8 +248,7 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str) -> bool:
 
 def _status(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
     route = Route(tool=intent.tool, args={})
-    if not _ads_for(m, vocab, route, "pause" if intent.tool == "pause" else "activate"):
-        return route
+    _ads_for(m, vocab, route, "pause" if intent.tool == "pause" else "activate")
     return route
 
 
