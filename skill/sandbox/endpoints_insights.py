@@ -1,0 +1,240 @@
+"""``/{ad|adset|campaign|act}/insights``: sync (paged) and async report runs.
+
+Delivery rule: an ad delivers every day from 28 days before it was created up to today
+(see ``docs/sandbox.md``), whatever its status, so an ad uploaded a minute ago already
+has ``last_7d`` data. Days are in the account's time zone (UTC).
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from skill.sandbox import insights_data as data
+from skill.sandbox.errors import ApiError, invalid_param
+from skill.sandbox.fields import page
+from skill.sandbox.request import Request, json_param, str_param
+
+if TYPE_CHECKING:
+    from skill.sandbox.api import Api
+
+HISTORY_DAYS = 28
+LEVELS = ("ad", "adset", "campaign", "account")
+LEVEL_OF = {"ads": "ad", "adsets": "adset", "campaigns": "campaign", "accounts": "account"}
+ID_FIELDS = frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "adset_id", "adset_name",
+                       "ad_id", "ad_name", "objective", "account_currency", "date_start", "date_stop"})
+DEFAULT_FIELDS = "impressions,spend"
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def preset_range(preset: str, first_day: date) -> tuple[date, date]:
+    """Meta's date presets (``last_7d`` = the 7 days ending yesterday)."""
+    t = today()
+    y = t - timedelta(days=1)
+    simple = {"today": (t, t), "yesterday": (y, y), "maximum": (first_day, t), "data_maximum": (first_day, t),
+              "this_month": (t.replace(day=1), t), "this_year": (t.replace(month=1, day=1), t),
+              "this_week_mon_today": (t - timedelta(days=t.weekday()), t),
+              "this_week_sun_today": (t - timedelta(days=(t.weekday() + 1) % 7), t)}
+    if preset in simple:
+        return simple[preset]
+    if preset.startswith("last_") and preset.endswith("d") and preset[5:-1].isdigit():
+        return y - timedelta(days=int(preset[5:-1]) - 1), y
+    if preset == "last_month":
+        end = t.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    if preset == "last_year":
+        return date(t.year - 1, 1, 1), date(t.year - 1, 12, 31)
+    if preset in ("this_quarter", "last_quarter"):
+        q_start = date(t.year, 3 * ((t.month - 1) // 3) + 1, 1)
+        if preset == "this_quarter":
+            return q_start, t
+        end = q_start - timedelta(days=1)
+        return date(end.year, 3 * ((end.month - 1) // 3) + 1, 1), end
+    if preset in ("last_week_mon_sun", "last_week_sun_sat"):
+        shift = t.weekday() if preset == "last_week_mon_sun" else (t.weekday() + 1) % 7
+        start = t - timedelta(days=shift + 7)
+        return start, start + timedelta(days=6)
+    raise invalid_param("Invalid date_preset", f"date_preset {preset!r} is not valid; use e.g. last_7d, "
+                        "last_30d, yesterday, this_month or maximum.")
+
+
+def date_range(params: dict[str, Any], first_day: date) -> tuple[date, date]:
+    span = json_param(params, "time_range")
+    if span is not None:
+        try:
+            since, until = date.fromisoformat(span["since"]), date.fromisoformat(span["until"])
+        except (TypeError, KeyError, ValueError):
+            raise invalid_param("Invalid time_range",
+                                'time_range must be {"since": "YYYY-MM-DD", "until": "YYYY-MM-DD"}.') from None
+        if since > until:
+            raise invalid_param("Invalid time_range", "time_range.since must not be after time_range.until.")
+        return since, until
+    return preset_range(str_param(params, "date_preset") or "last_30d", first_day)
+
+
+def time_buckets(since: date, until: date, increment: str | None) -> list[tuple[date, date]]:
+    if not increment or increment == "all_days":
+        return [(since, until)]
+    if increment == "monthly":
+        out, start = [], since
+        while start <= until:
+            end = min(until, start.replace(day=calendar.monthrange(start.year, start.month)[1]))
+            out.append((start, end))
+            start = end + timedelta(days=1)
+        return out
+    if not increment.isdigit() or not 1 <= int(increment) <= 90:
+        raise invalid_param("Invalid time_increment", "time_increment must be 1–90, monthly or all_days.")
+    step = int(increment)
+    return [(d, min(until, d + timedelta(days=step - 1)))
+            for d in (since + timedelta(days=i) for i in range(0, (until - since).days + 1, step))]
+
+
+# ---------------------------------------------------------------- the report
+
+
+def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every row of the insights report for ``obj`` (before paging)."""
+    fields = [f.strip() for f in (str_param(params, "fields") or DEFAULT_FIELDS).split(",") if f.strip()]
+    unknown = [f for f in fields if f not in data.METRIC_FIELDS and f not in ID_FIELDS]
+    if unknown:
+        raise ApiError(f"(#100) {unknown[0]} is not valid for fields param. please check "
+                       "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values",
+                       100)
+    level = str_param(params, "level") or LEVEL_OF[collection]
+    if level not in LEVELS:
+        raise invalid_param("Invalid level", f"level must be one of {', '.join(LEVELS)}.")
+    breakdowns = [b.strip() for b in (_list_param(params, "breakdowns")) if b.strip()]
+    for b in breakdowns:
+        if b not in data.BREAKDOWN_VALUES:
+            raise invalid_param("Invalid breakdowns", f"breakdown {b!r} is not supported; use one of "
+                                f"{', '.join(data.BREAKDOWN_VALUES)}.")
+    ads = ads_under(api, collection, obj)
+    starts = {ad["id"]: ad_start(ad) for ad in ads}
+    since, until = date_range(params, min(starts.values(), default=today()))
+    spans = time_buckets(since, until, str_param(params, "time_increment"))
+    totals = _accumulate(ads, starts, spans, breakdowns, level)
+    rows = [_row(api, key, counts, spans, breakdowns, level, fields) for key, counts in sorted(totals.items())
+            if counts["impressions"] > 0]
+    return rows
+
+
+def _list_param(params: dict[str, Any], name: str) -> list[str]:
+    value = params.get(name)
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value)
+    if text.startswith("["):
+        parsed = json_param(params, name, [])
+        return [str(v) for v in parsed]
+    return text.split(",")
+
+
+def ads_under(api: Api, collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
+    if collection == "ads":
+        return [obj]
+    key = {"adsets": "adset_id", "campaigns": "campaign_id", "accounts": "account_id"}[collection]
+    value = obj["account_id"] if collection == "accounts" else obj["id"]
+    return [ad for ad in api.state["ads"].values() if ad.get(key) == value]
+
+
+def ad_start(ad: dict[str, Any]) -> date:
+    return date.fromisoformat(ad["created_time"][:10]) - timedelta(days=HISTORY_DAYS)
+
+
+def _accumulate(ads, starts, spans, breakdowns, level) -> dict[tuple, dict[str, int]]:
+    totals: dict[tuple, dict[str, int]] = {}
+    last = today()
+    for ad in ads:
+        owner = {"ad": ad["id"], "adset": ad["adset_id"], "campaign": ad["campaign_id"],
+                 "account": ad["account_id"]}[level]
+        for index, (start, end) in enumerate(spans):
+            day = max(start, starts[ad["id"]])
+            while day <= min(end, last):
+                counts = data.day_counts(ad["id"], day, (day - starts[ad["id"]]).days)
+                for combo, part in data.split(counts, ad["id"], day, breakdowns).items():
+                    data.add(totals.setdefault((owner, index, combo), {}), part)
+                day += timedelta(days=1)
+    return totals
+
+
+def _row(api: Api, key: tuple, counts: dict[str, int], spans, breakdowns, level, fields) -> dict[str, Any]:
+    owner, index, combo = key
+    names = _names(api, level, owner)
+    metrics = data.metrics(counts)
+    row: dict[str, Any] = {}
+    for field in fields:
+        value = names.get(field) if field in ID_FIELDS else metrics.get(field)
+        if value not in (None, []):
+            row[field] = value
+    row["date_start"], row["date_stop"] = spans[index][0].isoformat(), spans[index][1].isoformat()
+    row.update(zip(breakdowns, combo, strict=True))
+    return row
+
+
+def _names(api: Api, level: str, owner: str) -> dict[str, Any]:
+    """The id and name columns a row at ``level`` can carry."""
+    state = api.state
+    names: dict[str, Any] = {}
+    ad = state["ads"].get(owner) if level == "ad" else None
+    adset = state["adsets"].get(ad["adset_id"] if ad else owner) if level in ("ad", "adset") else None
+    campaign_id = (adset or {}).get("campaign_id") or (owner if level == "campaign" else None)
+    campaign = state["campaigns"].get(campaign_id) if campaign_id else None
+    account_id = owner if level == "account" else (ad or adset or campaign or {}).get("account_id")
+    account = state.account(str(account_id)) or {}
+    for prefix, obj in (("ad", ad), ("adset", adset), ("campaign", campaign)):
+        if obj:
+            names[f"{prefix}_id"], names[f"{prefix}_name"] = obj["id"], obj["name"]
+    if campaign:
+        names["objective"] = campaign.get("objective")
+    names.update(account_id=account.get("account_id"), account_name=account.get("name"),
+                 account_currency=account.get("currency"))
+    return names
+
+
+# ---------------------------------------------------------------- endpoints
+
+
+def sync(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
+    return page(req, report(api, req.params, collection, obj))
+
+
+def start_run(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """``POST …/insights`` → ``{"report_run_id"}``; the rows are computed now, served when done."""
+    rows = report(api, req.params, collection, obj)
+    since, until = date_range(req.params, today())
+    run_id = api.state.new_id("report_run")
+    api.state.add("report_runs", {
+        "id": run_id, "account_id": obj["account_id"] if "account_id" in obj else obj["id"],
+        "started_at": time.time(), "time_ref": int(time.time()), "date_start": since.isoformat(),
+        "date_stop": until.isoformat(), "emails": [], "friendly_name": f"Sandbox report {run_id}",
+        "is_bookmarked": False, "is_async_export": False, "rows": rows,
+    })
+    return {"report_run_id": run_id}
+
+
+def report_run_view(api: Api, run: dict[str, Any]) -> dict[str, Any]:
+    """Progress as a function of time: Not Started → Running (percent) → Completed."""
+    delay = api.config.report_delay_s
+    elapsed = time.time() - run["started_at"]
+    done = elapsed >= delay
+    pct = 100 if done else int(100 * elapsed / delay) if delay else 100
+    status = "Job Completed" if done else ("Job Not Started" if pct < 10 else "Job Running")
+    view = {k: v for k, v in run.items() if k not in ("rows", "started_at")}
+    view.update(async_status=status, async_percent_completion=pct, is_running=not done)
+    view["time_completed"] = int(run["started_at"] + delay) if done else None
+    return view
+
+
+def run_insights(api: Api, req: Request, collection: str, run: dict[str, Any]) -> dict[str, Any]:
+    if report_run_view(api, run)["async_status"] != "Job Completed":
+        raise invalid_param("Report Not Ready", f"Report run {run['id']} is not complete yet. Poll GET /{run['id']} "
+                            "until async_status is Job Completed.")
+    return page(req, run["rows"])
+
