@@ -29,7 +29,7 @@ SET_FIELDS = ("id", "owner_id", "name", "is_completed", "total_count", "initial_
 
 
 def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
-    ops = parse_ops(req.params.get("adbatch"), MAX_ASYNC_OPS, "adbatch")
+    ops = parse_ops(req.params.get("adbatch"), MAX_ASYNC_OPS, "adbatch", method="POST")
     set_id = api.state.new_id("async_set")
     answers: dict[str, Any] = {}
     request_ids = []

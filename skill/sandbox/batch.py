@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from skill.sandbox.errors import ApiError, dependency_failed, invalid_param
 from skill.sandbox.request import Request, Upload, split_path, strip_token
@@ -62,7 +62,8 @@ class Outcome:
 # ---------------------------------------------------------------- parsing
 
 
-def parse_ops(raw: Any, limit: int = MAX_OPS, what: str = "batch") -> list[Op]:
+def parse_ops(raw: Any, limit: int = MAX_OPS, what: str = "batch", method: str = "GET") -> list[Op]:
+    """Validated operations; ``method`` is the default (GET in a batch, POST in an adbatch)."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
@@ -73,10 +74,10 @@ def parse_ops(raw: Any, limit: int = MAX_OPS, what: str = "batch") -> list[Op]:
     if len(raw) > limit:
         raise ApiError(f"(#100) Too many requests in batch message. Maximum batch size is {limit}", 100, None,
                        "Batch Too Large", f"A {what} holds at most {limit} operations; this one has {len(raw)}.")
-    return [_op(i, item, what) for i, item in enumerate(raw)]
+    return [_op(i, item, what, method) for i, item in enumerate(raw)]
 
 
-def _op(index: int, item: Any, what: str) -> Op:
+def _op(index: int, item: Any, what: str, method: str) -> Op:
     if not isinstance(item, dict) or not item.get("relative_url") and item.get("relative_url") != "":
         raise invalid_param(f"Invalid {what}", f"{what}[{index}] needs a relative_url.")
     body = item.get("body") or ""
@@ -84,7 +85,7 @@ def _op(index: int, item: Any, what: str) -> Op:
         body = "&".join(f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in body.items())
     files = item.get("attached_files") or ""
     omit = item.get("omit_response_on_success")
-    return Op(index=index, method=str(item.get("method") or "GET").upper(), relative_url=str(item["relative_url"]),
+    return Op(index=index, method=str(item.get("method") or method).upper(), relative_url=str(item["relative_url"]),
               body=str(body), name=item.get("name"), depends_on=item.get("depends_on"),
               omit=None if omit is None else str(omit).lower() not in ("false", "0"),
               attached_files=[f.strip() for f in str(files).split(",") if f.strip()])
@@ -93,9 +94,7 @@ def _op(index: int, item: Any, what: str) -> Op:
 def referenced_names(ops: list[Op]) -> set[str]:
     names = set()
     for op in ops:
-        if op.depends_on:
-            names.add(op.depends_on)
-        names.update(m.group(1) for m in REF_RE.finditer(op.relative_url + op.body))
+        names.update(dependencies(op))
     return names
 
 
@@ -103,16 +102,16 @@ def referenced_names(ops: list[Op]) -> set[str]:
 
 
 def jsonpath(doc: Any, path: str) -> list[Any]:
-    """The small JSONPath Meta's batch references use: ``$.a.b``, ``$.a.*.b``, ``$.data[0].id``."""
+    """The small JSONPath Meta's batch references use: ``$.a.b``, ``$.a.*.b``, ``$.data[0].id``, ``$.data.0.id``."""
     nodes = [doc]
     for part in [p for p in re.split(r"\.|(?=\[)", path.removeprefix("$")) if p]:
         nxt: list[Any] = []
         for node in nodes:
             if part in ("*", "[*]"):
                 nxt.extend(node.values() if isinstance(node, dict) else node if isinstance(node, list) else [])
-            elif part.startswith("[") and part.endswith("]") and part[1:-1].isdigit():
-                if isinstance(node, list) and int(part[1:-1]) < len(node):
-                    nxt.append(node[int(part[1:-1])])
+            elif part.strip("[]").isdigit() and isinstance(node, list):
+                if int(part.strip("[]")) < len(node):
+                    nxt.append(node[int(part.strip("[]"))])
             elif isinstance(node, dict) and part in node:
                 nxt.append(node[part])
         nodes = nxt
@@ -159,7 +158,9 @@ def op_request(op: Op, parent: Request, files: list[Upload], answers: dict[str, 
 
 
 def dependencies(op: Op) -> list[str]:
-    deps = [m.group(1) for m in REF_RE.finditer(op.relative_url + op.body)]
+    """Names this operation waits for: ``depends_on`` and every ``{result=NAME:…}`` (even URL-encoded)."""
+    text = " ".join((op.relative_url, op.body, unquote_plus(op.body)))
+    deps = list(dict.fromkeys(m.group(1) for m in REF_RE.finditer(text)))
     if op.depends_on:
         deps.insert(0, op.depends_on)
     return deps
