@@ -45,7 +45,8 @@ class Sandbox:
             self.api.configure(**self._settings)
         self._server = SandboxServer(self.port, self.api, self.state_dump)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="meta-ads-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="meta-ads-sandbox", daemon=True)
         self._thread.start()
         return self
 
