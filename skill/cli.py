@@ -296,5 +296,14 @@ def _register_chat_commands() -> None:
 _register_chat_commands()
 
 
+def _register_sandbox_command() -> None:
+    from skill.sandbox import main as sandbox_main
+
+    EXTRA_COMMANDS["sandbox"] = (sandbox_main.HELP, sandbox_main.add_arguments, sandbox_main.run)
+
+
+_register_sandbox_command()
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
