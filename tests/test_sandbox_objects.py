@@ -312,3 +312,17 @@ def test_adsets_and_campaigns_listings(graph: Graph) -> None:
 def test_version_inside_relative_paths_and_json_strings(graph: Graph) -> None:
     r = graph.get(f"{SANDBOX_ACCOUNT}/ads", filtering=json.dumps([]), fields="id")
     assert r.status_code == 200
+
+
+def test_concurrent_writes_get_unique_ids(sandbox: Sandbox, graph: Graph) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    creative_id = graph.create_creative(graph.upload_image(png_bytes()))
+
+    def create(i: int) -> str:
+        return Graph(sandbox).create_ad(creative_id, name=f"parallel {i}")
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(create, range(24)))
+    assert len(set(ids)) == 24
+    assert len(sandbox.state_dump()["ads"]) == 24

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -206,3 +210,19 @@ def test_cli_reports_a_port_in_use(sandbox: Sandbox, capsys) -> None:
     main.add_arguments(parser)
     assert main.run(parser.parse_args(["--port", str(sandbox.port)])) == 1
     assert "could not start" in capsys.readouterr().out
+
+
+def test_meta_ads_sandbox_command_serves_until_ctrl_c(tmp_path) -> None:
+    state = tmp_path / "state.json"
+    proc = subprocess.Popen([sys.executable, "-m", "skill", "sandbox", "--state", str(state)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
+        r = requests.get(f"{url}/v26.0/me/adaccounts", headers={"Authorization": "Bearer sandbox-token"})
+        assert r.status_code == 200 and r.json()["data"][0]["id"] == SANDBOX_ACCOUNT
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert "Sandbox stopped" in out and state.exists()
