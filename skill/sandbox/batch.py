@@ -78,7 +78,7 @@ def parse_ops(raw: Any, limit: int = MAX_OPS, what: str = "batch", method: str =
 
 
 def _op(index: int, item: Any, what: str, method: str) -> Op:
-    if not isinstance(item, dict) or not item.get("relative_url") and item.get("relative_url") != "":
+    if not isinstance(item, dict) or not isinstance(item.get("relative_url"), str):
         raise invalid_param(f"Invalid {what}", f"{what}[{index}] needs a relative_url.")
     body = item.get("body") or ""
     if isinstance(body, dict):

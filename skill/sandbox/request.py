@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from skill.sandbox.errors import ApiError, invalid_param
+from skill.sandbox.errors import ApiError, invalid_param, missing_param
 
 VERSION_RE = re.compile(r"^v\d+\.\d+$")
 DEFAULT_VERSION = "v26.0"
@@ -144,8 +144,6 @@ def int_param(params: dict[str, Any], name: str, default: int) -> int:
 
 
 def require(params: dict[str, Any], name: str) -> Any:
-    from skill.sandbox.errors import missing_param
-
     value = params.get(name)
     if value is None or value == "":
         raise missing_param(name)
