@@ -166,7 +166,15 @@ class GraphError(KitError):
 
 
 class GraphConnectionError(GraphError):
-    """No answer: timeout, connection refused, or a response dropped mid-way."""
+    """No answer: timeout, connection refused, or a response dropped mid-way.
+
+    ``may_have_succeeded`` is True for a write whose request may have reached Meta: the
+    object may exist, so look it up by name before posting again.
+    """
+
+    def __init__(self, message: str, *, may_have_succeeded: bool = False, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.may_have_succeeded = may_have_succeeded
 
 
 class TransientError(GraphError):

@@ -79,9 +79,9 @@ class Settings(BaseModel):
         if path.is_absolute():
             return path
         parts = path.parts
-        if parts and parts[0] == self.workspace.name and len(parts) > 1:
-            return self.workspace.joinpath(*parts[1:])
         candidates = [self.workspace / path] + ([base / path] if base else [])
+        if len(parts) > 1 and parts[0] in {self.workspace.name, "workspace"}:
+            candidates.insert(0, self.workspace.joinpath(*parts[1:]))
         return next((c for c in candidates if c.exists()), candidates[0])
 
     # ------------------------------------------------------------ account
