@@ -47,11 +47,11 @@ def classify(code: int | None, subcode: int | None, is_transient: bool, http_sta
         return TokenInvalid
     if code == 100:
         return InvalidParameter
-    if code == 10 or (code is not None and 200 <= code < 300):
-        return PermissionDenied
     if is_rate_limit(code, subcode):
         return RateLimited
-    if code == 1 and subcode == UNKNOWN_ERROR_SUBCODE:
+    if code == 10 or (code is not None and 200 <= code < 300):
+        return PermissionDenied
+    if code == 1 and subcode == UNKNOWN_ERROR_SUBCODE and not is_transient:
         return GraphError
     if code in TRANSIENT_CODES or is_transient or (http_status or 0) >= 500:
         return TransientError

@@ -50,9 +50,11 @@ def should_retry(error: BaseException | None) -> bool:
         return True
     if code in NEVER_RETRY_CODES:
         return False
+    if error.is_transient:
+        return True
     if code == 1 and subcode == UNKNOWN_ERROR_SUBCODE:
         return False
-    if code in TRANSIENT_CODES or error.is_transient:
+    if code in TRANSIENT_CODES:
         return True
     return error.http_status is not None and error.http_status >= 500
 

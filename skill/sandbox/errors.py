@@ -121,8 +121,8 @@ def permission(what: str) -> ApiError:
 
 
 def transient(code: int = 2) -> ApiError:
-    if code == 1:
-        return ApiError("An unknown error occurred", 1, SUB_UNKNOWN, http_status=500)
+    if code == 1:  # code 1 without subcode 99 is the retryable kind
+        return ApiError("An unknown error has occurred.", 1, http_status=500)
     return ApiError("An unexpected error has occurred. Please retry your request later.", 2,
                     is_transient=True, http_status=500)
 
