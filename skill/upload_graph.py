@@ -42,6 +42,8 @@ def make_op(method: str, relative_url: str, *, body: dict[str, Any] | None = Non
 def send_batch(client: Any, ops: list[BatchOp], files: dict[str, Any] | None = None) -> list[Entry | None]:
     """One batch call. Raises GraphError when the call as a whole failed or got no answer."""
     results = client.batch(ops, files=files) if files else client.batch(ops)
+    if len(results) != len(ops):  # an answer we cannot pair with what we sent: treat it as none
+        raise GraphError(f"the batch answer has {len(results)} entries for {len(ops)} operations")
     return [_entry(r) for r in results]
 
 

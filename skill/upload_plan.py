@@ -29,11 +29,15 @@ def ref(name: str, path: str) -> str:
 
 
 def is_definite(error: GraphError | None) -> bool:
-    """Meta answered and refused (or never ran it): the write did not happen."""
+    """Meta answered and refused: the write did not happen. A rate limit refuses before running;
+    a 4xx error names what is wrong. An unknown or server-side error (codes 1 and 2, HTTP 5xx,
+    ``is_transient``) or no answer at all says nothing, so the step is looked up before a retry."""
     if error is None:
         return False
-    return isinstance(error, RateLimited) or not (isinstance(error, TransientError) or error.is_transient
-                                                  or error.code is None)
+    if isinstance(error, RateLimited):
+        return True
+    unclear = isinstance(error, TransientError) or error.is_transient or error.code in (None, 1, 2)
+    return not unclear and (error.http_status or 400) < 500
 
 
 def ok(result: Entry | None) -> bool:

@@ -16,15 +16,15 @@ ad only after several rounds in a row taught nothing.
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skill.errors import AccountBlocked, GraphError, RateLimited, TokenInvalid, TransientError
+from skill.errors import AccountBlocked, GraphError, RateLimited, TokenInvalid
 from skill.events import Event, Reporter
+from skill.graph.retry import retry_delay, retry_message, should_retry
 from skill.ledger import AdLedger, Ledger
 from skill.payloads import ad_payload, creative_payload
 from skill.settings import Settings
@@ -38,7 +38,6 @@ MAX_ADS_PER_BATCH = 10
 MAX_OPS_PER_BATCH = 50
 MAX_ROUNDS = 40
 MAX_STALLED = 8  # rounds in a row without any answer before an ad is given up
-MAX_WAIT_S = 60.0  # longest backoff between rounds, unless Meta names a longer wait
 FATAL = (TokenInvalid, AccountBlocked)
 
 
@@ -117,11 +116,10 @@ def split_batches(ads: list[AdWork], known: dict[str, str]) -> list[list[AdWork]
 
 
 def is_retryable(error: GraphError | None) -> bool:
-    if error is None:
-        return True  # a null entry or no answer
-    if isinstance(error, FATAL):
-        return False
-    return isinstance(error, RateLimited | TransientError) or error.is_transient or error.code is None
+    """The Graph layer's policy; a lost answer (no code at all) is worth another round too."""
+    if error is None or (error.code is None and not isinstance(error, FATAL)):
+        return True
+    return should_retry(error)
 
 
 class BatchRunner:
@@ -167,14 +165,12 @@ class BatchRunner:
         limited = [e for e in (self.last_error.get(a.index) for a in pending) if isinstance(e, RateLimited)]
         if not limited and not stalled:
             return
-        attempt = max(stalled, 1)
-        delay = max(self.ctx.settings.retry_base_s, 0.0) * 2 ** (attempt - 1) * (0.8 + 0.4 * random.random())
-        hinted = [e.retry_after_s for e in limited if e.retry_after_s]
-        delay = max(hinted) if hinted else min(delay, MAX_WAIT_S)
-        if limited:
-            code = limited[0].code
-            self.ctx.report(Event("rate_limited", f"Rate limited (error {code}). Waiting {delay:.0f}s before retry "
-                                                  f"(attempt {attempt}/{MAX_STALLED})...", {"code": code}))
+        attempt = max(stalled, 1) - 1
+        error = max(limited, key=lambda e: e.retry_after_s or 0) if limited else None
+        delay = retry_delay(attempt, error, base_s=max(self.ctx.settings.retry_base_s, 0.0))
+        if error is not None:
+            self.ctx.report(Event("rate_limited", retry_message(error, delay, attempt, MAX_STALLED),
+                                  {"code": error.code, "delay_s": delay}))
         self.ctx.sleep(delay)
 
     # ------------------------------------------------------------ send and record

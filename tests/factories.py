@@ -49,3 +49,33 @@ def edit_json(path: Path, edit) -> None:
     data = json.loads(path.read_text())
     edit(data)
     path.write_text(json.dumps(data, indent=2))
+
+
+# ---------------------------------------------------------------- upload batches
+
+
+def make_batch(workspace: Path, n_ads: int, n_images: int, *, per_ad: int = 1, campaign: str = CAMPAIGN,
+               parallel: bool = False, max_concurrent: int = 3) -> Path:
+    """Replace the campaign's batch with ``n_ads`` valid ads over ``n_images`` distinct images
+    (ad i uses image i % n_images; ``per_ad`` > 1 gives multi-image ads). Returns the config path."""
+    ads = ads_dir(workspace, campaign)
+    images = []
+    for k in range(n_images):
+        path = workspace / "campaigns" / campaign / "images" / f"gen-{k}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (600, 600), (k % 256, (k // 256) % 256, 77)).save(path, format="PNG")
+        images.append(path)
+    entries = []
+    for i in range(n_ads):
+        stem = f"ad-{i:03d}"
+        write_json(ads / f"{stem}.json", GOOD_SPEC)
+        entry: dict[str, Any] = {"name": f"hero-{stem}", "asset_feed_spec_path": f"{stem}.json"}
+        if per_ad > 1:
+            entry["image_paths"] = [str(images[(i + j) % n_images]) for j in range(per_ad)]
+        else:
+            entry["image_path"] = str(images[i % n_images])
+        entries.append(entry)
+    config = {"campaign": campaign, "adset_id": "23847000000001", "page_id": "123456789",
+              "destination_url": "https://yoursite.com/summer-sale", "ads": entries,
+              "parallel": parallel, "max_concurrent": max_concurrent}
+    return write_json(ads / "batch-upload.json", config)
