@@ -147,10 +147,10 @@ class Upload:
             status="PAUSED", review_url=self.settings.review_url(),
         )
         path = record_path(check.spec_path)
-        with self.write_lock:
-            write_record(path, record)
-            append_asset(self.settings.assets_md, record)
+        with self.write_lock:  # the record goes last: it is what marks the ad as done
             self._write_copy_doc(check)
+            append_asset(self.settings.assets_md, record)
+            write_record(path, record)
         ad.state = "created"
         self._result(check, "created", image_hashes=hashes, creative_id=record.creative_id,
                      ad_id=record.ad_id, record=str(path))
@@ -178,7 +178,7 @@ class Upload:
 
     def plan(self) -> list[AdWork]:
         """Skip what is done, fail what is invalid, and return the ads to send, in order."""
-        md5_of = file_md5s(p for a in self.batch.ads if a.ok for p in a.image_paths)
+        md5_of: dict[Path, str] = {}
         todo: list[AdWork] = []
         for check in self.batch.ads:
             full_name = self.settings.ad_name(self.batch.config.campaign, check.name)
@@ -190,6 +190,7 @@ class Upload:
                     continue
                 break  # paused: nothing after the first invalid ad is sent
             entry = self.ledger.load(check.entry.stem, full_name, self.account, self.batch.adset_id or "")
+            md5_of.update(file_md5s(p for p in check.image_paths if p not in md5_of))
             ad = AdWork(check, full_name, [md5_of[p] for p in check.image_paths], entry)
             if entry.done:  # created by an earlier run that stopped before writing the record
                 ad.adopted.update({"creative", "ad"})

@@ -257,3 +257,19 @@ def test_a_non_retryable_error_is_not_retried(ws, sandbox, proxy, capsys):
     assert "Batch paused. Fix the error and retry." in out
     assert sandbox.request_counts["POST"] == 1, "a 100 is final: no retry"
     assert sandbox.state_dump()["ads"] == {}
+
+
+def test_a_token_expiring_mid_batch_stops_then_a_rerun_resumes(ws, direct, capsys):
+    sandbox = direct
+    make_batch(ws, 25, 5)
+    sandbox.configure(expire_token_after=2)  # the image look-up and the first batch call get through
+    code, out = upload(ws, capsys)
+    assert code == 1
+    assert "Batch stopped: " in out and "error 190" in out and "meta-ads auth check" in out
+    assert "10 ads created before stopping, all PAUSED" in out
+    assert len(sandbox.state_dump()["ads"]) == 10
+    sandbox.configure(expire_token_after=None)
+    code, out = upload(ws, capsys)
+    assert code == 0, out
+    assert "Batch complete: 25 ads total, 15 newly uploaded" in out
+    assert_exactly_once(ws, sandbox, 25)
