@@ -32,6 +32,13 @@ class SandboxServer(ThreadingHTTPServer):
         self.dump = dump
         super().__init__(("127.0.0.1", port), Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer (killed, timed out) is normal here: stay quiet."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
 
 class Handler(BaseHTTPRequestHandler):
     server: SandboxServer
