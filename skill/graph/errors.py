@@ -27,7 +27,8 @@ HINTS = {
     AccountBlocked: "the ad account is restricted: stop, and review it at "
     "https://www.facebook.com/adsmanager/account_quality before trying again",
     RateLimited: "Meta's rate limit: wait a few minutes and re-run; nothing done is lost",
-    InvalidParameter: "fix the field named above (run `meta-ads validate CAMPAIGN`), then re-run",
+    InvalidParameter: "Meta refused a field: fix what the message names (for ads, `meta-ads validate CAMPAIGN` "
+    "checks the copy first), then re-run",
 }
 
 

@@ -1,0 +1,146 @@
+"""Meta's insights rows → exact numbers. Meta sends every number as a string; money stays a
+Decimal from the string to the report, never a float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+PURCHASE_TYPES = ("purchase", "offsite_conversion.fb_pixel_purchase", "omni_purchase")
+LEAD_TYPES = ("lead", "offsite_conversion.fb_pixel_lead", "onsite_conversion.lead_grouped")
+LINK_CLICK_TYPES = ("link_click",)
+BREAKDOWN_KEYS = ("age", "gender", "publisher_platform", "platform_position", "device_platform",
+                  "impression_device", "country", "region")
+
+
+def dec(value: Any) -> Decimal:
+    """``"125.43"`` → ``Decimal("125.43")``; missing or malformed → 0."""
+    if value is None or value == "":
+        return ZERO
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ZERO
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
+
+
+def ratio(num: Decimal, den: Decimal, scale: int = 1) -> Decimal | None:
+    return None if den == 0 else (num * scale) / den
+
+
+def action_total(actions: Any, types: Iterable[str]) -> Decimal:
+    """Sum of one kind of action from Meta's ``[{"action_type", "value"}]`` list.
+
+    Meta may report a purchase under several aliases; the first alias present is used, so a
+    purchase is never counted twice.
+    """
+    if not isinstance(actions, list):
+        return ZERO
+    by_type = {a.get("action_type"): dec(a.get("value")) for a in actions if isinstance(a, dict)}
+    for t in types:
+        if t in by_type:
+            return by_type[t]
+    return ZERO
+
+
+class Metrics(BaseModel):
+    """Additive counts of one row, one ad, or a total. Derived rates are computed, not summed."""
+
+    impressions: int = 0
+    reach: int = 0
+    clicks: int = 0
+    link_clicks: Decimal = ZERO
+    spend: Decimal = ZERO
+    purchases: Decimal = ZERO
+    leads: Decimal = ZERO
+    purchase_value: Decimal = ZERO
+
+    def __add__(self, other: Metrics) -> Metrics:
+        return Metrics(**{name: getattr(self, name) + getattr(other, name) for name in Metrics.model_fields})
+
+    @property
+    def ctr(self) -> Decimal | None:
+        return ratio(Decimal(self.clicks), Decimal(self.impressions), 100)
+
+    @property
+    def cpc(self) -> Decimal | None:
+        return ratio(self.spend, Decimal(self.clicks))
+
+    @property
+    def cpm(self) -> Decimal | None:
+        return ratio(self.spend, Decimal(self.impressions), 1000)
+
+    @property
+    def frequency(self) -> Decimal | None:
+        return ratio(Decimal(self.impressions), Decimal(self.reach))
+
+    def results(self, kind: str) -> Decimal:
+        return {"purchase": self.purchases, "lead": self.leads, "link_click": self.link_clicks}.get(kind, ZERO)
+
+    def cost_per_result(self, kind: str) -> Decimal | None:
+        return ratio(self.spend, self.results(kind))
+
+    @property
+    def roas(self) -> Decimal | None:
+        return ratio(self.purchase_value, self.spend)
+
+
+class Row(BaseModel):
+    """One insights row: who (ad / ad set / campaign), when, which breakdown, and its metrics."""
+
+    id: str
+    name: str = ""
+    adset_id: str | None = None
+    date_start: str = ""
+    date_stop: str = ""
+    breakdown: dict[str, str] = Field(default_factory=dict)
+    metrics: Metrics = Field(default_factory=Metrics)
+
+
+def parse_row(raw: dict[str, Any], level: str = "ad") -> Row:
+    """One row of Meta's answer into a Row (unknown fields are ignored)."""
+    metrics = Metrics(
+        impressions=int(dec(raw.get("impressions"))),
+        reach=int(dec(raw.get("reach"))),
+        clicks=int(dec(raw.get("clicks"))),
+        link_clicks=action_total(raw.get("actions"), LINK_CLICK_TYPES) or dec(raw.get("inline_link_clicks")),
+        spend=dec(raw.get("spend")),
+        purchases=action_total(raw.get("actions"), PURCHASE_TYPES),
+        leads=action_total(raw.get("actions"), LEAD_TYPES),
+        purchase_value=action_total(raw.get("action_values"), PURCHASE_TYPES),
+    )
+    key = {"ad": "ad", "adset": "adset", "campaign": "campaign"}.get(level, "account")
+    return Row(
+        id=str(raw.get(f"{key}_id") or raw.get("id") or ""),
+        name=str(raw.get(f"{key}_name") or ""),
+        adset_id=raw.get("adset_id"),
+        date_start=str(raw.get("date_start", "")),
+        date_stop=str(raw.get("date_stop", "")),
+        breakdown={k: str(raw[k]) for k in BREAKDOWN_KEYS if k in raw},
+        metrics=metrics,
+    )
+
+
+def total(rows: Iterable[Row]) -> Metrics:
+    out = Metrics()
+    for row in rows:
+        out = out + row.metrics
+    return out
+
+
+def result_kind(metrics: Metrics) -> str:
+    """What counts as a result here: purchases when there are any, else leads, else link clicks."""
+    if metrics.purchases > 0:
+        return "purchase"
+    if metrics.leads > 0:
+        return "lead"
+    return "link_click"
