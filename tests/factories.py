@@ -12,6 +12,10 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_WORKSPACE = REPO / "workspace"
 CAMPAIGN = "summer-sale-2026"
+ASSETS_HEADER_ONLY = (
+    "# Assets\n\nEvery ad Meta Ads Kit creates gets a row here.\n\n"
+    "| name | type | date | ids | status |\n| --- | --- | --- | --- | --- |\n"
+)
 
 GOOD_BODY = "Track expenses in seconds. Snap a photo and the app files it for you, every time."
 GOOD_SPEC: dict[str, Any] = {
@@ -31,7 +35,10 @@ def make_image(path: Path, size: tuple[int, int] = (1080, 1080), fmt: str = "JPE
 def copy_workspace(tmp_path: Path) -> Path:
     """A private copy of the shipped example workspace (tests never touch the original)."""
     dest = tmp_path / "workspace"
-    shutil.copytree(EXAMPLE_WORKSPACE, dest, ignore=shutil.ignore_patterns(".sandbox", "*.upload.json", ".ledger", "reports"))
+    shutil.copytree(EXAMPLE_WORKSPACE, dest, ignore=shutil.ignore_patterns(
+        ".sandbox", "*.upload.json", ".ledger", "reports", "*.lock"))
+    # The shipped workspace may hold rows from a run of the README's first command: start clean.
+    (dest / "brand" / "assets.md").write_text(ASSETS_HEADER_ONLY)
     return dest
 
 
