@@ -6,7 +6,6 @@ import json
 from urllib.parse import quote
 
 from conftest import SANDBOX_ACCOUNT, SANDBOX_ADSET, SANDBOX_PAGE, Graph, feed_spec, png_bytes
-
 from skill.sandbox import Sandbox
 from skill.sandbox.batch import jsonpath, resolve
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 import requests
-from conftest import SANDBOX_ACCOUNT, SANDBOX_ADSET, Graph, png_bytes
 
+from conftest import SANDBOX_ACCOUNT, SANDBOX_ADSET, Graph, png_bytes
 from skill.sandbox import Sandbox
 from skill.sandbox.ratelimit import RateLimiter
 

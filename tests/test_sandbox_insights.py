@@ -6,8 +6,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import SANDBOX_ACCOUNT, SANDBOX_ADSET, Graph
 
+from conftest import SANDBOX_ACCOUNT, SANDBOX_ADSET, Graph
 from skill.sandbox import Sandbox
 from skill.sandbox.insights_data import allocate, day_counts
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+
 from conftest import (
     SANDBOX_ACCOUNT,
     SANDBOX_ADSET,
@@ -18,7 +19,6 @@ from conftest import (
     feed_spec,
     png_bytes,
 )
-
 from skill.sandbox import Sandbox
 
 

@@ -13,8 +13,8 @@ import time
 
 import pytest
 import requests
-from conftest import SANDBOX_ACCOUNT, SANDBOX_TOKEN, Graph
 
+from conftest import SANDBOX_ACCOUNT, SANDBOX_TOKEN, Graph
 from skill.sandbox import Sandbox, main
 
 ERROR_KEYS = {"message", "type", "code", "fbtrace_id", "is_transient"}
