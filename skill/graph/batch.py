@@ -99,6 +99,7 @@ def entry_headers(entry: dict[str, Any]) -> dict[str, str]:
 
 
 def parse_body(raw: Any) -> Any:
+    """A JSON string (a batch entry's body, an error's error_data) parsed; anything else as it is."""
     if isinstance(raw, str):
         try:
             return json.loads(raw)

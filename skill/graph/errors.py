@@ -16,6 +16,7 @@ from skill.errors import (
     TransientError,
     redact,
 )
+from skill.graph.batch import parse_body
 from skill.graph.retry import TRANSIENT_CODES, UNKNOWN_ERROR_SUBCODE, is_rate_limit
 from skill.graph.usage import parse_usage
 
@@ -30,15 +31,6 @@ HINTS = {
     InvalidParameter: "Meta refused a field: fix what the message names (for ads, `meta-ads validate CAMPAIGN` "
     "checks the copy first), then re-run",
 }
-
-
-def _error_data(raw: Any) -> Any:
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw
 
 
 def classify(code: int | None, subcode: int | None, is_transient: bool, http_status: int | None) -> type[GraphError]:
@@ -84,7 +76,7 @@ def parse_error(
     subcode = error.get("error_subcode") if isinstance(error.get("error_subcode"), int) else None
     transient = bool(error.get("is_transient"))
     cls = classify(code, subcode, transient, http_status)
-    data = _error_data(error.get("error_data"))
+    data = parse_body(error.get("error_data"))  # error_data may be a JSON string
     kwargs: dict[str, Any] = {
         "code": code,
         "subcode": subcode,
