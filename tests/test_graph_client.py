@@ -45,6 +45,7 @@ def test_rate_limit_is_retried_with_the_product_message(sandbox):
         client.get(SANDBOX_ACCOUNT)
     assert client.stats.rate_limited >= 1 and client.stats.retries >= 1
     assert any(line.startswith("Rate limited (error 80004). Waiting") for line in events.lines)
+    assert "✓ Retry successful" in events.lines
 
 
 def test_rate_limit_gives_up_after_max_retries(sandbox):

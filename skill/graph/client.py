@@ -176,13 +176,17 @@ class GraphClient:
         for attempt in range(self.max_retries + 1):
             self._pace()
             try:
-                return self._send(method, url, params, data, files, idempotent)
+                answer = self._send(method, url, params, data, files, idempotent)
             except GraphError as error:
                 if not should_retry(error) or attempt == self.max_retries:
                     raise
                 if isinstance(error, GraphConnectionError) and error.may_have_succeeded:
                     raise
                 self._wait(attempt, error)
+                continue
+            if attempt:
+                self.report(Event("retry_ok", "✓ Retry successful", {"attempts": attempt + 1}))
+            return answer
         raise AssertionError("unreachable")
 
     def _send(self, method: str, url: str, params: dict[str, Any] | None, data: dict[str, Any] | None,
