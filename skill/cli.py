@@ -83,7 +83,7 @@ def build_parser() -> ArgumentParser:
         if len(tool.command) == 2:
             group = tool.command[0]
             if group not in groups:
-                gp = subs.add_parser(group, help=f"{group} commands")
+                gp = subs.add_parser(group, help=f"{group} {tool.command[1]}: {tool.summary}")
                 groups[group] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=ArgumentParser)
                 gp.set_defaults(_group_parser=gp)
             target = groups[group]
