@@ -88,3 +88,21 @@ def test_relative_paths_resolve_against_the_workspace(tmp_path):
 def test_naming_template(tmp_path):
     ws = write_stack(tmp_path / "ws", "ad_name_template: '{name} | {campaign}'\n")
     assert load_settings(ws, env={}).ad_name("summer", "hero") == "hero | summer"
+
+
+def test_atomic_writes_keep_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    from skill.fileio import write_text_atomic
+
+    fresh = tmp_path / "new.md"
+    write_text_atomic(fresh, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "kept.md"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_text_atomic(kept, "new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"
