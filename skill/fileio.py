@@ -25,13 +25,20 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _read_umask() -> int:
+    umask = os.umask(0)  # the only way to read it; done once, at import, before any thread runs
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
