@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from conftest import SANDBOX_ACCOUNT, SANDBOX_ADSET, creative_params, png_bytes
-from skill.errors import GraphConnectionError, InvalidParameter, RateLimited, TokenInvalid
+from skill.errors import (
+    AccountBlocked,
+    GraphConnectionError,
+    InvalidParameter,
+    RateLimited,
+    TokenInvalid,
+)
 from skill.events import Collector
 from skill.graph import BatchOp, GraphClient, ref
 
@@ -39,7 +45,8 @@ def test_transient_errors_are_retried_and_announced(sandbox):
 def test_rate_limit_is_retried_with_the_product_message(sandbox):
     sandbox.configure(rate_budget=6, rate_window_s=1)
     events = Collector()
-    client = GraphClient(sandbox.url, "sandbox-token", retry_base_s=0.1, report=events, max_retries=5, timeout=5)
+    client = GraphClient(sandbox.url, "sandbox-token", retry_base_s=0.1, retry_cap_s=0.3, report=events, max_retries=5,
+                         timeout=5)
     client.pacer.base_s = 0  # measure the retry path, not the pacing
     for _ in range(8):
         client.get(SANDBOX_ACCOUNT)
@@ -135,3 +142,51 @@ def test_batch_over_50_is_split(sandbox, graph):
     results = client.batch([BatchOp("GET", f"{ad}?fields=id") for _ in range(120)])
     assert len(results) == 120 and all(r and r.ok for r in results)
     assert client.stats.batch_calls == 3
+
+
+def chain_ops(n: int) -> tuple[list[BatchOp], dict]:
+    ops, files = [], {}
+    for i in range(n):
+        params = creative_params("placeholder", name=f"summer-sale-2026 - c{i}")
+        params["asset_feed_spec"]["images"] = [{"hash": ref(f"img{i}", "$.images.*.hash")}]
+        ops += [
+            BatchOp("POST", f"{SANDBOX_ACCOUNT}/adimages", None, name=f"img{i}", attached_files=f"f{i}",
+                    omit_response_on_success=False),
+            BatchOp("POST", f"{SANDBOX_ACCOUNT}/adcreatives", params, name=f"cr{i}", omit_response_on_success=False),
+            BatchOp("POST", f"{SANDBOX_ACCOUNT}/ads", {"name": f"summer-sale-2026 - ad{i}", "adset_id": SANDBOX_ADSET,
+                                                      "creative": {"creative_id": ref(f"cr{i}")}, "status": "PAUSED"}),
+        ]
+        files[f"f{i}"] = (f"hero{i}.png", png_bytes(seed=i + 20))
+    return ops, files
+
+
+def test_chains_under_null_entries_end_exactly_once(sandbox):
+    """Not-run entries are re-sent with the answers already known filled in: every ad, image and
+    creative exists once, however the nulls fell."""
+    sandbox.configure(null_rate=0.3, seed=11)
+    client, _, _ = client_for(sandbox, max_retries=10)
+    ops, files = chain_ops(5)
+    results = client.batch(ops, files=files)
+    assert all(r.ok for r in results), [(r.status, r.error) for r in results if not r.ok]
+    assert client.stats.batch_calls > 1, "some entries came back null and were re-sent"
+    state = sandbox.state_dump()
+    assert len([a for a in state["ads"].values() if a["name"].startswith("summer-sale-2026 - ad")]) == 5
+    assert len([c for c in state["creatives"].values() if c["name"].startswith("summer-sale-2026 - c")]) == 5
+
+
+def test_a_token_expiring_mid_batch_stops_it(sandbox, graph):
+    ad = graph.make_ad()
+    sandbox.configure(expire_token_after=1)
+    client, _, sleeps = client_for(sandbox)
+    client.get("me")
+    with pytest.raises(TokenInvalid) as exc:
+        client.batch([BatchOp("GET", f"{ad}?fields=status") for _ in range(60)])
+    assert "social auth login" in exc.value.hint and sleeps == []
+
+
+def test_a_blocked_account_stops_with_the_review_link(sandbox):
+    sandbox.configure(block_account=True)
+    client, _, sleeps = client_for(sandbox)
+    with pytest.raises(AccountBlocked) as exc:
+        client.post(f"{SANDBOX_ACCOUNT}/ads", {"name": "x", "adset_id": SANDBOX_ADSET, "status": "PAUSED"})
+    assert "account_quality" in exc.value.hint and sleeps == []

@@ -18,10 +18,25 @@ from skill.errors import (
     TokenInvalid,
     TransientError,
 )
-from skill.graph import BatchOp, ref
-from skill.graph.batch import encode_body
+from skill.graph import BatchOp, BatchResult, ref
+from skill.graph.batch import (
+    NOT_RUN,
+    chunks,
+    encode_body,
+    jsonpath,
+    plan_resend,
+    resolve_op,
+    resolve_text,
+)
 from skill.graph.errors import parse_error
-from skill.graph.retry import retry_delay, retry_message, should_retry
+from skill.graph.retry import (
+    entry_not_done,
+    is_fatal,
+    retry_delay,
+    retry_message,
+    should_retry,
+    write_not_done,
+)
 from skill.graph.usage import Pacer, pace_delay, parse_usage
 
 
@@ -151,3 +166,84 @@ def test_batch_op_wire_form_and_dependencies():
                             "name": "ad0", "omit_response_on_success": False}
     assert not op.needs_other_results
     assert BatchOp("POST", "act_1/ads", {"creative": {"creative_id": ref("c")}}).needs_other_results
+
+
+def test_write_and_entry_policies():
+    lost = GraphConnectionError("lost", may_have_succeeded=True)
+    assert not write_not_done(lost) and write_not_done(GraphConnectionError("refused"))
+    assert write_not_done(meta_error(2, status=500)) and write_not_done(meta_error(80004))
+    assert not write_not_done(meta_error(100))
+    assert entry_not_done(meta_error(80004)) and entry_not_done(meta_error(294, 2446079))
+    assert not entry_not_done(meta_error(2, status=500)), "a batch write with code 2 may have happened"
+    assert is_fatal(meta_error(190)) and is_fatal(meta_error(368)) and not is_fatal(meta_error(100))
+
+
+def test_http_429_and_bodyless_5xx():
+    assert type(parse_error(429, None)) is RateLimited and should_retry(parse_error(429, None))
+    assert type(parse_error(503, "<html>")) is TransientError
+
+
+def test_pacer_counts_time_already_gone():
+    now = [0.0]
+    pacer = Pacer(10, clock=lambda: now[0])
+    pacer.observe({"x-ad-account-usage": json.dumps({"acc_id_util_pct": 100})})
+    assert pacer.delay() == 30
+    pacer.waited(30)  # an injected sleep: the clock stands still
+    assert pacer.delay() == 0 and pacer.paced_s == 30
+    pacer.observe({"x-ad-account-usage": json.dumps({"acc_id_util_pct": 100})})
+    now[0] = 20.0  # time went by (a real sleep, or slow work) since that answer
+    assert pacer.delay() == 10
+    pacer.observe({"content-type": "text/plain"})
+    assert pacer.usage.max_pct == 100, "an answer without usage headers changes nothing"
+
+
+def test_regain_estimate_means_blocked_now():
+    usage = parse_usage({"x-business-use-case-usage": json.dumps(
+        {"9": [{"type": "ads_management", "call_count": 40, "estimated_time_to_regain_access": 3}]})})
+    assert usage.blocked and usage.regain_s == 180
+    assert pace_delay(usage, base_s=10) == 180 and pace_delay(usage, base_s=1) == 30, "capped at 30 × base"
+
+
+def test_calls_never_cut_an_operation_from_its_dependency():
+    ops = [BatchOp("GET", f"{i}") for i in range(48)]
+    ops += [BatchOp("POST", "act_1/adimages", name="img"), BatchOp("POST", "act_1/adcreatives", name="cr",
+            body={"hash": ref("img", "$.images.*.hash")}), BatchOp("POST", "act_1/ads", {"c": ref("cr")})]
+    assert [len(c) for c in chunks(ops)] == [48, 3]
+    assert [len(c) for c in chunks([BatchOp("GET", "x")] * 120)] == [50, 50, 20]
+    with pytest.raises(ValueError):
+        chunks([BatchOp("POST", "a", name="a")] + [BatchOp("POST", "b", {"x": ref("a")})] * 60)
+
+
+def test_jsonpath_and_references():
+    answer = {"images": {"a.png": {"hash": "h1"}, "b.png": {"hash": "h2"}}, "data": [{"id": 7}], "id": "9"}
+    assert jsonpath(answer, "$.images.*.hash") == ["h1", "h2"]
+    assert jsonpath(answer, "$.data[0].id") == [7] and jsonpath(answer, "$.data.0.id") == [7]
+    assert resolve_text("?ids={result=x:$.images.*.hash}&c={result=y:$.id}", {"x": answer}) == \
+        "?ids=h1,h2&c={result=y:$.id}"
+    assert resolve_text("{result=x:$.nothing}", {"x": answer}) is None
+    op = BatchOp("POST", "{result=x:$.id}/ads", {"spec": {"images": [{"hash": ref("x", "$.images.*.hash")}]}},
+                 depends_on="x")
+    done = resolve_op(op, {"x": answer})
+    assert done.relative_url == "9/ads" and done.body == {"spec": {"images": [{"hash": "h1,h2"}]}}
+    assert done.depends_on is None and not done.needs_other_results
+    assert resolve_op(op, {"x": None}) is None, "an omitted answer cannot fill a reference"
+
+
+def test_plan_resend():
+    img = BatchOp("POST", "act_1/adimages", name="img", omit_response_on_success=False)
+    cr = BatchOp("POST", "act_1/adcreatives", {"h": ref("img", "$.images.*.hash")}, name="cr",
+                 omit_response_on_success=False)
+    ad = BatchOp("POST", "act_1/ads", {"c": ref("cr")})
+    ops = [img, cr, ad]
+    done = BatchResult(True, 200, {"images": {"a": {"hash": "h1"}}})
+    failed = BatchResult(False, 500, None, parse_error(500, {"error": {"code": 1, "message": "dependency"}}))
+    plan = plan_resend(ops, [0, 1, 2], [done, NOT_RUN, failed])
+    assert [i for i, _ in plan] == [1, 2] and plan[0][1].body == {"h": "h1"} and plan[1][1] is ad
+    # a referenced creative whose answer may be omitted: a null may mean it ran, so it stays
+    omitted = [img, BatchOp("POST", "act_1/adcreatives", {"h": ref("img", "$.images.*.hash")}, name="cr"), ad]
+    assert plan_resend(omitted, [0, 1, 2], [done, NOT_RUN, failed]) == []
+    # the image was refused for good: neither dependent is re-sent
+    refused = BatchResult(False, 400, None, parse_error(400, {"error": {"code": 100, "message": "bad"}}))
+    assert plan_resend(ops, [0, 1, 2], [refused, failed, failed]) == []
+    # all three not run (image answer not omitted): all go again, unchanged
+    assert [op for _, op in plan_resend(ops, [0, 1, 2], [NOT_RUN, NOT_RUN, NOT_RUN])] == ops

@@ -1,18 +1,27 @@
 """GraphClient: the only code that speaks HTTP to Meta.
 
-- The token travels in the ``Authorization`` header, never in a URL; every message is redacted.
+- The token travels in the ``Authorization: Bearer`` header, never in a URL (an
+  ``access_token`` in a path or a ``paging.next`` link is stripped); every message is redacted.
 - Every call has a timeout. Usage headers are read from every answer and every batch entry,
-  and the next call waits when usage is high (pacing), before Meta says no.
-- Retries follow ``retry.py``. Reads retry freely. A write whose answer was lost (timeout,
-  dropped connection) is *not* retried: it may have happened, so it raises
-  ``GraphConnectionError(may_have_succeeded=True)`` and the caller looks the object up by name.
-  A write that got a definite retryable error (rate limit, code 1/2) is retried: Meta did not do it.
+  and the next call waits while usage is high (pacing), before Meta says no.
+- Retries follow ``retry.py``, and reads and writes differ:
+
+  * a read (``GET``, or a write marked ``idempotent=True``) is retried on any retryable error,
+    a lost answer included;
+  * a write (``post(..., idempotent=False)``, the default) is retried only when Meta answered
+    with an error body (rate limit, codes 1 / 2, HTTP 5xx with an error): Meta did not do it.
+    When the answer is lost after the request went out (read timeout, dropped connection,
+    a 5xx without a body) the write may have happened: it raises
+    ``GraphConnectionError(may_have_succeeded=True)`` at once, and the caller looks the object
+    up by name before posting again. A connection that was never made is retried.
+  * batch entries: see ``batch.py`` (``plan_resend``).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,20 +30,41 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
-from skill.errors import GraphConnectionError, GraphError, redact
+from skill.errors import GraphConnectionError, GraphError, RateLimited, redact
 from skill.events import Event, Reporter, silent
-from skill.graph.batch import BatchOp, BatchResult, chunks, entry_headers, parse_body
+from skill.graph.batch import (
+    NOT_RUN,
+    BatchOp,
+    BatchResult,
+    chunks,
+    entry_headers,
+    parse_body,
+    plan_resend,
+)
 from skill.graph.errors import parse_error
-from skill.graph.retry import DEFAULT_MAX_RETRIES, cap_for, retry_delay, retry_message, should_retry
+from skill.graph.retry import (
+    DEFAULT_BASE_S,
+    DEFAULT_MAX_RETRIES,
+    cap_for,
+    is_fatal,
+    retry_delay,
+    retry_message,
+    should_retry,
+    write_not_done,
+)
 from skill.graph.usage import Pacer, Usage
 
 DEFAULT_TIMEOUT_S = 60.0
 USER_AGENT = "meta-ads-kit"
+_VERSIONED = re.compile(r"^/?v\d+\.\d+(/|$)")
 
 
 @dataclass
 class Stats:
+    """Counters for benchmarks: HTTP requests sent, retry waits, rate-limit errors seen."""
+
     http_requests: int = 0
     retries: int = 0
     rate_limited: int = 0
@@ -42,6 +72,8 @@ class Stats:
 
 
 class GraphClient:
+    """Calls, retries, pacing, pagination and batches against one Graph API base URL."""
+
     def __init__(
         self,
         base_url: str = "https://graph.facebook.com",
@@ -51,17 +83,20 @@ class GraphClient:
         session: requests.Session | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        retry_base_s: float = 10.0,
+        retry_base_s: float = DEFAULT_BASE_S,
         retry_cap_s: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         report: Reporter = silent,
         ad_account: str | None = None,
     ) -> None:
+        """``retry_cap_s`` defaults to 30 × ``retry_base_s`` (300 s at the default 10 s base)."""
         self.base_url = base_url.rstrip("/")
         self.api_version = api_version
         self.ad_account = ad_account
         self.session = session or requests.Session()
+        self._own_session = session is None
         self.timeout = timeout
         self.max_retries = max_retries
         self.retry_base_s = retry_base_s
@@ -69,15 +104,43 @@ class GraphClient:
         self.sleep = sleep
         self.rand = rand
         self.report = report
-        self.pacer = Pacer(retry_base_s)
+        self.pacer = Pacer(retry_base_s, clock)
         self.stats = Stats()
         self._token = token
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> GraphClient:
+        """A client from ``skill.settings.Settings`` (URL, version, token, account, retry base)."""
+        kwargs: dict[str, Any] = {
+            "base_url": settings.graph_url,
+            "token": settings.require_token(),
+            "api_version": settings.api_version,
+            "retry_base_s": settings.retry_base_s,
+            "ad_account": settings.ad_account,
+        }
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"GraphClient({self.base_url!r}, api_version={self.api_version!r})"
+
+    def __enter__(self) -> GraphClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the session, if this client made it."""
+        if self._own_session:
+            self.session.close()
 
     # ------------------------------------------------------------ public calls
 
     @property
     def usage(self) -> Usage:
+        """The latest usage snapshot (highest utilisation of any header, Meta's wait estimate)."""
         return self.pacer.usage
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -91,78 +154,90 @@ class GraphClient:
         *,
         idempotent: bool = False,
     ) -> Any:
-        """A write. ``idempotent=True`` (e.g. setting a status) may be retried after a lost answer."""
+        """A write, form-encoded (dict and list values as JSON). ``idempotent=True`` (setting a
+        status, starting a report) lets it be retried after a lost answer too."""
         return self._request("POST", self.url(path), data=_form(data), files=files, idempotent=idempotent)
 
     def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
         """Every row of a list endpoint, following ``paging.next`` across pages."""
         page = self.get(path, params)
-        while True:
-            yield from page.get("data", []) if isinstance(page, dict) else []
-            next_url = (page.get("paging") or {}).get("next") if isinstance(page, dict) else None
+        while isinstance(page, dict):
+            yield from page.get("data") or []
+            next_url = (page.get("paging") or {}).get("next")
             if not next_url:
                 return
             page = self._request("GET", self._same_host(next_url), idempotent=True)
 
-    def batch(self, ops: list[BatchOp], files: dict[str, Any] | None = None) -> list[BatchResult | None]:
-        """Run operations through the batch endpoint, ≤50 a call. ``None`` = not run by Meta.
+    def batch(self, ops: list[BatchOp], files: dict[str, Any] | None = None) -> list[BatchResult]:
+        """Run operations through the batch endpoint, ≤50 a call (dependent operations kept in
+        one call). One result per operation, in order; ``result.not_run`` when Meta never ran it.
 
-        Null and retryable entries that stand alone are re-sent; those that reference another
-        operation's result come back as they are (``None`` or an error) for the caller to handle.
+        Entries that certainly did not happen are re-sent (``batch.plan_resend``), after the
+        usual wait, up to ``max_retries`` times. A bad token or a blocked account (190, 368) in
+        any entry stops at once: later calls are not sent and their operations stay not run.
+        A call that fails as a whole raises, as ``get``/``post`` do.
         """
-        results: list[BatchResult | None] = [None] * len(ops)
+        results: list[BatchResult] = [NOT_RUN] * len(ops)
         for index_group in chunks(ops):
-            self._batch_chunk(ops, index_group, files, results)
+            if self._run_chunk(ops, index_group, files, results):
+                break
         return results
 
     def url(self, path: str) -> str:
-        if path.startswith("http://") or path.startswith("https://"):
+        """The full URL for ``path`` (``act_1/ads``, ``/123``, ``v26.0/me`` or a full URL)."""
+        if path.startswith(("http://", "https://")):
             return self._same_host(path)
-        return f"{self.base_url}/{self.api_version}/{path.lstrip('/')}"
+        path = path.lstrip("/")
+        prefix = "" if _VERSIONED.match(path) else f"{self.api_version}/"
+        return _strip_token(f"{self.base_url}/{prefix}{path}")
 
     # ------------------------------------------------------------ batch internals
 
-    def _batch_chunk(self, ops: list[BatchOp], idx: list[int], files: dict[str, Any] | None,
-                     results: list[BatchResult | None]) -> None:
-        pending = idx
+    def _run_chunk(self, ops: list[BatchOp], idx: list[int], files: dict[str, Any] | None,
+                   results: list[BatchResult]) -> bool:
+        """One call (and its re-sends). True when a fatal entry says to stop everything."""
+        todo = [(i, ops[i]) for i in idx]
         for attempt in range(self.max_retries + 1):
-            wire = [ops[i].to_wire() for i in pending]
-            names = {ops[i].attached_files for i in pending if ops[i].attached_files}
-            chunk_files = {k: v for k, v in (files or {}).items() if k in names} or None
-            with self._lock:
-                self.stats.batch_calls += 1
-            answer = self._request("POST", f"{self.base_url}/{self.api_version}/",
-                                   data={"batch": json.dumps(wire), "include_headers": "true"},
-                                   files=chunk_files, idempotent=False)
-            if not isinstance(answer, list) or len(answer) != len(pending):
-                raise GraphError(f"batch answer has {len(answer) if isinstance(answer, list) else 0} "
-                                 f"entries for {len(pending)} operations")
-            retry_these, last_error = [], None
-            for i, entry in zip(pending, answer, strict=True):
+            entries = self._send_batch([op for _, op in todo], files)
+            for (i, _), entry in zip(todo, entries, strict=True):
                 results[i] = self._entry(entry)
-                err = results[i].error if results[i] else None
-                if (results[i] is None or (err and should_retry(err))) and not ops[i].needs_other_results:
-                    retry_these.append(i)
-                    last_error = err if err else last_error
-            if not retry_these or attempt == self.max_retries:
-                return
-            self._wait(attempt, last_error)
-            pending = retry_these
+            if any(is_fatal(results[i].error) for i in idx):
+                return True
+            again = plan_resend(ops, idx, results)
+            if not again or attempt == self.max_retries:
+                return False
+            self._wait(attempt, _cause(again, results))
+            todo = again
+        return False
 
-    def _entry(self, entry: Any) -> BatchResult | None:
+    def _send_batch(self, ops: list[BatchOp], files: dict[str, Any] | None) -> list[Any]:
+        names = {n for op in ops for n in op.file_names}
+        part = {k: v for k, v in (files or {}).items() if k in names} or None
+        with self._lock:
+            self.stats.batch_calls += 1
+        answer = self._request("POST", f"{self.base_url}/{self.api_version}/",
+                               data={"batch": json.dumps([op.to_wire() for op in ops]), "include_headers": "true"},
+                               files=part, idempotent=all(op.is_read for op in ops))
+        if not isinstance(answer, list) or len(answer) != len(ops):
+            got = len(answer) if isinstance(answer, list) else 0
+            raise GraphConnectionError(f"the batch answer has {got} entries for {len(ops)} operations",
+                                       may_have_succeeded=not all(op.is_read for op in ops))
+        return answer
+
+    def _entry(self, entry: Any) -> BatchResult:
         if entry is None:
-            return None
+            return NOT_RUN
+        if not isinstance(entry, dict):
+            return BatchResult(False, None, entry, GraphError("unreadable batch entry"))
         headers = entry_headers(entry)
         self.pacer.observe(headers)
         data = parse_body(entry.get("body"))
         status = entry.get("code")
         if isinstance(status, int) and status < 400 and not (isinstance(data, dict) and "error" in data):
             return BatchResult(True, status, data, None, headers)
-        error = parse_error(status, data, headers, self._secrets)
-        if getattr(error, "retry_after_s", None) is not None or error.code in (4, 17, 613, 80004):
-            with self._lock:
-                self.stats.rate_limited += 1
-        return BatchResult(False, status, data, error, headers)
+        error = parse_error(status if isinstance(status, int) else None, data, headers, self._secrets)
+        self._count_error(error)
+        return BatchResult(False, status if isinstance(status, int) else None, data, error, headers)
 
     # ------------------------------------------------------------ one HTTP exchange, with retries
 
@@ -176,11 +251,10 @@ class GraphClient:
         for attempt in range(self.max_retries + 1):
             self._pace()
             try:
-                answer = self._send(method, url, params, data, files, idempotent)
+                answer = self._send(method, url, params, data, files)
             except GraphError as error:
-                if not should_retry(error) or attempt == self.max_retries:
-                    raise
-                if isinstance(error, GraphConnectionError) and error.may_have_succeeded:
+                retry = should_retry(error) if (method == "GET" or idempotent) else write_not_done(error)
+                if not retry or attempt == self.max_retries:
                     raise
                 self._wait(attempt, error)
                 continue
@@ -190,19 +264,16 @@ class GraphClient:
         raise AssertionError("unreachable")
 
     def _send(self, method: str, url: str, params: dict[str, Any] | None, data: dict[str, Any] | None,
-              files: dict[str, Any] | None, idempotent: bool) -> Any:
+              files: dict[str, Any] | None) -> Any:
         with self._lock:
             self.stats.http_requests += 1
         headers = {"Authorization": f"Bearer {self._token}", "User-Agent": USER_AGENT}
+        _rewind(files)
         try:
             resp = self.session.request(method, url, params=_form(params), data=data, files=files,
                                         headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise GraphConnectionError(
-                redact(f"no answer from {urlsplit(url).netloc} ({type(exc).__name__})", self._secrets),
-                may_have_succeeded=(method != "GET" and not idempotent),
-                hint="check the network; re-run the same command to resume, nothing done is lost",
-            ) from None
+            raise self._no_answer(method, url, exc) from None
         self.pacer.observe(resp.headers)
         try:
             payload = resp.json()
@@ -211,17 +282,34 @@ class GraphClient:
         if resp.ok and not (isinstance(payload, dict) and "error" in payload):
             return payload
         error = parse_error(resp.status_code, payload, resp.headers, self._secrets)
-        if payload is None and resp.status_code >= 500 and method != "GET" and not idempotent:
-            raise GraphConnectionError(error.message, may_have_succeeded=True, http_status=resp.status_code)
-        if error.__class__.__name__ == "RateLimited":
+        if payload is None and resp.status_code >= 500 and method != "GET":
+            raise GraphConnectionError(f"{error.message} (the write may have happened)", may_have_succeeded=True,
+                                       http_status=resp.status_code, hint=_LOOK_UP_HINT)
+        self._count_error(error)
+        raise error
+
+    def _no_answer(self, method: str, url: str, exc: requests.RequestException) -> GraphConnectionError:
+        write = method != "GET"
+        maybe = write and _reached_server(exc)
+        what = f"no answer from {urlsplit(url).netloc} ({type(exc).__name__})"
+        if maybe:
+            what += "; the write may have happened"
+        return GraphConnectionError(
+            redact(what, self._secrets), may_have_succeeded=maybe,
+            hint=_LOOK_UP_HINT if maybe else "check the network and the Graph URL (META_GRAPH_URL), then re-run; "
+            "nothing done is lost",
+        )
+
+    def _count_error(self, error: GraphError) -> None:
+        if isinstance(error, RateLimited):
             with self._lock:
                 self.stats.rate_limited += 1
-        raise error
 
     def _wait(self, attempt: int, error: BaseException | None) -> None:
         delay = retry_delay(attempt, error, base_s=self.retry_base_s, cap_s=self.retry_cap_s, rand=self.rand)
         self.report(Event("retry", retry_message(error, delay, attempt, self.max_retries),
-                          {"attempt": attempt + 1, "delay_s": delay, "code": getattr(error, "code", None)}))
+                          {"attempt": attempt + 1, "max_retries": self.max_retries, "delay_s": delay,
+                           "code": getattr(error, "code", None)}))
         with self._lock:
             self.stats.retries += 1
         self.sleep(delay)
@@ -232,16 +320,55 @@ class GraphClient:
             self.report(Event("pace", f"Approaching Meta's rate limit ({self.pacer.usage.max_pct:.0f}% used). "
                                       f"Slowing down {delay:.1f}s...", {"delay_s": delay}))
             self.sleep(delay)
-            self.pacer.spent(delay)
+            self.pacer.waited(delay)
 
     def _same_host(self, url: str) -> str:
         """Follow a paging URL only on our own host, and never with a token in it."""
-        parts = urlsplit(url)
-        base = urlsplit(self.base_url)
+        parts, base = urlsplit(url), urlsplit(self.base_url)
         if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
-            raise GraphError(f"refusing to follow a link to another host ({parts.netloc})")
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"])
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+            raise GraphError(redact(f"refusing to follow a link to another host ({parts.netloc})", self._secrets))
+        return _strip_token(url)
+
+
+_LOOK_UP_HINT = ("the request reached Meta but the answer was lost: the object may exist; re-run the same "
+                 "command, it looks objects up by name before creating them again")
+
+
+def _strip_token(url: str) -> str:
+    parts = urlsplit(url)
+    if "access_token" not in parts.query:
+        return url
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _reached_server(exc: requests.RequestException) -> bool:
+    """Whether the request may have reached Meta (False only when no connection was made)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ConnectionError) and exc.args:
+        reason = getattr(exc.args[0], "reason", exc.args[0])
+        return not isinstance(reason, NewConnectionError)
+    return True
+
+
+def _rewind(files: dict[str, Any] | None) -> None:
+    """File objects are read by each attempt: start each attempt from their beginning."""
+    for value in (files or {}).values():
+        handle = value[1] if isinstance(value, tuple) and len(value) > 1 else value
+        if hasattr(handle, "seek"):
+            handle.seek(0)
+
+
+def _cause(again: list[tuple[int, BatchOp]], results: list[BatchResult]) -> GraphError | None:
+    """Why operations are sent again (their own errors, not those of dependents that were not
+    run): the rate limit with the longest estimate, else any error, else None (null entries)."""
+    names = {op.name for _, op in again if op.name}
+    errors = [results[i].error for i, op in again if not op.dependencies & names]
+    limited = [e for e in errors if isinstance(e, RateLimited)]
+    if limited:
+        return max(limited, key=lambda e: e.retry_after_s or 0)
+    return next((e for e in errors if e is not None), None)
 
 
 def _form(data: dict[str, Any] | None) -> dict[str, Any] | None:

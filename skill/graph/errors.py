@@ -17,7 +17,12 @@ from skill.errors import (
     redact,
 )
 from skill.graph.batch import parse_body
-from skill.graph.retry import TRANSIENT_CODES, UNKNOWN_ERROR_SUBCODE, is_rate_limit
+from skill.graph.retry import (
+    TOO_MANY_REQUESTS,
+    TRANSIENT_CODES,
+    UNKNOWN_ERROR_SUBCODE,
+    is_rate_limit,
+)
 from skill.graph.usage import parse_usage
 
 HINTS = {
@@ -30,10 +35,12 @@ HINTS = {
     RateLimited: "Meta's rate limit: wait a few minutes and re-run; nothing done is lost",
     InvalidParameter: "Meta refused a field: fix what the message names (for ads, `meta-ads validate CAMPAIGN` "
     "checks the copy first), then re-run",
+    TransientError: "Meta had a temporary problem: re-run the same command in a few minutes; nothing done is lost",
 }
 
 
 def classify(code: int | None, subcode: int | None, is_transient: bool, http_status: int | None) -> type[GraphError]:
+    """The kit's error class for Meta's code, subcode, ``is_transient`` and the HTTP status."""
     if code == 368:
         return AccountBlocked
     if code == 190:
@@ -48,6 +55,8 @@ def classify(code: int | None, subcode: int | None, is_transient: bool, http_sta
         return GraphError
     if code in TRANSIENT_CODES or is_transient or (http_status or 0) >= 500:
         return TransientError
+    if code is None and http_status == TOO_MANY_REQUESTS:
+        return RateLimited
     return GraphError
 
 
@@ -70,10 +79,11 @@ def parse_error(
     error = payload.get("error") if isinstance(payload, Mapping) else None
     if not isinstance(error, Mapping):
         text = json.dumps(payload)[:200] if payload is not None else "no body"
-        cls = TransientError if (http_status or 0) >= 500 else GraphError
-        return cls(redact(f"HTTP {http_status}: {text}", secrets), http_status=http_status)
-    code = error.get("code") if isinstance(error.get("code"), int) else None
-    subcode = error.get("error_subcode") if isinstance(error.get("error_subcode"), int) else None
+        cls = classify(None, None, False, http_status)
+        extra = {"retry_after_s": _retry_after({}, None, headers)} if cls is RateLimited else {}
+        return cls(redact(f"HTTP {http_status}: {text}", secrets), http_status=http_status, hint=HINTS.get(cls),
+                   **extra)
+    code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
     transient = bool(error.get("is_transient"))
     cls = classify(code, subcode, transient, http_status)
     data = parse_body(error.get("error_data"))  # error_data may be a JSON string
@@ -92,6 +102,16 @@ def parse_error(
     if cls is RateLimited:
         kwargs["retry_after_s"] = _retry_after(error, data, headers)
     return cls(redact(str(error.get("message") or "unknown error"), secrets), **kwargs)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _clean(value: Any, secrets: tuple[str, ...]) -> str | None:

@@ -1,6 +1,18 @@
 """Retry policy as constants and pure functions: what to retry, and how long to wait.
 
 Unit-tested without sleeping. The client applies them; nothing here does I/O.
+
+Reads and writes differ. A read can always be asked again. A write is re-sent only when
+Meta's answer says it did not happen:
+
+- ``should_retry(error)``: is another attempt worth it at all (the error kind).
+- ``write_not_done(error)``: for a plain ``POST``: Meta answered with an error body, so
+  the write did not happen and may be re-posted (rate limits, codes 1 / 2, HTTP 5xx with
+  an error). No answer (timeout, dropped connection, a 5xx without a body) is ambiguous:
+  the client raises ``GraphConnectionError(may_have_succeeded=True)`` instead.
+- ``entry_not_done(error)``: for a write inside a batch, stricter: only a rate limit says
+  the operation was refused before it ran. Codes 1 / 2 on a batch entry are left to the
+  caller, which looks the object up by name before creating it again.
 """
 
 from __future__ import annotations
@@ -27,6 +39,8 @@ TRANSIENT_CODES = frozenset({1, 2})
 UNKNOWN_ERROR_SUBCODE = 99  # code 1 / subcode 99: "an unknown error occurred" — not transient
 NEVER_RETRY_CODES = frozenset({10, 100, 190, 294, 368, 2635}) | frozenset(range(200, 300))
 RATE_LIMIT_294_SUBCODE = 2446079  # 294 with this subcode is the ad-account rate limit
+STOP_CODES = frozenset({190, 368})  # the token or the account is unusable: stop everything
+TOO_MANY_REQUESTS = 429
 
 
 def is_rate_limit(code: int | None, subcode: int | None) -> bool:
@@ -56,7 +70,27 @@ def should_retry(error: BaseException | None) -> bool:
         return False
     if code in TRANSIENT_CODES:
         return True
-    return error.http_status is not None and error.http_status >= 500
+    status = error.http_status or 0
+    return status >= 500 or status == TOO_MANY_REQUESTS
+
+
+def is_fatal(error: BaseException | None) -> bool:
+    """An error after which no further call can succeed (bad token, blocked account)."""
+    return isinstance(error, GraphError) and error.code in STOP_CODES
+
+
+def write_not_done(error: BaseException | None) -> bool:
+    """A plain write may be re-posted: Meta answered with an error, so it did not happen."""
+    if isinstance(error, GraphConnectionError):
+        return not error.may_have_succeeded
+    return should_retry(error)
+
+
+def entry_not_done(error: BaseException | None) -> bool:
+    """A write inside a batch may be re-sent: Meta refused it before running it (rate limit)."""
+    if isinstance(error, RateLimited):
+        return True
+    return isinstance(error, GraphError) and is_rate_limit(error.code, error.subcode)
 
 
 def cap_for(base_s: float) -> float:
