@@ -101,7 +101,13 @@ class Settings(BaseModel):
                 hint="export FACEBOOK_ACCESS_TOKEN=…, or log in with `social auth login`, "
                 "or add --sandbox to try against the local sandbox",
             )
-        return self.token.get_secret_value()
+        token = self.token.get_secret_value()
+        if any(c.isspace() or not c.isprintable() for c in token):
+            raise ConfigError(
+                f"the access token from {self.token_source or 'the environment'} contains spaces or line breaks",
+                hint="copy the token again as one unbroken line, or log in again with `social auth login`",
+            )
+        return token
 
     def review_url(self) -> str:
         number = (self.ad_account or "").removeprefix("act_")
@@ -197,11 +203,18 @@ def load_stack(workspace: Path) -> tuple[StackSettings, list[str]]:
 
 
 def social_cli_config(env: Mapping[str, str]) -> dict[str, Any] | None:
-    """social-cli's config: ``$SOCIAL_CLI_HOME``, ``~/.social-cli`` or ``~/.social-flow``."""
+    """social-cli's config: ``$SOCIAL_FLOW_HOME``, ``$SOCIAL_CLI_HOME`` (the folder, or a home holding
+    ``.social-flow`` / ``.social-cli``), ``$META_CLI_HOME``, then ``~/.social-cli`` or ``~/.social-flow``."""
     home = Path(env.get("HOME", str(Path.home())))
     candidates = []
+    if env.get("SOCIAL_FLOW_HOME"):  # social-flow: the app folder itself
+        candidates.append(Path(env["SOCIAL_FLOW_HOME"]) / "config.json")
     if env.get("SOCIAL_CLI_HOME"):
         candidates.append(Path(env["SOCIAL_CLI_HOME"]) / "config.json")
+    for var in ("SOCIAL_CLI_HOME", "META_CLI_HOME"):  # social-cli: a home folder holding .social-flow / .social-cli
+        if env.get(var):
+            root = Path(env[var])
+            candidates += [root / ".social-flow" / "config.json", root / ".social-cli" / "config.json"]
     candidates += [home / ".social-cli" / "config.json", home / ".social-flow" / "config.json"]
     for path in candidates:
         if path.is_file():
@@ -215,23 +228,31 @@ def social_cli_config(env: Mapping[str, str]) -> dict[str, Any] | None:
 
 
 def _active_profile(config: dict[str, Any]) -> dict[str, Any]:
-    profiles = config.get("profiles") or {}
-    name = config.get("activeProfile") or "default"
-    profile = profiles.get(name) or profiles.get("default") or {}
-    return profile if isinstance(profile, dict) else {}
+    if "profiles" not in config and "tokens" in config:  # the older one-profile layout, tokens at the top
+        return config
+    profiles = _mapping(config.get("profiles"))
+    name = str(config.get("activeProfile") or "default").strip().removeprefix("@")
+    return _mapping(profiles.get(name) or profiles.get("default"))
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def token_from_social_cli(config: dict[str, Any] | None) -> str | None:
     if not config:
         return None
-    token = (_active_profile(config).get("tokens") or {}).get("facebook")
-    return token if isinstance(token, str) and token else None
+    token = _mapping(_active_profile(config).get("tokens")).get("facebook")
+    return (token.strip() or None) if isinstance(token, str) else None
 
 
 def account_from_social_cli(config: dict[str, Any] | None) -> str | None:
     if not config:
         return None
-    return (_active_profile(config).get("defaults") or {}).get("marketingAdAccountId")
+    account = _mapping(_active_profile(config).get("defaults")).get("marketingAdAccountId")
+    if isinstance(account, bool) or not isinstance(account, str | int):
+        return None
+    return str(account).strip() or None
 
 
 # ---------------------------------------------------------------- loading
@@ -252,7 +273,7 @@ def load_settings(
     root = find_workspace(workspace, env)
     stack, warnings = load_stack(root)
     social = social_cli_config(env)
-    token = env.get("FACEBOOK_ACCESS_TOKEN") or None
+    token = (env.get("FACEBOOK_ACCESS_TOKEN") or "").strip() or None  # a pasted token often ends in \r or \n
     source = "FACEBOOK_ACCESS_TOKEN" if token else None
     if token is None and (token := token_from_social_cli(social)):
         source = "social-cli config"
