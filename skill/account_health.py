@@ -4,12 +4,13 @@ which ad accounts can it reach, and what to do about each problem. The token is 
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from skill.errors import GraphError, TokenInvalid
+from skill.errors import GraphError, TokenInvalid, redact
 from skill.settings import Settings
 
 NEEDED_SCOPES = ("ads_management", "ads_read", "pages_read_engagement", "business_management")
@@ -53,13 +54,18 @@ class AuthReport(BaseModel):
             lines.append(f"User: {self.user}")
         if self.scopes:
             lines.append(f"Scopes: {', '.join(self.scopes)}")
+        if self.valid:
+            lines.append(f"Missing scopes: {', '.join(self.missing_scopes) or 'none'}")
+        if self.ad_accounts:
+            lines.append("Ad accounts:")
         for acct in self.ad_accounts:
             mark = " ← configured" if acct.configured else ""
             lines.append(f"  {acct.id}  {acct.status:<8} {acct.currency or ''}  {acct.name}{mark}")
         lines += [f"⚠ {w}" for w in self.warnings]
         lines += [f"✗ {p}" for p in self.problems]
         if self.valid and not self.problems:
-            lines.append("✓ Ready: the token can create and manage ads.")
+            lines.append("✓ Ready: the token can create and manage ads." if not self.warnings
+                         else "✓ Usable, but see the warnings above.")
         return "\n".join(lines)
 
 
@@ -72,10 +78,11 @@ def check_auth(settings: Settings, client: Any, now: datetime | None = None) -> 
         result.problems.append(f"the token was refused ({exc.message}); log in again: {LOGIN}")
         return result
     result.valid = bool(data.get("is_valid", data.get("valid", False)))
+    now = now or datetime.now(UTC)
     if not result.valid:
-        result.problems.append(f"the token is expired or revoked; log in again: {LOGIN}")
+        result.problems.append(f"{_why_invalid(data, now, token)}; log in again: {LOGIN}")
         return result
-    _expiry(result, data.get("expires_at"), now or datetime.now(UTC))
+    _expiry(result, data.get("expires_at"), now)
     result.scopes = sorted(data.get("scopes") or [])
     result.missing_scopes = [s for s in NEEDED_SCOPES if s not in result.scopes]
     if result.missing_scopes:
@@ -84,15 +91,28 @@ def check_auth(settings: Settings, client: Any, now: datetime | None = None) -> 
     return result
 
 
+def _why_invalid(data: dict[str, Any], now: datetime, token: str) -> str:
+    """Meta's reason, without anything of the token: expired on a date, or its error message."""
+    expires_at = data.get("expires_at")
+    if expires_at and int(expires_at) <= now.timestamp():
+        when = datetime.fromtimestamp(int(expires_at), UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"the token expired on {when}"
+    error = data.get("error") if isinstance(data.get("error"), dict) else {}
+    reason = redact(str(error.get("message") or ""), (token,)).rstrip(".")
+    return f"the token is not valid ({reason})" if reason else "the token is expired or revoked"
+
+
 def _expiry(result: AuthReport, expires_at: Any, now: datetime) -> None:
-    if not expires_at:
-        result.expires_at = "never (system-user token)"
+    """0 (or none) is a token that never expires: a system user's."""
+    if not expires_at or int(expires_at) == 0:
+        result.expires_at = "never"
         return
     when = datetime.fromtimestamp(int(expires_at), UTC)
     result.expires_at = when.strftime("%Y-%m-%d %H:%M UTC")
-    result.days_left = max((when - now).days, 0)
+    result.days_left = max(math.ceil((when - now).total_seconds() / 86400), 0)
     if when - now <= timedelta(days=WARN_DAYS):
-        result.warnings.append(f"the token expires in {result.days_left} day(s); renew it now: {LOGIN}")
+        result.warnings.append(f"the token expires in {result.days_left} day(s), on {result.expires_at}; "
+                               f"renew it now: {LOGIN}")
 
 
 def _accounts(result: AuthReport, client: Any, configured: str | None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from skill.errors import ConfigError, GraphError
+from skill.errors import ConfigError, GraphError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.graph import BatchOp
 from skill.metrics import money
@@ -46,16 +46,14 @@ class StatusResult(BaseModel):
     action: str  # "pause" | "activate" | "activate-preview"
     changed: int
     failed: int
+    activated: int = 0  # ads that started spending: 0 unless activated with --yes
+    daily_budget: str | None = None  # preview only: what the ads' ad sets hold per day, together
     ads: list[AdChange]
     message: str
 
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
-
-    @property
-    def activated(self) -> int:
-        return self.changed if self.action == "activate" else 0
 
     def render_text(self) -> str:
         return self.message
@@ -69,12 +67,16 @@ def resolve_ads(settings: Settings, names: list[str]) -> list[AdRef]:
     refs: list[AdRef] = []
     for asked in names:
         found = find_records(settings.workspace, asked)
+        if len({r.campaign for _, r in found}) > 1 and not asked.isdigit():
+            names = ", ".join(f"'{r.campaign} - {r.ad_name}'" for _, r in found)
+            raise ConfigError(f"ad name {asked!r} is in several campaigns: say which, e.g. {names}", field="ads")
         if found:
             refs += [AdRef(asked=asked, ad_id=r.ad_id, name=r.ad_name, record_path=str(p)) for p, r in found]
         elif asked.isdigit() and len(asked) >= 6:
             refs.append(AdRef(asked=asked, ad_id=asked, name=asked))
         else:
-            raise ConfigError(f"no ad {asked!r} in the workspace", field="ads", hint=_suggest(settings, asked))
+            raise ConfigError(f"no ad {asked!r} in the workspace; {_suggest(settings, asked)}", field="ads",
+                              hint="use an ad name from the campaigns' *.upload.json files, or a Meta ad id")
     unique = {r.ad_id: r for r in refs}
     return list(unique.values())
 
@@ -157,34 +159,93 @@ def activate(settings: Settings, client: Any, names: list[str], yes: bool, repor
     """Without ``yes``: say what would start spending, and how much budget is behind it. Change nothing."""
     refs = resolve_ads(settings, names)
     if yes:
-        return _summary("activate", set_status(settings, client, refs, ACTIVE, report), "activated")
-    preview = [_preview(client, ref) for ref in refs]
+        result = _summary("activate", set_status(settings, client, refs, ACTIVE, report), "activated")
+        return result.model_copy(update={"activated": result.changed})
+    return _preview(settings, client, refs)
+
+
+def _preview(settings: Settings, client: Any, refs: list[AdRef]) -> StatusResult:
+    adsets: dict[str, dict[str, Any]] = {}
+    currencies: dict[str, str] = {}
+    ads = [_preview_one(settings, client, ref, adsets, currencies) for ref in refs]
     lines = ["Would activate (nothing was changed):"]
-    for p in preview:
-        budget = f", ad set {p.adset_id} budget {p.daily_budget}" if p.adset_id else ""
-        lines.append(f"  {p.name} ({p.ad_id}): now {p.status or 'unknown'}{budget}")
-    lines.append("Activating starts spending. Re-run with --yes to activate: "
+    for ad in ads:
+        if not ad.ok:
+            lines.append(f"  ✗ {ad.name} ({ad.ad_id}): {ad.error}")
+            continue
+        budget = f", ad set {ad.adset_id} budget {ad.daily_budget}" if ad.daily_budget else ""
+        lines.append(f"  {ad.name} ({ad.ad_id}): now {ad.status or 'unknown'}{budget}")
+    total = _total_daily(adsets)
+    if total:
+        held = f"Their {len(adsets)} ad sets hold {total} together" if len(adsets) > 1 \
+            else f"Their ad set holds {total}"
+        lines.append(f"{held}: activated ads start spending from it.")
+    lines.append("Nothing was changed. To activate, re-run with --yes: "
                  f"meta-ads activate {' '.join(r.asked for r in refs)} --yes")
-    failed = sum(1 for p in preview if not p.ok)
-    return StatusResult(action="activate-preview", changed=0, failed=failed, ads=preview, message="\n".join(lines))
+    failed = sum(1 for ad in ads if not ad.ok)
+    return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=total, ads=ads,
+                        message="\n".join(lines))
 
 
-def _preview(client: Any, ref: AdRef) -> AdChange:
+def _preview_one(settings: Settings, client: Any, ref: AdRef, adsets: dict[str, dict[str, Any]],
+                 currencies: dict[str, str]) -> AdChange:
+    """The ad's status now, and its ad set's budget in the account's currency (each read once)."""
     try:
-        ad = client.get(ref.ad_id, {"fields": "name,status,adset_id"})
-        adset = client.get(str(ad.get("adset_id")), {"fields": "name,daily_budget"}) \
-            if ad.get("adset_id") else {}
+        ad = client.get(ref.ad_id, {"fields": "name,status,adset_id,account_id"})
+        adset_id = str(ad.get("adset_id") or "")
+        if adset_id and adset_id not in adsets:
+            adsets[adset_id] = _adset(client, adset_id)
+        account = f"act_{ad['account_id']}" if ad.get("account_id") else settings.ad_account
+        if account and account not in currencies:
+            currencies[account] = str(client.get(account, {"fields": "currency"}).get("currency") or "")
     except GraphError as exc:
         return AdChange(ad_id=ref.ad_id, name=ref.name, ok=False, error=str(exc))
-    return AdChange(ad_id=ref.ad_id, name=ref.name, status=ad.get("status"), adset_id=ad.get("adset_id"),
+    adset = adsets.get(adset_id, {})
+    if adset:
+        adset["currency"] = currencies.get(account or "", "")
+    return AdChange(ad_id=ref.ad_id, name=ref.name, status=ad.get("status"), adset_id=adset_id or None,
                     daily_budget=_budget_text(adset))
 
 
+def _adset(client: Any, adset_id: str) -> dict[str, Any]:
+    try:
+        return dict(client.get(adset_id, {"fields": "name,daily_budget,lifetime_budget"}))
+    except InvalidParameter:  # an API (or an older sandbox) without lifetime_budget on this ad set
+        return dict(client.get(adset_id, {"fields": "name,daily_budget"}))
+
+
+SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
+NO_CENTS = {"JPY", "KRW", "CLP", "COP", "CRC", "HUF", "ISK", "IDR", "PYG", "TWD", "VND"}
+
+
+def show_money(minor: Any, currency: str) -> str:
+    """Meta's budgets are in the currency's minor unit (cents), as strings: "5000" USD → "$50.00"."""
+    value = Decimal(str(minor)) / (1 if currency in NO_CENTS else 100)
+    text = f"{value:,.0f}" if currency in NO_CENTS else money(value)
+    if currency in SYMBOLS:
+        return f"{SYMBOLS[currency]}{text}"
+    return f"{text} {currency}".strip()
+
+
 def _budget_text(adset: dict[str, Any]) -> str | None:
-    for key, unit in (("daily_budget", "/day"), ("lifetime_budget", " lifetime")):
-        if adset.get(key):
-            return f"{money(Decimal(str(adset[key])) / 100)}{unit}"
+    currency = adset.get("currency", "")
+    if adset.get("daily_budget") and str(adset["daily_budget"]) != "0":
+        return f"{show_money(adset['daily_budget'], currency)}/day"
+    if adset.get("lifetime_budget") and str(adset["lifetime_budget"]) != "0":
+        return f"{show_money(adset['lifetime_budget'], currency)} lifetime"
     return None
+
+
+def _total_daily(adsets: dict[str, dict[str, Any]]) -> str | None:
+    """The daily budgets of the ad sets, added up per currency."""
+    per_currency: dict[str, Decimal] = {}
+    for adset in adsets.values():
+        if adset.get("daily_budget") and str(adset["daily_budget"]) != "0":
+            cur = adset.get("currency", "")
+            per_currency[cur] = per_currency.get(cur, Decimal(0)) + Decimal(str(adset["daily_budget"]))
+    if not per_currency:
+        return None
+    return " + ".join(f"{show_money(v, c)}/day" for c, v in per_currency.items())
 
 
 def _summary(action: str, changes: list[AdChange], verb: str) -> StatusResult:

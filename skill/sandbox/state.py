@@ -151,7 +151,8 @@ def _campaign(cid: str, name: str, objective: str, created: str) -> dict[str, An
 
 def _adset(aid: str, name: str, campaign_id: str, budget: str, created: str) -> dict[str, Any]:
     return {"id": aid, "name": name, "campaign_id": campaign_id, "account_id": "123456789", "status": "ACTIVE",
-            "daily_budget": budget, "billing_event": "IMPRESSIONS", "optimization_goal": "OFFSITE_CONVERSIONS",
+            "daily_budget": budget, "lifetime_budget": "0",
+            "billing_event": "IMPRESSIONS", "optimization_goal": "OFFSITE_CONVERSIONS",
             "bid_strategy": "LOWEST_COST_WITHOUT_CAP",
             "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 18, "age_max": 65},
             "created_time": created, "updated_time": created, "start_time": created}
