@@ -13,6 +13,7 @@ from skill.metrics import Metrics, Row, money, result_kind, total
 from skill.models import StackSettings
 
 NEAR_BAND = Decimal("0.10")  # within ±10 % of target is "near"
+PAUSED_STATUSES = frozenset({"PAUSED", "ADSET_PAUSED", "CAMPAIGN_PAUSED"})
 
 
 class Thresholds(BaseModel):
@@ -48,6 +49,11 @@ class AdLine(BaseModel):
     verdict: str  # beating | near | over | no results | too early | no target
     cpa: Decimal | None = None
     daily: list[Row] = []
+    status: str | None = None  # effective_status, when it was read
+
+    @property
+    def paused(self) -> bool:
+        return self.status in PAUSED_STATUSES
 
     @property
     def m(self) -> Metrics:
@@ -103,19 +109,32 @@ def bleeders(lines: list[AdLine], th: Thresholds) -> list[tuple[AdLine, str]]:
         if a.verdict == "over":
             found.append((a, pause_reason(a, th)))
         elif ctr is not None and ctr < th.min_ctr:
-            found.append((a, f"pause or refresh {a.name}: CTR {ctr:.2f}% under the {th.min_ctr}% minimum "
+            act = f"refresh {a.name} before activating it" if a.paused else f"pause or refresh {a.name}"
+            found.append((a, f"{act}: CTR {ctr:.2f}% under the {th.min_ctr}% minimum "
+                             f"after {a.metrics.impressions:,} impressions"))
+        elif (roas := low_roas(a, th)) is not None:
+            found.append((a, f"review {a.name}: ROAS {roas:.2f} vs target {th.target_roas} "
                              f"after {a.metrics.impressions:,} impressions"))
         elif th.max_cpc is not None and a.metrics.cpc is not None and a.metrics.cpc > th.max_cpc:
             found.append((a, f"review {a.name}: CPC {money(a.metrics.cpc)} above the {money(th.max_cpc)} maximum"))
     return found
 
 
+def low_roas(a: AdLine, th: Thresholds) -> Decimal | None:
+    """The ad's ROAS when it is under ``target_roas`` by more than the near band (purchases only)."""
+    roas = a.metrics.roas
+    if th.target_roas is None or a.kind != "purchase" or roas is None or a.metrics.purchase_value == 0:
+        return None
+    return roas if roas < th.target_roas * (1 - NEAR_BAND) else None
+
+
 def pause_reason(a: AdLine, th: Thresholds) -> str:
     target = money(th.target_cpa)
+    act = f"keep {a.name} paused" if a.paused else f"pause {a.name}"
     if a.cpa is None:
-        return (f"pause {a.name}: spent {money(a.metrics.spend)} with no {a.kind.replace('_', ' ')}s "
+        return (f"{act}: spent {money(a.metrics.spend)} with no {a.kind.replace('_', ' ')}s "
                 f"(target CPA {target}) after {a.metrics.impressions:,} impressions")
-    return f"pause {a.name}: CPA {money(a.cpa)} vs target {target} after {a.metrics.impressions:,} impressions"
+    return f"{act}: CPA {money(a.cpa)} vs target {target} after {a.metrics.impressions:,} impressions"
 
 
 def winners(lines: list[AdLine], th: Thresholds) -> list[tuple[AdLine, str]]:
@@ -128,8 +147,11 @@ def winners(lines: list[AdLine], th: Thresholds) -> list[tuple[AdLine, str]]:
     for a in judged:
         if a.cpa is not None and reference and a.cpa <= reference * (1 - NEAR_BAND):
             better = (1 - a.cpa / reference) * 100
+            roas = f", ROAS {a.metrics.roas:.2f}" if a.metrics.roas and a.metrics.purchase_value else ""
+            how = (f"it is {a.status}: `meta-ads activate {a.name} --yes` when you decide to spend" if a.paused
+                   else "raise its ad set budget by 20% at a time")
             found.append((a, f"scale {a.name}: CPA {money(a.cpa)} vs {'target' if th.target_cpa else 'average'} "
-                             f"{money(reference)} ({better:.0f}% better); raise its ad set budget by 20% at a time"))
+                             f"{money(reference)} ({better:.0f}% better{roas}); {how}"))
     return found
 
 

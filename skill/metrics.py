@@ -137,6 +137,42 @@ def total(rows: Iterable[Row]) -> Metrics:
     return out
 
 
+class Numbers(BaseModel):
+    """A Metrics as the numbers a report gives: counts exact, derived rates rounded
+    (money to the cent, percentages and ratios to 4 places). Decimals serialize as strings."""
+
+    spend: Decimal
+    impressions: int
+    reach: int
+    clicks: int
+    link_clicks: Decimal
+    ctr: Decimal | None  # percent
+    cpc: Decimal | None
+    cpm: Decimal | None
+    frequency: Decimal | None
+    results: Decimal
+    cost_per_result: Decimal | None
+    purchase_value: Decimal
+    roas: Decimal | None
+
+
+RATE = Decimal("0.0001")
+
+
+def _round(value: Decimal | None, step: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(step, ROUND_HALF_UP)
+
+
+def numbers(m: Metrics, kind: str) -> Numbers:
+    return Numbers(
+        spend=m.spend, impressions=m.impressions, reach=m.reach, clicks=m.clicks, link_clicks=m.link_clicks,
+        ctr=_round(m.ctr, RATE), cpc=_round(m.cpc, CENT), cpm=_round(m.cpm, CENT),
+        frequency=_round(m.frequency, RATE), results=m.results(kind),
+        cost_per_result=_round(m.cost_per_result(kind), CENT), purchase_value=m.purchase_value,
+        roas=_round(m.roas, RATE),
+    )
+
+
 def result_kind(metrics: Metrics) -> str:
     """What counts as a result here: purchases when there are any, else leads, else link clicks."""
     if metrics.purchases > 0:

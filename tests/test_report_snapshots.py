@@ -6,6 +6,7 @@ Regenerate after an intended change: META_UPDATE_SNAPSHOTS=1 pytest tests/test_r
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from factories import EXAMPLE_WORKSPACE
 from skill.analysis import Thresholds
 from skill.insights import Target
 from skill.metrics import parse_row
-from skill.reports import Fetched, build_result, render_report
+from skill.report_data import Fetched, build_result
+from skill.reports import render_report, report_dir
 from skill.settings import load_settings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -43,22 +45,28 @@ def raw_row(ad: str, day: str | None, i: int, breakdown: dict[str, str] | None =
 def fetched(kind: str) -> Fetched:
     rows = [parse_row(raw_row(ad, None, 7)) for ad in ADS]
     daily = [parse_row(raw_row(ad, day, i)) for ad in ADS for i, day in enumerate(DAYS)]
-    split = [parse_row(raw_row(ad, None, 1, {"age": age, "gender": g})) for ad in ADS
-             for age in ("25-34", "35-44") for g in ("female", "male")]
-    budgets = {"900": {"name": "summer-sale-2026 - broad", "status": "ACTIVE", "daily": "50.00", "_daily": 50}}
+    split = [parse_row(raw_row(ad, None, j, {"age": age, "gender": g})) for ad in ADS
+             for j, (age, g) in enumerate([("25-34", "female"), ("25-34", "male"), ("35-44", "female"),
+                                           ("35-44", "male")])]
+    budgets = {"900": {"name": "summer-sale-2026 - broad", "status": "ACTIVE", "daily": Decimal("50.00")}}
+    statuses = {"101": "ACTIVE", "102": "DISAPPROVED", "103": "PAUSED"}
     return Fetched(rows=rows, daily=daily if kind in ("insights", "daily_check", "fatigue") else [],
                    split=split if kind == "insights" else [], currency="USD",
-                   budgets=budgets if kind == "daily_check" else {})
+                   budgets=budgets if kind == "daily_check" else {},
+                   statuses=statuses if kind in ("daily_check", "bleeders", "winners") else {})
 
 
 @pytest.mark.parametrize("kind", ["insights", "daily_check", "bleeders", "winners", "fatigue"])
 def test_report_snapshot(kind):
     settings = load_settings(EXAMPLE_WORKSPACE, env={})
+    images = settings.campaign_dir("summer-sale-2026") / "images"
     target = Target("summer-sale-2026", list(ADS), ["900"], {k: v[0] for k, v in ADS.items()},
-                    {"101": "AI That Reads Your Receipts"}, {"101": "receipt"})
-    result, extra = build_result(kind, target, "last_7d", fetched(kind), Thresholds.from_stack(settings.stack),
-                                 settings, ["age", "gender"] if kind == "insights" else [])
-    text = render_report(kind, result, extra, f"{kind}-last_7d-2026-11-22.png", "2026-11-22")
+                    {"101": "AI That Reads Your Receipts"}, {"101": str(images / "receipt.png")})
+    got = fetched(kind)
+    result, lines = build_result(kind, target, "last_7d", got, Thresholds.from_stack(settings.stack), settings.stack)
+    text = render_report(result, lines, report_dir(settings, "summer-sale-2026"),
+                         chart=f"{kind}-last_7d-2026-11-22.png", date="2026-11-22", budgets=got.budgets,
+                         breakdowns=["age", "gender"] if kind == "insights" else [])
     snapshot = SNAPSHOTS / f"{kind}.md"
     if os.environ.get("META_UPDATE_SNAPSHOTS"):
         snapshot.write_text(text)
