@@ -148,3 +148,50 @@ def test_ask_yes_confirms_an_upload_without_a_terminal(ws, capsys):
     asked = run(ws, capsys, "ask", "upload summer-sale-2026", "--yes")
     direct = run(ws, capsys, "upload", CAMPAIGN)
     assert asked == direct
+
+
+# ---------------------------------------------------------------- against the sandbox
+
+
+@pytest.fixture
+def uploaded(ws, capsys, monkeypatch) -> Path:
+    """The example campaign uploaded to the in-process sandbox (through ask: no yes needed there)."""
+    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
+    code, out, _ = run(ws, capsys, "ask", "upload summer-sale-2026", "--sandbox")
+    assert code == 0 and "Batch complete: 3 ads created, all PAUSED" in out
+    return ws
+
+
+def status_of(ws: Path, stem: str) -> str:
+    return json.loads((ws / "campaigns" / CAMPAIGN / "ads" / f"{stem}.upload.json").read_text())["status"]
+
+
+def test_ask_activate_without_a_terminal_only_previews(uploaded, capsys):
+    asked = run(uploaded, capsys, "ask", "activate hero-receipt", "--sandbox")
+    direct = run(uploaded, capsys, "activate", "hero-receipt", "--sandbox")
+    assert asked[:2] == direct[:2]
+    assert "nothing will be activated" in asked[2] and "meta-ads activate hero-receipt --yes" in asked[2]
+    assert status_of(uploaded, "receipt") == "PAUSED"
+
+
+def test_ask_yes_never_activates(uploaded, capsys):
+    run(uploaded, capsys, "ask", "activate hero-receipt", "--sandbox", "--yes")
+    assert status_of(uploaded, "receipt") == "PAUSED"
+
+
+def test_ask_activate_at_a_terminal_asks_and_only_yes_activates(uploaded, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Terminal("no"))
+    code, _, err = run(uploaded, capsys, "ask", "turn hero-receipt on", "--sandbox")
+    assert code == 1 and "Activate hero-receipt? They start delivering and spending. [y/N]" in err
+    assert "Nothing activated." in err and status_of(uploaded, "receipt") == "PAUSED"
+    monkeypatch.setattr("sys.stdin", Terminal("yes"))
+    code, _, _ = run(uploaded, capsys, "ask", "turn hero-receipt on", "--sandbox")
+    assert code == 0 and status_of(uploaded, "receipt") == "ACTIVE"
+    assert status_of(uploaded, "notes-app") == "PAUSED"
+
+
+def test_ask_pause_by_name_runs_like_pause(uploaded, capsys):
+    code, _, _ = run(uploaded, capsys, "ask", "pause the notes-app ad", "--sandbox")
+    assert code == 0 and status_of(uploaded, "notes-app") == "PAUSED"
+    code, out, _ = run(uploaded, capsys, "route", "pause every summer sale ad", "--json")
+    assert json.loads(out)["args"] == {"ads": ["hero-notes-app", "hero-receipt", "hero-split-test"]}

@@ -57,10 +57,14 @@ def test_a_sure_grammar_route_never_calls_the_model(fake):
 def test_the_model_cannot_activate_with_a_yes(fake):
     fake.enqueue(tool_use_message("activate", {"ads": ["hero-receipt"], "yes": True}))
     found = route("the receipt one, let it rip", VOCAB, env=env_for(fake))
-    if found.tool is None:  # activate not registered: the model's choice is refused, never run
-        assert "not a tool" in found.reason
-    else:
-        assert found.tool == "activate" and found.args["yes"] is False
+    assert (found.tool, found.args, found.source) == ("activate", {"ads": ["hero-receipt"], "yes": False}, "model")
+    assert any("explicit yes" in n for n in found.notes)
+
+
+def test_a_tool_the_kit_does_not_have_is_refused(fake):
+    fake.enqueue(tool_use_message("delete_campaign", {"campaign": CAMPAIGN}))
+    found = route(UNPLACEABLE, VOCAB, env=env_for(fake))
+    assert found.tool is None and "not a tool of this kit" in found.reason
 
 
 def test_the_model_naming_an_unknown_campaign_is_refused_with_suggestions(fake):
