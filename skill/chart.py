@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from skill.fileio import write_bytes_atomic
 
 WIDTH, HEIGHT = 1000, 520
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 80, 80, 60, 110
@@ -76,8 +79,9 @@ def _target_line(draw: ImageDraw.ImageDraw, target: Decimal, c_top: float) -> No
 
 
 def _save(img: Image.Image, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(path, format="PNG", optimize=True)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    write_bytes_atomic(path, buf.getvalue())  # a crash never leaves half a chart
     return path
 
 

@@ -50,15 +50,7 @@ class ToolContext:
         if self._client is None:
             from skill.graph import GraphClient
 
-            s = self.settings
-            self._client = GraphClient(
-                base_url=s.graph_url,
-                token=s.require_token(),
-                api_version=s.api_version,
-                retry_base_s=s.retry_base_s,
-                report=self.report,
-                ad_account=s.ad_account,
-            )
+            self._client = GraphClient.from_settings(self.settings, report=self.report)
         return self._client
 
 
