@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import anthropic  # noqa: E402
 
 from fake_anthropic import FakeAnthropic, Reply, json_message  # noqa: E402
-from skill import copywriter  # noqa: E402
-from skill.copy_prompt import encode_image  # noqa: E402
+from skill.copy import writer as copywriter  # noqa: E402
+from skill.copy.prompt import encode_image  # noqa: E402
 from skill.settings import load_settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

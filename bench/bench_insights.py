@@ -27,7 +27,7 @@ import requests
 from PIL import Image
 
 from skill.graph import GraphClient
-from skill.insights import Query, fetch_rows
+from skill.insights.fetch import Query, fetch_rows
 from skill.sandbox import Sandbox
 
 TOKEN = "sandbox-token"

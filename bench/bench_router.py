@@ -19,12 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from phrasings import load  # noqa: E402
-
 import skill.tools  # noqa: E402,F401  (registers the tools)
-from skill import grammar  # noqa: E402
-from skill.mentions import Vocabulary  # noqa: E402
-from skill.router import route  # noqa: E402
+from phrasings import load  # noqa: E402
+from skill.nl import grammar  # noqa: E402
+from skill.nl.mentions import Vocabulary  # noqa: E402
+from skill.nl.router import route  # noqa: E402
 from skill.settings import load_settings  # noqa: E402
 
 

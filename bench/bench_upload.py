@@ -34,10 +34,10 @@ import requests
 from PIL import Image
 
 from skill.graph import GraphClient
-from skill.payloads import ad_payload, creative_payload
 from skill.sandbox import Sandbox
 from skill.settings import Settings, load_settings
-from skill.upload import upload_batch
+from skill.upload.payloads import ad_payload, creative_payload
+from skill.upload.run import upload_batch
 from skill.validate import validate_batch
 
 REPO = Path(__file__).resolve().parent.parent

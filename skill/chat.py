@@ -20,11 +20,12 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from skill.errors import UsageError
-from skill.grammar import IMAGE_EXTENSIONS
-from skill.mentions import Vocabulary
 from skill.models import format_loc
+from skill.nl.grammar import IMAGE_EXTENSIONS
+from skill.nl.mentions import Vocabulary
+from skill.nl.router import Route, command_line, route
 from skill.registry import Tool
-from skill.router import Route, command_line, route
+from skill.runner import run_with, sandbox_settings
 from skill.settings import Settings, load_settings
 from skill.tools import get_tool
 
@@ -102,8 +103,6 @@ def run_route(ns: argparse.Namespace) -> int:
 
 
 def run_ask(ns: argparse.Namespace) -> int:
-    from skill.cli import _run_with, sandbox_settings
-
     settings, found = _route(ns)
     if found.tool is None:
         reason, _, can = (found.reason or "I couldn't map that to a job.").partition(" I can: ")
@@ -119,8 +118,8 @@ def run_ask(ns: argparse.Namespace) -> int:
         return 1
     if ns.sandbox:
         with sandbox_settings(settings) as sb_settings:
-            return _run_with(tool, args, sb_settings, ns.json)
-    return _run_with(tool, args, settings, ns.json)
+            return run_with(tool, args, sb_settings, ns.json)
+    return run_with(tool, args, settings, ns.json)
 
 
 def _parse(tool: Tool, found: Route) -> BaseModel:

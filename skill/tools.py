@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from skill.dryrun import BatchSummary, check_batch
 from skill.registry import REGISTRY, Tool, ToolContext, arg, tool
+from skill.upload.dryrun import BatchSummary, check_batch
 
 # ---------------------------------------------------------------- validate / upload
 
@@ -59,7 +59,7 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
     """
     if args.dry_run:
         return check_batch(ctx.settings, args.campaign, args.config, dry_run=True, report=ctx.report)
-    from skill.upload import upload_batch
+    from skill.upload.run import upload_batch
 
     return upload_batch(
         ctx.settings,
@@ -107,7 +107,7 @@ def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
     copy rules and fixed by the model before it is written. Needs ANTHROPIC_API_KEY. With
     write_batch, adds one ad per image to batch-upload.json, ready for upload --dry-run.
     """
-    from skill.copywriter import generate_copy
+    from skill.copy.writer import generate_copy
 
     return generate_copy(
         ctx.settings,
@@ -148,7 +148,7 @@ class CheckArgs(BaseModel):
 
 
 def _report(kind: str, args: BaseModel, ctx: ToolContext) -> BaseModel:
-    from skill.reports import ReportRequest, run_report
+    from skill.insights.reports import ReportRequest, run_report
 
     data = {k: v for k, v in args.model_dump().items() if v is not None}
     return run_report(ctx.settings, ctx.client(), kind, ReportRequest(**data), ctx.report)  # type: ignore[arg-type]
@@ -211,7 +211,7 @@ class NoArgs(BaseModel):
 @tool("pause", PauseArgs, examples=("meta-ads pause hero-receipt", "meta-ads pause 23847111000000001 hero-split-test"))
 def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
     """Pause ads (stops spend; no confirmation needed). Updates their upload.json and assets.md row."""
-    from skill import status
+    from skill.account import status
 
     return status.pause(ctx.settings, ctx.client(), args.ads, ctx.report)
 
@@ -225,7 +225,7 @@ def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
 
     Only run with yes=true after the user explicitly agreed to start spending.
     """
-    from skill import status
+    from skill.account import status
 
     return status.activate(ctx.settings, ctx.client(), args.ads, args.yes, ctx.report)
 
@@ -236,7 +236,7 @@ def auth_check(args: NoArgs, ctx: ToolContext) -> BaseModel:
 
     Says what to do about each problem. The token itself is never printed.
     """
-    from skill.account_health import check_auth
+    from skill.account.health import check_auth
 
     return check_auth(ctx.settings, ctx.client())
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from skill.mentions import Vocabulary
-from skill.router import Route
+from skill.nl.mentions import Vocabulary
+from skill.nl.router import Route
 
 PHRASINGS = Path(__file__).resolve().parent / "data" / "phrasings.yaml"
 

@@ -1,0 +1,187 @@
+"""The files copy generation writes: ``{stem}.json`` + ``{stem}.md`` per image, and the batch config.
+
+Everything that could stop a run (bad images, colliding or existing outputs, an unreadable
+batch config, no landing page) is checked by ``plan_copy`` before a single request is sent.
+Files are written atomically; existing ones only with ``force``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skill.copy.doc import copy_doc_path, render_copy_doc
+from skill.errors import ConfigError, ValidationFailed
+from skill.fileio import write_json_atomic, write_text_atomic
+from skill.models import AssetFeedSpec, load_batch_config, read_json_file
+from skill.settings import Settings, check_name
+from skill.validate import validate_image
+
+RESERVED_STEMS = {"batch-upload"}
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """One image and the two files its copy goes to."""
+
+    image: Path
+    spec_path: Path
+
+    @property
+    def stem(self) -> str:
+        return self.spec_path.stem
+
+    @property
+    def doc_path(self) -> Path:
+        return copy_doc_path(self.spec_path)
+
+
+@dataclass
+class BatchUpdate:
+    path: Path
+    created: bool
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # settings the upload will still need
+
+
+def resolve_image(settings: Settings, raw: str) -> Path:
+    """An image argument: absolute; else relative to the current directory; else to the workspace."""
+    path = Path(raw).expanduser()
+    if path.is_absolute():
+        return path
+    here = path.absolute()
+    if here.exists():
+        return here
+    in_workspace = settings.resolve(raw)
+    return in_workspace if in_workspace.exists() else here
+
+
+def check_images(paths: list[Path]) -> None:
+    """Every image must be usable in an ad (found, JPG/PNG, size, ratio) before copy is paid for."""
+    errors = [f for path in paths for f in validate_image(path)[0] if f.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        first = errors[0]
+        text = first.message if first.file and first.file in first.message else str(first)
+        raise ValidationFailed(f"{text}{more}; no copy was generated", errors)
+
+
+def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:
+    """One job per image; outputs must not collide, and must not exist unless ``force``."""
+    ads_dir = settings.ads_dir(campaign)
+    jobs: list[CopyJob] = []
+    for image in images:
+        stem = image.stem
+        try:
+            check_name(stem, "image file")
+        except ConfigError:
+            raise ConfigError(f"image name {stem!r} cannot name an ad (use letters, digits, '.', '_', '-')",
+                              file=str(image), hint="rename the image file") from None
+        if stem in RESERVED_STEMS or stem.endswith(".upload"):
+            raise ConfigError(f"image name {stem!r} would overwrite a kit file", file=str(image),
+                              hint="rename the image file")
+        clash = next((j for j in jobs if j.stem == stem), None)
+        if clash:
+            raise ConfigError(f"{clash.image.name} and {image.name} would both write {stem}.json",
+                              file=str(image), hint="rename one of them")
+        jobs.append(CopyJob(image, ads_dir / f"{stem}.json"))
+    if not force:
+        existing = [p for j in jobs for p in (j.spec_path, j.doc_path) if p.exists()]
+        if existing:
+            raise ConfigError("already exists; copy is not overwritten", file=str(existing[0]),
+                              hint="pass --force to overwrite it, or rename the image")
+    return jobs
+
+
+def landing_page(settings: Settings, campaign: str) -> str:
+    """The destination every CTA links to: stack.md's destination_url, else the batch config's."""
+    if settings.stack.destination_url:
+        return settings.stack.destination_url
+    path = settings.batch_config_path(campaign)
+    data = read_json_file(path) if path.exists() else None
+    url = data.get("destination_url") if isinstance(data, dict) else None
+    if isinstance(url, str) and url:
+        return url
+    raise ConfigError("no landing page: the call to action needs a destination_url",
+                      file=str(settings.brand_dir / "stack.md"), field="destination_url",
+                      hint="add `destination_url: https://…` to brand/stack.md")
+
+
+def check_batch_file(settings: Settings, campaign: str) -> None:
+    """An existing batch config must parse before anything is generated to add to it."""
+    path = settings.batch_config_path(campaign)
+    if path.exists():
+        load_batch_config(path)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def display_path(settings: Settings, path: Path, base: Path | None = None) -> str:
+    """``path`` relative to ``base`` (default the workspace) when inside it, else absolute."""
+    base = base or settings.workspace
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def write_copy(settings: Settings, campaign: str, job: CopyJob, spec: AssetFeedSpec, notes: str) -> None:
+    """``{stem}.json`` (what the upload sends) and ``{stem}.md`` (what people review), atomically."""
+    write_json_atomic(job.spec_path, spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
+    doc = render_copy_doc(
+        spec,
+        title=job.stem,
+        campaign=campaign,
+        image=display_path(settings, job.image, settings.campaign_dir(campaign)),
+        notes=notes,
+    )
+    write_text_atomic(job.doc_path, doc)
+
+
+def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> BatchUpdate:
+    """Create or extend ``batch-upload.json``: one ad per image, none added twice."""
+    path = settings.batch_config_path(campaign)
+    created = not path.exists()
+    data: dict[str, Any] = _new_batch(settings, campaign) if created else read_json_file(path)
+    ads: list[dict[str, Any]] = data.setdefault("ads", [])
+    prefix = _path_prefix(settings, ads)
+    names = {ad.get("name") for ad in ads if isinstance(ad, dict)}
+    specs = {Path(str(ad.get("asset_feed_spec_path", ""))).stem for ad in ads if isinstance(ad, dict)}
+    update = BatchUpdate(path, created)
+    for job in jobs:
+        if job.stem in names or job.stem in specs:
+            update.skipped.append(job.stem)
+            continue
+        ads.append({
+            "name": job.stem,
+            "image_path": _styled(prefix, display_path(settings, job.image)),
+            "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
+        })
+        names.add(job.stem)
+        update.added.append(job.stem)
+    if update.added or created:
+        write_json_atomic(path, data)
+    update.missing = [k for k, v in (("adset_id", data.get("adset_id") or settings.stack.default_adset_id),
+                                     ("page_id", data.get("page_id") or settings.stack.page_id)) if not v]
+    return update
+
+
+def _new_batch(settings: Settings, campaign: str) -> dict[str, Any]:
+    stack = settings.stack
+    fields = {"campaign": campaign, "adset_id": stack.default_adset_id, "page_id": stack.page_id,
+              "destination_url": stack.destination_url}
+    return {k: v for k, v in fields.items() if v} | {"ads": []}
+
+
+def _styled(prefix: str, path: str) -> str:
+    return path if Path(path).is_absolute() else prefix + path
+
+
+def _path_prefix(settings: Settings, ads: list[Any]) -> str:
+    """Follow the file's own style: ``workspace/campaigns/…`` if its entries are written that way."""
+    lead = f"{settings.workspace.name}/"
+    paths = [str(ad.get("asset_feed_spec_path", "")) for ad in ads if isinstance(ad, dict)]
+    return lead if paths and all(p.startswith(lead) for p in paths) else ""

@@ -1,0 +1,298 @@
+"""Fetching insights: which objects to ask about, sync or async, and every row across pages.
+
+A campaign name from the workspace becomes its ad ids (from ``*.upload.json``); those are
+asked for through their ad sets at ``level=ad`` (one request per ad set, not per ad). Meta
+ids work too. Small requests are synchronous and paged; large ones (many ads, daily rows,
+breakdowns) run as async report jobs, polled with progress shown.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from skill.errors import ConfigError, GraphError, UsageError
+from skill.events import Event, Reporter, silent
+from skill.insights.metrics import Row, parse_row
+from skill.models import AssetFeedSpec, load_batch_config, load_model
+from skill.records import campaign_records, find_records
+from skill.settings import Settings, check_name
+
+DATE_PRESETS = (
+    "today", "yesterday", "last_3d", "last_7d", "last_14d", "last_28d", "last_30d", "last_90d",
+    "this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year",
+    "this_week_mon_today", "this_week_sun_today", "last_week_mon_sun", "last_week_sun_sat", "maximum",
+    "data_maximum",
+)  # fmt: skip
+BREAKDOWNS = ("age", "gender", "country", "region", "publisher_platform", "platform_position",
+              "device_platform", "impression_device")
+BREAKDOWN_SIZES = {"age": 7, "gender": 3, "country": 20, "region": 50, "publisher_platform": 4,
+                   "platform_position": 10, "device_platform": 2, "impression_device": 6}
+PRESET_DAYS = {"today": 1, "yesterday": 1, "last_3d": 3, "last_7d": 7, "last_14d": 14, "last_28d": 28,
+               "last_30d": 30, "last_90d": 90, "this_month": 31, "last_month": 31, "this_quarter": 92,
+               "last_quarter": 92, "this_year": 366, "last_year": 366, "this_week_mon_today": 7,
+               "this_week_sun_today": 7, "last_week_mon_sun": 7, "last_week_sun_sat": 7, "maximum": 120,
+               "data_maximum": 120}
+FIELDS = ("ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,account_currency,impressions,reach,"
+          "frequency,clicks,ctr,cpc,cpm,spend,actions,cost_per_action_type,action_values")
+ASYNC_ROW_THRESHOLD = 2000  # estimated rows above which a report job beats paging synchronously
+PAGE_SIZE = 500
+POLL_START_S, POLL_MAX_S, POLL_TIMEOUT_S = 0.2, 5.0, 900.0
+
+Mode = Literal["auto", "sync", "async"]
+Level = Literal["ad", "adset", "campaign"]
+
+
+@dataclass
+class Query:
+    """What to ask Meta: objects, period, level, breakdowns, daily rows."""
+
+    objects: list[str]
+    level: Level = "ad"
+    date_preset: str | None = "last_7d"
+    since: str | None = None
+    until: str | None = None
+    breakdowns: list[str] = field(default_factory=list)
+    daily: bool = False
+    only_ads: set[str] | None = None  # keep rows of these ads only (objects are their ad sets)
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"fields": FIELDS, "level": self.level, "limit": PAGE_SIZE}
+        if self.since or self.until:
+            params["time_range"] = {"since": self.since, "until": self.until}
+        else:
+            params["date_preset"] = self.date_preset or "last_7d"
+        if self.breakdowns:
+            params["breakdowns"] = ",".join(self.breakdowns)
+        if self.daily:
+            params["time_increment"] = 1
+        return params
+
+    @property
+    def period_label(self) -> str:
+        if self.since or self.until:
+            return f"{self.since}_{self.until}"
+        return self.date_preset or "last_7d"
+
+    def estimated_rows(self, ads: int) -> int:
+        days = _days(self) if self.daily else 1
+        size = 1
+        for b in self.breakdowns:
+            size *= BREAKDOWN_SIZES.get(b, 5)
+        return max(ads, 1) * days * size
+
+
+def _days(q: Query) -> int:
+    if q.since and q.until:
+        try:
+            return (date.fromisoformat(q.until) - date.fromisoformat(q.since)).days + 1
+        except ValueError:
+            return 30
+    return PRESET_DAYS.get(q.date_preset or "last_7d", 30)
+
+
+def check_period(date_preset: str | None, since: str | None, until: str | None) -> None:
+    if (since is None) != (until is None):
+        raise UsageError("--since and --until go together (YYYY-MM-DD each)")
+    for label, value in (("since", since), ("until", until)):
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise UsageError(f"--{label} {value!r} is not a date (YYYY-MM-DD)") from None
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    if not since and date_preset and date_preset not in DATE_PRESETS:
+        raise UsageError(f"unknown date preset {date_preset!r}; use one of: {', '.join(DATE_PRESETS)}")
+
+
+def check_breakdowns(breakdowns: list[str]) -> list[str]:
+    unknown = [b for b in breakdowns if b not in BREAKDOWNS]
+    if unknown:
+        raise UsageError(f"unknown breakdown {unknown[0]!r}; use any of: {', '.join(BREAKDOWNS)}")
+    return breakdowns
+
+
+# ---------------------------------------------------------------- which objects
+
+
+@dataclass
+class Target:
+    """The ads a report is about, and the names and headlines the workspace knows for them."""
+
+    campaign: str | None
+    ad_ids: list[str]
+    adsets: list[str]
+    names: dict[str, str] = field(default_factory=dict)
+    headlines: dict[str, str] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)  # ad id → its (first) image file
+
+
+def resolve_target(settings: Settings, campaign: str | None, ads: list[str] | None) -> Target:
+    """A workspace campaign and/or ad ids / names → the ads to report on."""
+    if not campaign and not ads:
+        known = settings.campaigns()
+        if len(known) == 1:
+            campaign = known[0]
+        else:
+            raise UsageError("name a campaign or pass --ad ID", hint=f"campaigns: {', '.join(known) or 'none yet'}")
+    target = Target(campaign, [], [])
+    if campaign:
+        _add_campaign(settings, campaign, target)
+    for ad in ads or []:
+        _add_ad(settings, ad, target)
+    return target
+
+
+def _add_campaign(settings: Settings, campaign: str, target: Target) -> None:
+    check_name(campaign, "campaign")
+    folder = settings.campaign_dir(campaign)
+    if not folder.is_dir():
+        known = settings.campaigns()
+        raise ConfigError(f"no campaign {campaign!r} in {settings.workspace / 'campaigns'}",
+                          hint=f"campaigns: {', '.join(known) or 'none yet'}")
+    for path, rec in campaign_records(settings.ads_dir(campaign)):
+        target.ad_ids.append(rec.ad_id)
+        target.names[rec.ad_id] = rec.ad_name
+        if rec.adset_id not in target.adsets:
+            target.adsets.append(rec.adset_id)
+        _add_copy_facts(settings, path, rec.ad_id, target)
+
+
+def _add_copy_facts(settings: Settings, record_path: Path, ad_id: str, target: Target) -> None:
+    """The first headline of the ad's spec and its image, for the best / worst ads in a report."""
+    spec_path = record_path.with_name(record_path.name.replace(".upload.json", ".json"))
+    try:
+        spec = load_model(AssetFeedSpec, spec_path)
+    except ConfigError:
+        return
+    if spec.titles:
+        target.headlines[ad_id] = spec.titles[0].text
+    image = _batch_images(settings, record_path.parent).get(spec_path.stem)
+    if image is not None:
+        target.images[ad_id] = str(image)
+
+
+def _batch_images(settings: Settings, ads_dir: Path) -> dict[str, Path]:
+    """Spec stem → the first image of its ad, from the folder's batch-upload.json (if readable)."""
+    try:
+        config = load_batch_config(ads_dir / "batch-upload.json")
+    except ConfigError:
+        return {}
+    return {ad.stem: settings.resolve(ad.images[0], ads_dir) for ad in reversed(config.ads)}
+
+
+def _add_ad(settings: Settings, ad: str, target: Target) -> None:
+    found = find_records(settings.workspace, ad)
+    if found:
+        for path, rec in found:
+            if rec.ad_id not in target.ad_ids:
+                target.ad_ids.append(rec.ad_id)
+                target.names[rec.ad_id] = rec.ad_name
+                _add_copy_facts(settings, path, rec.ad_id, target)
+        return
+    if not ad.isdigit():
+        raise ConfigError(f"no ad named {ad!r} in the workspace", hint="use an ad id, or an ad name from *.upload.json")
+    target.ad_ids.append(ad)
+
+
+def build_query(target: Target, **kw: Any) -> Query:
+    """Ask through ad sets when the workspace knows them (one request each), else ad by ad."""
+    if target.adsets and not _has_unknown_ads(target):
+        return Query(objects=list(target.adsets), only_ads=set(target.ad_ids), **kw)
+    return Query(objects=list(target.ad_ids), **kw)
+
+
+def _has_unknown_ads(target: Target) -> bool:
+    return any(ad not in target.names for ad in target.ad_ids)
+
+
+# ---------------------------------------------------------------- fetching
+
+
+def fetch_rows(client: Any, query: Query, *, mode: Mode = "auto", report: Reporter = silent,
+               sleep: Callable[[float], None] = time.sleep) -> tuple[list[Row], str]:
+    """Every row for the query, and the mode used ("sync" or "async")."""
+    return fetch_many(client, [query], mode=mode, report=report, sleep=sleep)[0]
+
+
+def fetch_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report: Reporter = silent,
+               sleep: Callable[[float], None] = time.sleep) -> list[tuple[list[Row], str]]:
+    """Every row of each query, and the mode each used ("sync" or "async").
+
+    The async report jobs of all queries (one per object) are started first, so Meta runs them
+    side by side; then each is polled to completion and its rows read page by page.
+    """
+    plans = []
+    for query in queries:
+        use_async = mode == "async" or (
+            mode == "auto" and query.estimated_rows(len(query.only_ads or query.objects)) > ASYNC_ROW_THRESHOLD)
+        params = query.params()
+        runs = [_start_run(client, obj, params, report) for obj in query.objects] if use_async else []
+        plans.append((query, params, runs))
+    total_runs = sum(len(runs) for _, _, runs in plans)
+    done = 0
+    results = []
+    for query, params, runs in plans:
+        if runs:
+            sources = [_finished_rows(client, run, done + i, total_runs, report, sleep)
+                       for i, run in enumerate(runs, 1)]
+            done += len(runs)
+        else:
+            sources = [client.paginate(f"{obj}/insights", params) for obj in query.objects]
+        results.append((_parse(query, sources), "async" if runs else "sync"))
+    return results
+
+
+def _parse(query: Query, sources: list[Any]) -> list[Row]:
+    rows: list[Row] = []
+    for raw in sources:
+        for item in raw:
+            row = parse_row(item, query.level)
+            if query.only_ads is None or query.level != "ad" or row.id in query.only_ads:
+                rows.append(row)
+    return rows
+
+
+def _start_run(client: Any, obj: str, params: dict[str, Any], report: Reporter) -> str:
+    # Starting a second job for the same question is harmless, so a lost answer may be retried.
+    run = client.post(f"{obj}/insights", params, idempotent=True)
+    run_id = str(run.get("report_run_id") or run.get("id") or "")
+    if not run_id:
+        raise GraphError(f"no report_run_id in Meta's answer for {obj}/insights")
+    report(Event("async_start", f"Report job {run_id} started for {obj} (large request: running it "
+                                "asynchronously)", {"report_run_id": run_id, "object": obj}))
+    return run_id
+
+
+def _finished_rows(client: Any, run_id: str, n: int, of: int, report: Reporter,
+                   sleep: Callable[[float], None]) -> Any:
+    """Poll one report job until Meta says it is done (progress as events), then page its rows.
+
+    Waits grow from 0.2 s to 5 s between polls; after 15 minutes the job is given up on.
+    """
+    deadline, delay, last = time.monotonic() + POLL_TIMEOUT_S, POLL_START_S, -1
+    label = f"Report job {run_id}" + (f" ({n}/{of})" if of > 1 else "")
+    while True:
+        status = client.get(run_id, {"fields": "async_status,async_percent_completion"})
+        pct = int(status.get("async_percent_completion") or 0)
+        state = str(status.get("async_status") or "")
+        if pct != last:
+            report(Event("async_progress", f"  {label}: {state or 'Job Running'}, {pct}%",
+                         {"report_run_id": run_id, "percent": pct, "status": state}))
+            last = pct
+        if state == "Job Completed":
+            break
+        if state in ("Job Failed", "Job Skipped"):
+            raise GraphError(f"Meta's report job {run_id} ended with {state!r}",
+                             hint="re-run, or ask for a shorter period or fewer breakdowns")
+        if time.monotonic() > deadline:
+            raise GraphError(f"report job {run_id} still running after {POLL_TIMEOUT_S:.0f}s",
+                             hint="re-run later, or use --mode sync for a small request")
+        sleep(delay)
+        delay = min(delay * 1.5, POLL_MAX_S)
+    return client.paginate(f"{run_id}/insights", {"limit": PAGE_SIZE})

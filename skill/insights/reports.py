@@ -1,0 +1,211 @@
+"""Reports: fetch, judge, chart, and render to markdown in the campaign's ``reports/`` folder.
+
+``insights`` is the full report; ``daily_check``, ``bleeders``, ``winners`` and ``fatigue``
+answer the daily questions. Every report recommends; none acts.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from skill.errors import GraphError
+from skill.events import Event, Reporter, silent
+from skill.fileio import write_text_atomic
+from skill.insights.analysis import AdLine, Thresholds
+from skill.insights.chart import bar_chart, trend_chart
+from skill.insights.fetch import (
+    Mode,
+    Target,
+    build_query,
+    check_breakdowns,
+    check_period,
+    fetch_many,
+    resolve_target,
+)
+from skill.insights.metrics import Metrics, money, numbers
+from skill.insights.report_data import (
+    Fetched,
+    ReportResult,
+    ad_result,
+    ad_view,
+    best_and_worst,
+    build_result,
+    fmt,
+    pace,
+    thresholds_view,
+)
+from skill.settings import Settings
+from skill.templating import render
+
+Kind = Literal["insights", "daily_check", "bleeders", "winners", "fatigue"]
+TEMPLATES = {"insights": "insights.md.j2", "daily_check": "daily_check.md.j2"}  # the others: ad_check.md.j2
+CHECK_TITLES = {"bleeders": "Bleeders: ads to pause", "winners": "Winners: ads to scale",
+                "fatigue": "Creative fatigue: ads to refresh"}
+DAILY_KINDS = ("daily_check", "fatigue")  # need day-by-day rows whatever was asked
+STATUS_KINDS = ("daily_check", "bleeders", "winners")  # say "keep paused" / "activate" for paused ads
+
+
+class ReportRequest(BaseModel):
+    campaign: str | None = None
+    ads: list[str] = []
+    level: Literal["ad", "adset", "campaign"] = "ad"
+    date_preset: str | None = "last_7d"
+    since: str | None = None
+    until: str | None = None
+    breakdowns: list[str] = []
+    daily: bool = False
+    mode: Mode = "auto"
+
+
+def run_report(settings: Settings, client: Any, kind: Kind, req: ReportRequest, report: Reporter = silent,
+               today: datetime | None = None) -> ReportResult:
+    """Fetch what ``kind`` needs, judge it, draw the chart and write the markdown report."""
+    check_period(req.date_preset, req.since, req.until)
+    check_breakdowns(req.breakdowns)
+    target = resolve_target(settings, req.campaign, req.ads)
+    th = Thresholds.from_stack(settings.stack)
+    if not target.ad_ids:
+        return write_report(settings, _no_ads(kind, target, req, th, settings), [], report, today=today)
+    report(Event("fetch", f"Fetching insights for {len(target.ad_ids)} ad(s), "
+                          f"{f'{req.since} to {req.until}' if req.since else req.date_preset}..."))
+    got = fetch_all(settings, client, kind, target, req, report)
+    period = build_query(target, date_preset=req.date_preset, since=req.since, until=req.until).period_label
+    result, lines = build_result(kind, target, period, got, th, settings.stack)
+    return write_report(settings, result, lines, report, budgets=got.budgets, breakdowns=req.breakdowns, today=today)
+
+
+def fetch_all(settings: Settings, client: Any, kind: str, target: Target, req: ReportRequest,
+              report: Reporter = silent) -> Fetched:
+    """The period's rows, plus day-by-day and breakdown rows, budgets and statuses when the report uses them."""
+    period = dict(level=req.level, date_preset=req.date_preset, since=req.since, until=req.until)
+    queries = {"rows": build_query(target, **period)}
+    if req.daily or kind in DAILY_KINDS:
+        queries["daily"] = build_query(target, daily=True, **period)
+    if req.breakdowns:  # with --daily, asked per day too (the report sums the days)
+        queries["split"] = build_query(target, breakdowns=req.breakdowns, daily=req.daily, **period)
+    got = dict(zip(queries, fetch_many(client, list(queries.values()), mode=req.mode, report=report), strict=True))
+    rows, daily, split = (got[k][0] if k in got else [] for k in ("rows", "daily", "split"))
+    modes = {m for _, m in got.values()}
+    return Fetched(rows=rows, daily=daily, split=split, mode="async" if "async" in modes else "sync",
+                   currency=_currency(client, settings),
+                   budgets=_budgets(client, target.adsets) if kind == "daily_check" else {},
+                   statuses=_statuses(client, target) if kind in STATUS_KINDS and req.level == "ad" else {})
+
+
+def _currency(client: Any, settings: Settings) -> str:
+    if not settings.ad_account:
+        return "USD"
+    try:
+        return str(client.get(settings.ad_account, {"fields": "currency"}).get("currency") or "USD")
+    except GraphError:  # the report does not depend on it
+        return "USD"
+
+
+def _budgets(client: Any, adsets: list[str]) -> dict[str, dict[str, Any]]:
+    """Ad set id → name, status and daily budget (Meta gives it in cents, as a string)."""
+    budgets = {}
+    for adset in adsets:
+        data = client.get(adset, {"fields": "name,daily_budget,status"})
+        cents = data.get("daily_budget")
+        budgets[adset] = {"name": data.get("name", adset), "status": data.get("status"),
+                          "daily": Decimal(str(cents)) / 100 if cents else None}
+    return budgets
+
+
+def _statuses(client: Any, target: Target) -> dict[str, str]:
+    """Ad id → effective_status: one listing per ad set the workspace knows, else one read per ad."""
+    wanted = set(target.ad_ids)
+    out: dict[str, str] = {}
+    for adset in target.adsets:
+        for ad in client.paginate(f"{adset}/ads", {"fields": "id,effective_status", "limit": 500}):
+            if str(ad.get("id")) in wanted and ad.get("effective_status"):
+                out[str(ad["id"])] = str(ad["effective_status"])
+    for ad_id in [a for a in target.ad_ids if a not in out]:
+        try:
+            status = client.get(ad_id, {"fields": "effective_status"}).get("effective_status")
+        except GraphError:  # deleted or not ours: the insights say the rest
+            continue
+        if status:
+            out[ad_id] = str(status)
+    return out
+
+
+def _no_ads(kind: str, target: Target, req: ReportRequest, th: Thresholds, settings: Settings) -> ReportResult:
+    period = f"{req.since}_{req.until}" if req.since else (req.date_preset or "last_7d")
+    return ReportResult(kind=kind, campaign=target.campaign, period=period, mode="none", rows=0, currency="USD",
+                        result_kind="purchase", empty=True, totals=numbers(Metrics(), "purchase"), ads=[],
+                        findings=[f"no ads uploaded for this campaign yet: run `meta-ads upload {target.campaign}`"],
+                        thresholds=thresholds_view(th, settings.stack))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def report_dir(settings: Settings, campaign: str | None) -> Path:
+    return settings.campaign_dir(campaign) / "reports" if campaign else settings.workspace / "reports"
+
+
+def write_report(settings: Settings, result: ReportResult, lines: list[AdLine], report: Reporter = silent, *,
+                 budgets: dict[str, dict[str, Any]] | None = None, breakdowns: list[str] | None = None,
+                 today: datetime | None = None) -> ReportResult:
+    """Draw the chart (when there is delivery) and write ``<kind>-<period>-<date>.md`` beside it."""
+    stamp = (today or datetime.now(UTC)).strftime("%Y-%m-%d")
+    stem = f"{result.kind.replace('_', '-')}-{result.period}-{stamp}"
+    folder = report_dir(settings, result.campaign)
+    chart = draw_chart(folder / f"{stem}.png", result, lines, settings) if lines and not result.empty else None
+    result.chart_path = str(chart) if chart else None
+    text = render_report(result, lines, folder, chart=chart.name if chart else None, date=stamp,
+                         budgets=budgets or {}, breakdowns=breakdowns or [])
+    path = folder / f"{stem}.md"
+    write_text_atomic(path, text)
+    result.report_path = str(path)
+    report(Event("written", f"✓ Report written: {path}"))
+    return result
+
+
+def draw_chart(path: Path, result: ReportResult, lines: list[AdLine], settings: Settings) -> Path:
+    """A daily trend for the daily check and fatigue (when there are days), else spend and CPA per ad."""
+    target = Thresholds.from_stack(settings.stack).target_cpa
+    label = result.campaign or "selected ads"
+    if result.daily and result.kind in DAILY_KINDS:
+        return trend_chart(path, f"{label} · {result.period} · spend and cost per result by day",
+                           [d.day for d in result.daily], [d.spend for d in result.daily],
+                           [d.cost_per_result for d in result.daily], target)
+    return bar_chart(path, f"{label} · {result.period} · spend and cost per result by ad",
+                     [a.name for a in lines], [a.metrics.spend for a in lines], [a.cpa for a in lines], target)
+
+
+def render_report(result: ReportResult, lines: list[AdLine], folder: Path, *, chart: str | None, date: str,
+                  budgets: dict[str, dict[str, Any]], breakdowns: list[str]) -> str:
+    """The markdown for ``result`` (images linked relative to ``folder``, where the report is written)."""
+    best, worst = best_and_worst(lines)
+    names = {a.id: a.name for a in result.ads}
+    pct = pace(result.daily, budgets)
+    return render(
+        TEMPLATES.get(result.kind, "ad_check.md.j2"), r=result, title=CHECK_TITLES.get(result.kind, result.kind),
+        chart=chart, date=date, totals=fmt(result.totals), ads=[ad_view(a) for a in result.ads],
+        best=_with_image(best, folder), worst=_with_image(worst, folder), breakdowns=breakdowns,
+        breakdown=[{"key": ", ".join(s.key.get(b, "") for b in breakdowns) if breakdowns else ", ".join(s.key.values()),
+                    **fmt(s)} for s in result.breakdown],
+        daily=[{"day": d.day, **fmt(d)} for d in result.daily],
+        yesterday={"day": result.daily[-1].day, **fmt(result.daily[-1])} if result.daily else None,
+        budgets={k: {**b, "daily": money(b["daily"]) if b.get("daily") else None} for k, b in budgets.items()},
+        pace=None if pct is None else f"{pct}", statuses={names.get(k, k): v for k, v in result.statuses.items()},
+        has_value=result.totals.purchase_value > 0,
+    )
+
+
+def _with_image(line: AdLine | None, folder: Path) -> dict[str, Any] | None:
+    if line is None:
+        return None
+    view = ad_view(ad_result(line))
+    if line.image:
+        view["image"] = Path(os.path.relpath(line.image, folder)).as_posix()
+        view["image_name"] = Path(line.image).name
+    return view

@@ -1,0 +1,171 @@
+"""Which job a request asks for: the intent patterns and the order they are tried in.
+
+The patterns read normalized text (lower case, typos corrected, names blanked out by
+``mentions.py``). ``detect`` returns the tool, or no tool with a reason, and whether the
+grammar is sure (when it is not, the router may ask the model).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from skill.nl import grammar
+from skill.nl.mentions import Mentions
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+DRY = _p(r"dry-run|\bsimulat\w*|\bwithout (actually |really |ever )?(hitting|calling|touching|sending|uploading|using|"
+         r"talking to|making|contacting|reaching)\b|\bno (real |actual )?(api|network) calls?\b|\bpreview\w*\b|"
+         r"\bwhat would (be sent|happen|go out|get sent)\b|\bwould (look like|be sent|send|go out)\b|\btest[- ]?run\b|\brehears\w*|\bpayloads?\b|"
+         r"\bdon'?t (actually |really )?(upload|send|create|publish|push|post)\b|\bnot for real\b|\bpretend\w*\b|"
+         r"\bpractice run\b|\bwhat would it send\b|\boffline\b")
+TEST = _p(r"\btest\w*\b")
+UPLOAD = _p(r"\b(upload\w*|re-?upload\w*|push\w*|publish\w*|launch\w*|resum\w*|retry\w*|re-?try\w*|re-?run|ship|"
+            r"send (it|them|the ads|everything|the batch|xcampx)|create (the |my |all |these |those )?ads|"
+            r"run (the |my )?batch|pick up where|continue the batch|finish the batch)\b")
+BEFORE_UPLOAD = _p(r"\b(before|prior to|ahead of) (i |we |you )?(actually |really |finally )?(upload|push|publish|launch|"
+                   r"go live|send|ship)\w*")
+VALIDATE = _p(r"\b(validat\w*|lint\w*|sanity[- ]check\w*|proof-?read\w*|verif\w*|(any|find|spot) (errors|problems|issues|"
+              r"mistakes)|valid|invalid|is (it|everything|the batch|my batch|the config|xcampx) (ok|okay|"
+              r"correct|ready|good)|look(s)? (ok|okay|right|good|valid)|ready to (upload|go|launch))\b")
+READY = _p(r"\bready (to|for) (upload|go|launch|push|publish|ship)\w*")
+CHECK = _p(r"\b(check\w*|review|inspect|look over|go over|audit)\b")
+CHECK_OBJECT = _p(r"\b(batch|config|configuration|copy|specs?|images?|files?|headlines?|bodies|creatives?|xcampx|xfilex)\b")
+
+INSIGHTS = _p(r"\b(insights?|performance|perform\w*|doing|did|results?|stats|statistics|metrics|numbers|report\w*|"
+              r"cpa|roas|ctr|cpc|cpm|spend|spent|spending|impressions|clicks|conversions|purchases|leads|reach|"
+              r"frequency|roi|kpis?|analytics|dashboard|breakdown|broken down|going|went|how many|how much|"
+              r"overview|summary|data|cost per|converting|conversion rate)\b")
+DAILY_CHECK = _p(r"\bdaily (check\w*|review|report|summary|health|rundown|digest|pulse|update|briefing|status|scan)\b|"
+                 r"\bmorning (check\w*|report|review|routine|update|briefing|rundown)\b|\bcheck-in\b|\bcheck in on\b|"
+                 r"\bhealth ?check\b|\b(anything|something) (broken|wrong|on fire|off|weird)\b|\bpacing\b|"
+                 r"\bspend pace\b|\btoday'?s (check|status|health|rundown)\b|\bday'?s (check|status)\b|^\s*daily\s*\??$")
+BLEEDERS = _p(r"\bbleed\w*|\blosers?\b|\blos(ing|e) (money|cash)\b|\bwast\w*|\bmoney pits?\b|"
+              r"\bburn\w* (money|cash|budget|through)|\bmoney[- ]losing\b|\bcash[- ]burning\b|\bunder-?perform\w*|\bworst\b|\bover (the )?(target|budget)\b|"
+              r"\btoo expensive\b|\boverspend\w*|\b(what|which|anything|any) (ads? |creatives? )?(should|to|can|must|do|"
+              r"could) (i |we )?(pause|kill|stop|cut|turn off|switch off)|\b(ads?|anything|something) to (pause|kill|cut|"
+              r"turn off)\b|\bkill list\b|\bnot (working|performing|converting)\b|\bduds?\b|\bdrain\w*\b|\bcut losses\b")
+WINNERS = _p(r"\bwinn\w*|\bwins\b|\b(top|best) (\d+|three|five|ten) (ads?|creatives?|performers?)\b|\b(best|top)[- ]?(perform\w*|ads?|creatives?|converting|ones?)\b|\bwhat'?s working\b|"
+             r"\bworking (best|well)\b|\bscal(e|ing)\b|\bdouble down\b|\bstars?\b|\bperforming (best|well)\b|"
+             r"\bmost (efficient|profitable)\b|\bcheapest\b|\bhighest roas\b|\bput more (money|budget|spend)\b|"
+             r"\bbest (cpa|roas|results?)\b")
+FATIGUE = _p(r"\bfatigu\w*|\btired\b|\bstale\b|\bwear\w* out|\bworn out\b|\bburn(ed|t)? ?out\b|\bsaturat\w*|"
+             r"\bfrequency (is |getting |too )*(too )?high\b|\bhigh frequency\b|\bseen\b.*\btoo (often|much|many)\b|"
+             r"\bctr (is )?(falling|dropping|declining|down|sliding)\b|\b(falling|dropping|declining|sliding) ctr\b|"
+             r"\brefresh\w* (the |my |our )?creatives?\b|\bgetting old\b|\b(banner|ad) blind\w*|\bwearing thin\b")
+PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (it |them |that |those |these |xadx |xidx )?off|"
+           r"switch (it |them |xadx |xidx )?off|shut (it |them )?(off|down)|kill|disable|deactivate|suspend)\b")
+ACTIVATE = _p(r"\b(activat\w*|reactivat\w*|unpause\w*|un-pause|turn (it |them |that |those |these |xadx |xidx |xcampx )?(back )?on|"
+              r"switch (it |them |xadx |xidx )?(back )?on|enable|go live|goes live|make (it |them |xadx |xidx |xcampx )?live|"
+              r"(start|begin) (running|delivering|serving|spending)|set (it |them )?(to )?active|"
+              r"(push|put|take|set) (it |them |xadx |xidx |xcampx |the ads |all ads )?live|turn on)\b")
+RESUME_AD = _p(r"\b(resume|restart|launch)\b")
+AUTH = _p(r"\b(auth\w*|tokens?|logged in|log ?in|login|credentials?|permissions?|scopes?|access token|expir\w*|"
+          r"connected|connection|which (ad )?accounts?|ad accounts?|my accounts?|account status)\b")
+COPY = _p(r"\b(copy|copies|copywrit\w*|headlines?|ad text|ad copy|captions?|taglines?|primary text|bodies|body text|"
+          r"hooks?|slogans?|asset_feed_spec|asset feed spec)\b")
+WRITE = _p(r"\b(generate|write|draft|create|make|come up with|brainstorm|produce|need|want|give me)\b")
+IMAGE_WORDS = _p(r"\b(these|this|attached|the) (\d+ |five |three |two |four |ten )?(images?|pictures?|photos?|pics?|"
+                 r"creatives?|files?)\b")
+
+# Options of a job, read once the job is known.
+KEEP_GOING = _p(r"\b(keep going|don'?t stop|continue on (error|failure)s?|skip (the )?(failures|failed|errors|bad ones)|"
+                r"even if (some|one|any) fail\w*|ignore (the )?errors)\b")
+FORCE = _p(r"\b(overwrite\w*|force|regenerate|redo|replace (the )?existing|from scratch|again)\b")
+WRITE_BATCH = _p(r"\b(batch|write[- ]batch)\b")
+ASYNC = _p(r"\basync\w*\b|\breport run\b")
+SYNC = _p(r"\bsync(hronous(ly)?)?\b")
+
+REFUSALS: list[tuple[re.Pattern[str], str]] = [
+    (_p(r"\b(delete|remove|archive|trash|erase|destroy)\b"),
+     "I never delete or archive anything. To stop an ad, pause it: meta-ads pause AD."),
+    (_p(r"\b(increase|raise|decrease|lower|reduce|change|set|double|triple|bump|up|adjust|update|boost|cut|edit)\b"
+        r"( the| my| our| its| their)?( daily| lifetime)? (budgets?|bids?|bidding)\b|\bbudget (to|by) \$?\d"),
+     "I don't change budgets or bids: that spends money, and is done in Ads Manager. "
+     "Ask for winners to see where more budget would pay."),
+    (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(campaign|adset|audience|lookalike)\b"),
+     "I don't create campaigns, ad sets or audiences: make them in Ads Manager, "
+     "then upload ads into the ad set with meta-ads upload CAMPAIGN."),
+    (_p(r"\b(change|edit|update|modify|set)\b.*\b(targeting|audiences?|schedule|placements)\b"),
+     "I don't change targeting, audiences or schedules: do that in Ads Manager."),
+]
+HELP = _p(r"^\s*(help|\?|what can you do|what do you do|commands|what are (the|your) commands|menu|options)\s*\??\s*$")
+
+
+@dataclass
+class Intent:
+    tool: str | None
+    sure: bool = True
+    reason: str | None = None
+    alternatives: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def detect(t: str, m: Mentions) -> Intent:
+    """The job the text asks for. Order matters: refusals, then the most specific jobs first."""
+    for pattern, reason in REFUSALS:
+        if pattern.search(t):
+            return Intent(None, reason=reason)
+    if HELP.search(t):
+        return Intent(None, reason="Here is what I can do.")
+    targets = bool(m.ads or m.campaign_ids)
+    reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
+                                          ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]
+    if is_copy(t, m):
+        return Intent("copy")
+    if AUTH.search(t) and not reports:
+        return Intent("auth_check")
+    if BEFORE_UPLOAD.search(t) and (VALIDATE.search(t) or CHECK.search(t) or TEST.search(t)):
+        return Intent("upload", dry_run=True)
+    if ACTIVATE.search(t) or (targets and not m.campaigns and RESUME_AD.search(t)):
+        return Intent("activate")
+    if PAUSE.search(t) and not reports and (targets or m.campaigns):
+        return Intent("pause")
+    if len(reports) == 1:
+        return Intent(reports[0])
+    if len(reports) > 1:
+        return Intent(reports[0], sure=False, alternatives=reports,
+                      reason=f"that could be {' or '.join(r.replace('_', ' ') for r in reports)}")
+    if PAUSE.search(t):
+        if re.search(r"\b(should|what|which|any|anything)\b", t):
+            return Intent("bleeders")
+        return Intent("pause")
+    upload = _upload_family(t, m)
+    if upload is not None:
+        return upload
+    if INSIGHTS.search(t) or m.ads or grammar.breakdowns(t) or grammar.date_range(t, date.today()):
+        return Intent("insights")
+    if m.images:
+        return Intent(None, sure=False, reason="I see images but not what to do with them "
+                      "(to write copy for them: \"generate copy for these\")")
+    return Intent(None, sure=False, reason="I couldn't tell which job you mean")
+
+
+def is_copy(t: str, m: Mentions) -> bool:
+    copy_words, write = bool(COPY.search(t)), bool(WRITE.search(t))
+    if m.images:
+        return copy_words or write
+    if not write and (VALIDATE.search(t) or CHECK.search(t)):
+        return False
+    return copy_words and (write or bool(IMAGE_WORDS.search(t)))
+
+
+def _upload_family(t: str, m: Mentions) -> Intent | None:
+    validate = bool(VALIDATE.search(t))
+    upload = bool(UPLOAD.search(VALIDATE.sub(" ", READY.sub(" ", t))))  # "ready to upload?" asks to validate
+    check = bool(CHECK.search(t)) and bool(CHECK_OBJECT.search(t)) and not INSIGHTS.search(t)
+    test = bool(TEST.search(t))
+    if DRY.search(t) or (test and (upload or m.campaigns or "batch" in t)):
+        return Intent("upload", dry_run=True)
+    if BEFORE_UPLOAD.search(t) and (validate or check or test or CHECK.search(t)):
+        return Intent("upload", dry_run=True)
+    if upload:
+        return Intent("upload")
+    if validate or check:
+        return Intent("validate")
+    return None

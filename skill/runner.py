@@ -1,0 +1,82 @@
+"""Running one tool for the face (CLI and chat alike): settings, the sandbox, progress and the result.
+
+The only code that prints a tool's progress and result; ``cli.py`` and ``chat.py`` both call it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic import BaseModel, SecretStr
+
+from skill.errors import KitError, UsageError, redact
+from skill.events import Event
+from skill.registry import Tool, ToolContext
+from skill.settings import Settings
+
+SANDBOX_TOKEN = "sandbox-token"
+SANDBOX_ACCOUNT = "act_123456789"
+
+
+class Printer:
+    """Turns progress events into lines on stdout (text mode) or nothing (JSON mode)."""
+
+    def __init__(self, json_mode: bool, secrets: tuple[str, ...] = ()) -> None:
+        self.json_mode = json_mode
+        self.secrets = secrets
+
+    def __call__(self, event: Event) -> None:
+        if self.json_mode:
+            return
+        print(redact(event.message, self.secrets), flush=True)
+
+
+@contextmanager
+def sandbox_settings(settings: Settings) -> Iterator[Settings]:
+    """Start the sandbox in-process and point the settings at it; its state lives in the workspace."""
+    from skill.sandbox import Sandbox
+
+    state = settings.workspace / ".sandbox" / "state.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    with Sandbox(token=SANDBOX_TOKEN, state_path=state) as sb:
+        yield settings.model_copy(update={
+            "graph_url": sb.url, "token": SecretStr(SANDBOX_TOKEN), "token_source": "sandbox",
+            "ad_account": settings.ad_account or SANDBOX_ACCOUNT, "sandbox": True,
+        })
+
+
+def confirm_on_tty(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
+    except EOFError:
+        return False
+
+
+def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool) -> int:
+    secrets = (settings.token.get_secret_value(),) if settings.token else ()
+    printer = Printer(json_mode, secrets)
+    for warning in settings.stack_warnings:
+        printer(Event("warning", f"  Warning: {warning}"))
+    result = tool.run(args, ToolContext(settings, printer, confirm_on_tty))
+    if json_mode:
+        print(redact(result.model_dump_json(indent=2), secrets))
+    else:
+        text = result.render_text() if hasattr(result, "render_text") else ""
+        if text:
+            print(redact(text, secrets))
+    return int(getattr(result, "exit_code", 0))
+
+
+def print_error(exc: KitError, json_mode: bool) -> None:
+    if json_mode:
+        print(json.dumps({"ok": False, **exc.to_dict()}, indent=2))
+        return
+    label = "Usage error" if isinstance(exc, UsageError) else "Error"
+    print(f"{label}: {redact(str(exc))}", file=sys.stderr)
+    if exc.hint:
+        print(f"  → {exc.hint}", file=sys.stderr)

@@ -1,0 +1,266 @@
+"""Batch upload: validate every ad, then images → creatives → PAUSED ads, exactly once.
+
+``upload_batch`` is the whole job. It validates the batch (an invalid ad sends nothing), takes
+the campaign lock, skips ads that already have a ``{stem}.upload.json``, asks Meta which images
+the account already holds, and runs the rest in Graph batches of up to 10 ads (one HTTP call
+per batch carries image, creative and ad; see ``upload_steps.py``), one batch at a time or
+several at once (``parallel``). Each created ad gets its ``{stem}.upload.json``, its row in
+``brand/assets.md`` and, if missing, its ``{stem}.md`` copy document.
+
+Progress lines follow the product's format, one block per ad, in batch order::
+
+    [2/3] receipt
+    ✓ Validation passed
+    ✓ Image uploaded (hash: d4e5f6g7...)
+    ✓ Creative created (ID: 23847293848)
+    ✓ Ad created (ID: 23847111112) - PAUSED
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from skill.copy.doc import copy_doc_path, render_copy_doc
+from skill.errors import ConfigError, GraphError
+from skill.events import Event, Reporter, silent
+from skill.fileio import write_text_atomic
+from skill.models import UploadRecord
+from skill.records import append_asset, now_iso, read_record, record_path, write_record
+from skill.settings import Settings
+from skill.upload.graph_ops import lookup_known_images
+from skill.upload.images import ImageBook, file_md5s
+from skill.upload.ledger import CampaignLock, Ledger
+from skill.upload.steps import BatchRunner, split_batches
+from skill.upload.summary import AdResult, UploadSummary
+from skill.upload.text import (
+    ad_lines,
+    closing_lines,
+    error_text,
+    failed_lines,
+    finding_text,
+    skipped_line,
+)
+from skill.upload.work import AdWork, RunContext
+from skill.validate import AdCheck, BatchCheck, validate_batch
+
+
+class Progress:
+    """Emits each ad's block once, in batch order, however the batches finish."""
+
+    def __init__(self, report: Reporter, order: list[int]) -> None:
+        self.report = report
+        self.order = order
+        self.ready: dict[int, list[Event]] = {}
+        self.pos = 0
+        self.lock = threading.Lock()
+
+    def done(self, index: int, events: list[Event]) -> None:
+        with self.lock:
+            self.ready[index] = events
+            while self.pos < len(self.order) and self.order[self.pos] in self.ready:
+                for event in self.ready.pop(self.order[self.pos]):
+                    self.report(event)
+                self.pos += 1
+
+    def close(self) -> None:
+        with self.lock:
+            for index in self.order[self.pos:]:
+                for event in self.ready.pop(index, []):
+                    self.report(event)
+            self.pos = len(self.order)
+
+
+class Upload:
+    """One run of ``upload_batch``: the state every batch shares and the records it writes."""
+
+    def __init__(self, settings: Settings, batch: BatchCheck, client: Any, keep_going: bool, report: Reporter):
+        self.settings, self.batch, self.client = settings, batch, client
+        self.keep_going = keep_going
+        self.report = report
+        self.account = settings.require_ad_account()
+        self.ads_dir = batch.config_path.parent
+        self.ledger = Ledger(self.ads_dir)
+        self.images = ImageBook()
+        self.total = len(batch.ads)
+        self.work: list[AdWork] = []
+        self.results: dict[int, AdResult] = {}
+        self.progress = Progress(report, [a.index for a in batch.ads])
+        self.write_lock = threading.Lock()
+        self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
+                              self.finalize, self.fail, report, time.sleep, keep_going=keep_going)
+
+    # ------------------------------------------------------------ outcomes
+
+    def _result(self, check: AdCheck, status: str, **kw: Any) -> AdResult:
+        res = AdResult(index=check.index, name=check.name, stem=check.entry.stem, status=status, **kw)
+        self.results[check.index] = res
+        return res
+
+    def finalize(self, ad: AdWork) -> None:
+        """The ad exists on Meta: write its record, its assets.md row and its copy document."""
+        entry, check = ad.entry, ad.check
+        hashes = [entry.images.get(m) or self.images.known.get(m) or m for m in ad.md5s]  # md5 is Meta's hash
+        record = UploadRecord(
+            uploaded_at=now_iso(), campaign=self.batch.config.campaign, ad_name=check.name,
+            image_hash=hashes[0] if len(hashes) == 1 else None,
+            image_hashes=hashes if len(hashes) > 1 else None,
+            creative_id=entry.creative.id or "", ad_id=entry.ad.id or "", adset_id=self.batch.adset_id or "",
+            status="PAUSED", review_url=self.settings.review_url(),
+        )
+        path = record_path(check.spec_path)
+        with self.write_lock:  # the record goes last: it is what marks the ad as done
+            self._write_copy_doc(check)
+            append_asset(self.settings.assets_md, record)
+            write_record(path, record)
+        ad.state = "created"
+        self._result(check, "created", image_hashes=hashes, creative_id=record.creative_id,
+                     ad_id=record.ad_id, record=str(path))
+        self.progress.done(check.index, ad_lines(ad, self.total, hashes, self.images.uploaded))
+
+    def _write_copy_doc(self, check: AdCheck) -> None:
+        doc = copy_doc_path(check.spec_path)
+        if doc.exists() or check.spec is None:
+            return
+        campaign_dir = self.ads_dir.parent
+        first = check.image_paths[0]
+        image = str(first.relative_to(campaign_dir)) if first.is_relative_to(campaign_dir) else first.name
+        write_text_atomic(doc, render_copy_doc(
+            check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
+            images=len(check.image_paths), destination=self.batch.destination_url))
+
+    def fail(self, ad: AdWork, error: GraphError) -> None:
+        ad.state, ad.error = "failed", error
+        self._result(ad.check, "failed", errors=[error_text(error)])
+        self.progress.done(ad.index, failed_lines(ad.check, self.total, [error_text(error)], error.hint,
+                                                  ad.check.warnings))
+        self.ctx.pause(ad.index)
+
+    # ------------------------------------------------------------ planning
+
+    def plan(self) -> list[AdWork]:
+        """Skip what is done, fail what is invalid, and return the ads to send, in order."""
+        md5_of: dict[Path, str] = {}
+        todo: list[AdWork] = []
+        for check in self.batch.ads:
+            full_name = self.settings.ad_name(self.batch.config.campaign, check.name)
+            if self._already_uploaded(check):
+                continue
+            if not check.ok:
+                self._invalid(check)
+                if self.keep_going:
+                    continue
+                break  # paused: nothing after the first invalid ad is sent
+            entry = self.ledger.load(check.entry.stem, full_name, self.account, self.batch.adset_id or "")
+            md5_of.update(file_md5s(p for p in check.image_paths if p not in md5_of))
+            ad = AdWork(check, full_name, [md5_of[p] for p in check.image_paths], entry)
+            if entry.done:  # created by an earlier run that stopped before writing the record
+                ad.adopted.update({"creative", "ad"})
+                self.finalize(ad)
+                continue
+            todo.append(ad)
+        return todo
+
+    def _already_uploaded(self, check: AdCheck) -> bool:
+        path = record_path(check.spec_path)
+        if not path.exists():
+            return False
+        try:
+            rec = read_record(path)
+        except ConfigError:
+            return False
+        if rec.ad_name != check.name:
+            return False
+        self._result(check, "skipped", image_hashes=rec.image_hashes or [rec.image_hash or ""],
+                     creative_id=rec.creative_id, ad_id=rec.ad_id, record=str(path))
+        self.progress.done(check.index, [skipped_line(check, self.total)])
+        return True
+
+    def _invalid(self, check: AdCheck) -> None:
+        messages = [finding_text(f) for f in check.errors]
+        self._result(check, "failed", errors=messages)
+        self.progress.done(check.index, failed_lines(check, self.total, messages))
+
+    # ------------------------------------------------------------ running
+
+    def run(self, workers: int) -> None:
+        todo = self.plan()
+        if todo and not self.ctx.fatal:
+            self._known_images(todo)
+        groups = split_batches(todo, self.images.known)
+        for number, group in enumerate(groups):
+            for ad in group:
+                for md5 in ad.md5s:
+                    self.images.plan(md5, number)
+        runners = [BatchRunner(self.ctx, n, g) for n, g in enumerate(groups)]
+        if workers <= 1 or len(runners) <= 1:
+            for runner in runners:
+                self._run_one(runner)
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
+                list(pool.map(self._run_one, runners))
+        for ad in todo:
+            if ad.index not in self.results:
+                ad.state = "not_run"
+                self._result(ad.check, "not_run")
+        self.progress.close()
+
+    def _run_one(self, runner: BatchRunner) -> None:
+        if not any(self.ctx.may_run(ad.index) for ad in runner.ads):
+            self.images.finish(runner.number)  # paused or stopped before this batch began
+            return
+        runner.run()
+
+    def _known_images(self, todo: list[AdWork]) -> None:
+        wanted = sorted({m for a in todo for m in a.md5s if m not in a.entry.images})
+        for ad in todo:
+            for md5, image_hash in ad.entry.images.items():
+                self.images.learn(md5, image_hash)
+        try:
+            for md5 in lookup_known_images(self.client, self.account, wanted):
+                self.images.learn(md5, md5)
+        except GraphError as exc:
+            self.ctx.halt(exc)
+
+    def summary(self) -> UploadSummary:
+        ads = [self.results.get(c.index) or AdResult(index=c.index, name=c.name, stem=c.entry.stem, status="not_run")
+               for c in self.batch.ads]
+        count = {s: sum(1 for a in ads if a.status == s) for s in ("created", "skipped", "failed", "not_run")}
+        stopped = error_text(self.ctx.fatal) if self.ctx.fatal else None
+        return UploadSummary(
+            campaign=self.batch.config.campaign, config=str(self.batch.config_path), total=self.total,
+            **count, ok=not count["failed"] and not count["not_run"] and not stopped, stopped=stopped,
+            review_url=self.settings.review_url(), ads=ads,
+        )
+
+
+def upload_batch(
+    settings: Settings,
+    campaign: str,
+    *,
+    config: str | Path | None = None,
+    client: Any,
+    parallel: int | None = None,
+    keep_going: bool = False,
+    report: Reporter = silent,
+) -> UploadSummary:
+    """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume."""
+    batch = validate_batch(settings, campaign, config)
+    for finding in batch.findings:
+        label = "Error" if finding.severity == "error" else "Warning"
+        report(Event(finding.severity, f"  {label}: {finding}", finding.to_dict()))
+    if any(f.severity == "error" for f in batch.findings):
+        raise ConfigError("the batch config has errors (above); nothing was sent", file=str(batch.config_path),
+                          hint="fix them and run again; `meta-ads validate CAMPAIGN` checks without uploading")
+    cfg = batch.config
+    workers = parallel if parallel is not None else (cfg.max_concurrent if cfg.parallel else 1)
+    job = Upload(settings, batch, client, keep_going, report)
+    with CampaignLock(job.ads_dir, cfg.campaign):
+        job.run(max(1, workers))
+    summary = job.summary()
+    for line in closing_lines(summary, job.ctx.fatal, keep_going):
+        report(Event("done", line, {"ok": summary.ok}))
+    return summary

@@ -1,0 +1,96 @@
+"""The upload's progress lines, word for word as the product documents them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from skill.errors import AccountBlocked, GraphError, KitError, TokenInvalid
+from skill.events import Event
+from skill.validate import AdCheck, Finding
+
+if TYPE_CHECKING:
+    from skill.upload.summary import UploadSummary
+    from skill.upload.work import AdWork
+
+FOUND_NOTE = " (completed from an interrupted attempt)"
+ACCOUNT_ADVICE = ("Meta has restricted this ad account (error 368). Stop all uploads and review the account "
+                  "in Business Suite > Account Quality before trying again.")
+TOKEN_ADVICE = ("The access token is invalid or expired (error 190). Get a new one (social auth login, or a new "
+                "FACEBOOK_ACCESS_TOKEN), check it with `meta-ads auth check`, then re-run to resume.")
+
+
+def short_hash(image_hash: str) -> str:
+    return f"{image_hash[:8]}..."
+
+
+def header(check: AdCheck, total: int) -> str:
+    return f"[{check.index + 1}/{total}] {check.entry.stem}"
+
+
+def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> list[Event]:
+    """The block of a created ad."""
+    data: dict[str, Any] = {"ad": ad.check.name, "stem": ad.check.entry.stem}
+    events = [Event("ad_start", header(ad.check, total), data), Event("validated", "✓ Validation passed", data)]
+    events += [Event("warning", f"  Warning: {f}", f.to_dict()) for f in ad.check.warnings]
+    for md5, image_hash in zip(ad.md5s, hashes, strict=True):
+        note = "" if md5 in uploaded else " - already in the ad account"
+        events.append(Event("image", f"✓ Image uploaded (hash: {short_hash(image_hash)}){note}",
+                            {**data, "hash": image_hash}))
+    creative, ad_id = ad.entry.creative.id, ad.entry.ad.id
+    note = FOUND_NOTE if "creative" in ad.adopted else ""
+    events.append(Event("creative", f"✓ Creative created (ID: {creative}){note}", {**data, "creative_id": creative}))
+    note = FOUND_NOTE if "ad" in ad.adopted else ""
+    events.append(Event("ad", f"✓ Ad created (ID: {ad_id}) - PAUSED{note}", {**data, "ad_id": ad_id}))
+    return events
+
+
+def skipped_line(check: AdCheck, total: int) -> Event:
+    return Event("skipped", f"{header(check, total)} - ⊙ Skipped (already uploaded)", {"ad": check.name})
+
+
+def failed_lines(check: AdCheck, total: int, messages: list[str], hint: str | None = None,
+                 warnings: list[Finding] = ()) -> list[Event]:
+    data = {"ad": check.name, "stem": check.entry.stem}
+    events = [Event("failed", f"{header(check, total)} - ✗ Failed", data)]
+    events += [Event("error", f"Error: {m}", data) for m in messages]
+    events += [Event("warning", f"  Warning: {f}", f.to_dict()) for f in warnings]
+    if hint:
+        events.append(Event("hint", f"  → {hint}", data))
+    return events
+
+
+def finding_text(finding: Finding) -> str:
+    """``Headline "…" exceeds 50 chars (61) (receipt.json › titles[0].text)``."""
+    where = " › ".join(p for p in (finding.file, finding.field) if p)
+    return f"{finding.message} ({where})" if where else finding.message
+
+
+def error_text(error: KitError) -> str:
+    """A Graph error as people need it: Meta's user title and message, the code, the fbtrace_id."""
+    if not isinstance(error, GraphError):
+        return str(error)
+    user = ": ".join(p for p in (error.user_title, error.user_msg) if p)
+    text = user or error.message
+    ids = [f"error {error.code}" + (f"/{error.subcode}" if error.subcode else "")] if error.code is not None else []
+    if error.fbtrace_id:
+        ids.append(f"fbtrace_id: {error.fbtrace_id}")
+    if user and error.message and error.message not in user:
+        text += f" ({error.message})"
+    return f"{text} [{', '.join(ids)}]" if ids else text
+
+
+def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: bool = False) -> list[str]:
+    if fatal is not None:
+        advice = ACCOUNT_ADVICE if isinstance(fatal, AccountBlocked) else (
+            TOKEN_ADVICE if isinstance(fatal, TokenInvalid) else (fatal.hint or "Fix the error and retry."))
+        done = f"{summary.created} ads created before stopping, all PAUSED. " if summary.created else ""
+        return [f"Batch stopped: {error_text(fatal)}", f"{done}{advice}"]
+    review = [f"Review at: {summary.review_url}"] if summary.created or summary.skipped else []
+    if summary.failed and not keep_going:
+        return review + ["Batch paused. Fix the error and retry."]
+    if summary.failed:
+        return review + [f"Batch finished with errors: {summary.total} ads total, {summary.created} newly uploaded, "
+                         f"{summary.failed} failed. Fix the errors and retry."]
+    if summary.skipped:
+        return [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
+    return [f"Batch complete: {summary.created} ads created, all PAUSED"] + review

@@ -1,0 +1,82 @@
+"""The exactly-once memory on its own: ledger files and the campaign lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill.errors import BatchLocked
+from skill.upload.ledger import CampaignLock, Ledger
+
+
+def test_ledger_round_trip_keeps_intents_and_results(tmp_path: Path):
+    ledger = Ledger(tmp_path)
+    entry = ledger.load("receipt", "summer - receipt", "act_1", "99")
+    assert not entry.done and not entry.unclear
+    ledger.intend(entry, images=["abc"], creative=True, ad=True)
+    again = ledger.load("receipt", "summer - receipt", "act_1", "99")
+    assert again.unclear and again.image_intents.keys() == {"abc"}
+    assert again.creative.unclear and again.ad.unclear
+    ledger.record_image(again, "abc", "abc")
+    again.creative.id = "111"
+    ledger.clear_intents(again, ad=True)
+    ledger.save(again)
+    third = ledger.load("receipt", "summer - receipt", "act_1", "99")
+    assert third.images == {"abc": "abc"} and third.creative.id == "111"
+    assert not third.unclear and not third.done
+    assert [p.name for p in (tmp_path / ".ledger").iterdir()] == ["receipt.json"], "no temp files left behind"
+
+
+def test_a_ledger_for_another_account_or_name_is_not_trusted(tmp_path: Path):
+    ledger = Ledger(tmp_path)
+    entry = ledger.load("receipt", "summer - receipt", "act_1", "99")
+    entry.ad.id = "5"
+    ledger.save(entry)
+    assert ledger.load("receipt", "summer - receipt", "act_1", "99").done
+    assert not ledger.load("receipt", "summer - receipt", "act_2", "99").done
+    assert not ledger.load("receipt", "summer - other", "act_1", "99").done
+    (tmp_path / ".ledger" / "receipt.json").write_text("{not json")
+    assert not ledger.load("receipt", "summer - receipt", "act_1", "99").done
+
+
+def test_lock_blocks_a_second_run_and_is_released(tmp_path: Path):
+    with CampaignLock(tmp_path, "summer"):
+        info = json.loads((tmp_path / ".upload.lock").read_text())
+        assert info["pid"] == os.getpid() and info["host"] == socket.gethostname()
+        with pytest.raises(BatchLocked, match="already being uploaded") as err:
+            CampaignLock(tmp_path, "summer").acquire()
+        assert ".upload.lock" in (err.value.hint or "")
+    assert not (tmp_path / ".upload.lock").exists()
+    with CampaignLock(tmp_path, "summer"):
+        pass
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path: Path):
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(proc.stdout)
+    lock = tmp_path / ".upload.lock"
+    lock.write_text(json.dumps({"pid": dead_pid, "host": socket.gethostname(), "started_at": "x"}))
+    with CampaignLock(tmp_path, "summer"):
+        assert json.loads(lock.read_text())["pid"] == os.getpid()
+    assert not lock.exists()
+
+
+def test_a_lock_held_by_a_live_process_or_another_host_is_respected(tmp_path: Path):
+    lock = tmp_path / ".upload.lock"
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as live:
+        try:
+            lock.write_text(json.dumps({"pid": live.pid, "host": socket.gethostname()}))
+            with pytest.raises(BatchLocked, match=str(live.pid)):
+                CampaignLock(tmp_path, "summer").acquire()
+        finally:
+            live.kill()
+    lock.write_text(json.dumps({"pid": 1, "host": "some-other-host"}))
+    with pytest.raises(BatchLocked, match="some-other-host"):
+        CampaignLock(tmp_path, "summer").acquire()
+    assert json.loads(lock.read_text())["host"] == "some-other-host", "a refused run leaves the lock alone"
