@@ -1,0 +1,53 @@
+"""Tools on the account's objects and health: pause, activate, auth check."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from skill.registry import ToolContext, arg, tool
+
+
+class PauseArgs(BaseModel):
+    ads: list[str] = arg(description="Ad ids, or ad names from the workspace", positional=True, metavar="AD")
+
+
+class ActivateArgs(BaseModel):
+    ads: list[str] = arg(description="Ad ids, or ad names from the workspace", positional=True, metavar="AD")
+    yes: bool = arg(False, "Really activate (starts spending). Without it, only shows what would happen")
+
+
+class NoArgs(BaseModel):
+    pass
+
+
+@tool("pause", PauseArgs, examples=("meta-ads pause hero-receipt", "meta-ads pause 23847111000000001 hero-split-test"))
+def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
+    """Pause ads (stops spend; no confirmation needed). Updates their upload.json and assets.md row."""
+    from skill.account import status
+
+    return status.pause(ctx.settings, ctx.client(), args.ads, ctx.report)
+
+
+@tool("activate", ActivateArgs, destructive=True, examples=(
+    "meta-ads activate hero-receipt            (shows what would start spending; changes nothing)",
+    "meta-ads activate hero-receipt --yes      (activates: only after the user said yes)",
+))
+def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
+    """Activate ads: they start spending. Without --yes it only shows the ads and their ad sets' budgets.
+
+    Only run with yes=true after the user explicitly agreed to start spending.
+    """
+    from skill.account import status
+
+    return status.activate(ctx.settings, ctx.client(), args.ads, args.yes, ctx.report)
+
+
+@tool("auth_check", NoArgs, command=("auth", "check"), examples=("meta-ads auth check", "meta-ads auth check --json"))
+def auth_check(args: NoArgs, ctx: ToolContext) -> BaseModel:
+    """Check the token: valid?, expiry (warns within 7 days), scopes, and the ad accounts it reaches.
+
+    Says what to do about each problem. The token itself is never printed.
+    """
+    from skill.account.health import check_auth
+
+    return check_auth(ctx.settings, ctx.client())

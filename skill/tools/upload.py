@@ -1,0 +1,63 @@
+"""Tools for a campaign's batch: validate, and upload (with its dry run)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from skill.registry import ToolContext, arg, tool
+from skill.upload.dryrun import BatchSummary, check_batch
+
+
+class ValidateArgs(BaseModel):
+    campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
+    config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
+
+
+@tool("validate", ValidateArgs, examples=("meta-ads validate summer-sale-2026",))
+def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
+    """Check a campaign's batch (copy lengths, CTAs, images) without calling Meta.
+
+    Reads workspace/campaigns/CAMPAIGN/ads/batch-upload.json, every asset_feed_spec and image
+    it names, and reports errors (which stop an upload) and warnings.
+    """
+    return check_batch(ctx.settings, args.campaign, args.config, dry_run=False, report=ctx.report)
+
+
+class UploadArgs(BaseModel):
+    campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
+    dry_run: bool = arg(False, "Validate and print every payload that would be sent; call nothing")
+    config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
+    parallel: int | None = arg(None, "Upload up to N batches at once (overrides the config's max_concurrent)",
+                               metavar="N")
+    keep_going: bool = arg(False, "On a failed ad, go on with the rest instead of pausing the batch")
+
+
+@tool(
+    "upload",
+    UploadArgs,
+    examples=(
+        "meta-ads upload summer-sale-2026 --dry-run",
+        "meta-ads upload summer-sale-2026 --sandbox",
+        "meta-ads upload summer-sale-2026 --json",
+    ),
+)
+def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
+    """Upload a campaign's batch: images, then creatives, then ads, always PAUSED.
+
+    Validates first (an invalid ad sends nothing). Re-running skips ads already uploaded and
+    never creates a duplicate. Writes {stem}.upload.json beside each spec and a row per ad to
+    brand/assets.md. With dry_run, prints the exact payloads and calls nothing.
+    """
+    if args.dry_run:
+        return check_batch(ctx.settings, args.campaign, args.config, dry_run=True, report=ctx.report)
+    from skill.upload.run import upload_batch
+
+    return upload_batch(
+        ctx.settings,
+        args.campaign,
+        config=args.config,
+        client=ctx.client(),
+        parallel=args.parallel,
+        keep_going=args.keep_going,
+        report=ctx.report,
+    )
