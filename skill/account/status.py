@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from skill.errors import ConfigError, GraphError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.graph import BatchOp
-from skill.insights.metrics import money
 from skill.models import UploadRecord
+from skill.money import show_minor
 from skill.records import find_records, update_asset_status, write_record
 from skill.settings import Settings
 
@@ -214,17 +214,9 @@ def _adset(client: Any, adset_id: str) -> dict[str, Any]:
         return dict(client.get(adset_id, {"fields": "name,daily_budget"}))
 
 
-SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
-NO_CENTS = {"JPY", "KRW", "CLP", "COP", "CRC", "HUF", "ISK", "IDR", "PYG", "TWD", "VND"}
-
-
 def show_money(minor: Any, currency: str) -> str:
     """Meta's budgets are in the currency's minor unit (cents), as strings: "5000" USD → "$50.00"."""
-    value = Decimal(str(minor)) / (1 if currency in NO_CENTS else 100)
-    text = f"{value:,.0f}" if currency in NO_CENTS else money(value)
-    if currency in SYMBOLS:
-        return f"{SYMBOLS[currency]}{text}"
-    return f"{text} {currency}".strip()
+    return show_minor(minor, currency)
 
 
 def _budget_text(adset: dict[str, Any]) -> str | None:
