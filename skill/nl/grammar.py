@@ -115,9 +115,17 @@ def _inflected(word: str) -> bool:
     return False
 
 
+# Short typos and shorthands the spelling corrector (4+ letters) does not reach.
+SHORT_TYPOS = {"wek": "week", "wk": "week", "wks": "weeks", "weeek": "week", "mnth": "month", "mth": "month",
+               "yday": "yesterday", "yest": "yesterday", "tdy": "today", "lst": "last", "dys": "days",
+               "tues": "tuesday", "thurs": "thursday"}
+_SHORT = re.compile(r"\b(" + "|".join(SHORT_TYPOS) + r")\b")
+
+
 def normalize(text: str) -> str:
     """Lower-case, unify dashes and quotes, spell-correct: the text the intent patterns read."""
     text = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", " ")
+    text = _SHORT.sub(lambda m: SHORT_TYPOS[m.group(1)], text)
     text = re.sub(r"\bdry\s*-?\s*run\w*", "dry-run", text)
     text = re.sub(r"\bad\s*-?\s*sets?\b", "adset", text)
     text = re.sub(r"\bper-", "per ", text)
@@ -164,6 +172,30 @@ _MONTH_NAMES = "|".join(_MONTHS)
 _MONTH_DAY = re.compile(r"\b(" + _MONTH_NAMES + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
                         r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
 _RANGE_WORDS = re.compile(r"\b(from|since|between|after|starting)\b")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?"
+_SINCE_WEEKDAY = re.compile(r"\b(?:since|from|starting|starting from|after)\s+(?:last\s+|this\s+|this past\s+)?"
+                            + _WEEKDAY + r"\b")
+_ON_WEEKDAY = re.compile(r"\b(?:on|last)\s+" + _WEEKDAY + r"\b")
+
+
+def _weekday(prefix: str, today: date, strictly_before: bool) -> date:
+    """The most recent such weekday (today counts unless ``strictly_before``)."""
+    wanted = next(i for i, d in enumerate(WEEKDAYS) if d.startswith(prefix))
+    back = (today.weekday() - wanted) % 7
+    if back == 0 and strictly_before:
+        back = 7
+    return today - timedelta(days=back)
+
+
+def weekday_range(text: str, today: date) -> dict[str, str]:
+    """``since monday`` → Monday to today; ``on friday`` / ``last friday`` → that day."""
+    if m := _SINCE_WEEKDAY.search(text):
+        return {"since": _weekday(m.group(1), today, False).isoformat(), "until": today.isoformat()}
+    if m := _ON_WEEKDAY.search(text):
+        day = _weekday(m.group(1), today, True).isoformat()
+        return {"since": day, "until": day}
+    return {}
 
 
 def find_dates(text: str, today: date) -> list[tuple[int, date]]:
@@ -198,6 +230,8 @@ def date_range(text: str, today: date) -> dict[str, str]:
         if _RANGE_WORDS.search(text[: dates[0][0]]):
             return {"since": when.isoformat(), "until": today.isoformat()}
         return {"since": when.isoformat(), "until": when.isoformat()}
+    if found := weekday_range(text, today):
+        return found
     m = _LAST_N_DAYS.search(text)
     if m:
         n = as_number(m.group(1)) or 0

@@ -58,8 +58,12 @@ FATIGUE = _p(r"\bfatigu\w*|\btired\b|\bstale\b|\bwear\w* out|\bworn out\b|\bburn
              r"\bfrequency (is |getting |too )*(too )?high\b|\bhigh frequency\b|\bseen\b.*\btoo (often|much|many)\b|"
              r"\bctr (is )?(falling|dropping|declining|down|sliding)\b|\b(falling|dropping|declining|sliding) ctr\b|"
              r"\brefresh\w* (the |my |our )?creatives?\b|\bgetting old\b|\b(banner|ad) blind\w*|\bwearing thin\b")
-PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (it |them |that |those |these |xadx |xidx )?off|"
-           r"switch (it |them |xadx |xidx )?off|shut (it |them )?(off|down)|kill|disable|deactivate|suspend)\b")
+_ALL = r"everything |it all |all (of )?(the |my |our )?(ads |of them |xcampx (ads )?)?|every (single )?ad |"
+PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (" + _ALL + r"it |them |that |those |these |xadx |xidx )?off|"
+           r"switch (" + _ALL + r"it |them |xadx |xidx )?off|shut (" + _ALL + r"it |them )?(off|down)|kill|disable|"
+           r"deactivate|suspend)\b")
+EVERYTHING = _p(r"\b(everything|it all|all (of )?(the |my |our )?(ads|of them|campaigns?)|every (single )?ad|"
+                r"all (the |my |our )?xcampx)\b")
 ACTIVATE = _p(r"\b(activat\w*|reactivat\w*|unpause\w*|un-pause|turn (it |them |that |those |these |xadx |xidx |xcampx )?(back )?on|"
               r"switch (it |them |xadx |xidx )?(back )?on|enable|go live|goes live|make (it |them |xadx |xidx |xcampx )?live|"
               r"(start|begin) (running|delivering|serving|spending)|set (it |them )?(to )?active|"
@@ -94,6 +98,9 @@ REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(change|edit|update|modify|set)\b.*\b(targeting|audiences?|schedule|placements)\b"),
      "I don't change targeting, audiences or schedules: do that in Ads Manager."),
 ]
+# Several requests in one sentence: clauses joined by these, each asking for a different job.
+CLAUSES = _p(r"\s*(?:;|\band then\b|\band also\b|\bthen\b|\balso\b|\band\b|(?<=\w)[.!?]\s)\s*")
+STRONG_INSIGHTS = _p(r"\b(insights?|reports?|numbers|stats|performance|results|how (is|are|did|was))\b")
 HELP = _p(r"^\s*(help|\?|what can you do|what do you do|commands|what are (the|your) commands|menu|options)\s*\??\s*$")
 
 
@@ -113,6 +120,13 @@ def detect(t: str, m: Mentions) -> Intent:
             return Intent(None, reason=reason)
     if HELP.search(t):
         return Intent(None, reason="Here is what I can do.")
+    if (several := several_jobs(t, m)) is not None:
+        return several
+    return detect_one(t, m)
+
+
+def detect_one(t: str, m: Mentions) -> Intent:
+    """The job of one request (or one clause of a sentence asking for several)."""
     targets = bool(m.ads or m.campaign_ids)
     reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
                                           ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]
@@ -138,12 +152,40 @@ def detect(t: str, m: Mentions) -> Intent:
     upload = _upload_family(t, m)
     if upload is not None:
         return upload
-    if INSIGHTS.search(t) or m.ads or grammar.breakdowns(t) or grammar.date_range(t, date.today()):
+    if (INSIGHTS.search(t) or m.ads or grammar.breakdowns(t) or grammar.DAILY.search(t)
+            or grammar.date_range(t, date.today())):
         return Intent("insights")
     if m.images:
         return Intent(None, sure=False, reason="I see images but not what to do with them "
                       "(to write copy for them: \"generate copy for these\")")
     return Intent(None, sure=False, reason="I couldn't tell which job you mean")
+
+
+def several_jobs(t: str, m: Mentions) -> Intent | None:
+    """Two different jobs asked in one sentence ("pause X and show the winners"): one at a time."""
+    jobs: list[str] = []
+    for clause in CLAUSES.split(t):
+        if not clause.strip():
+            continue
+        job = _clause_job(clause, m)
+        if job is not None and job not in jobs:
+            jobs.append(job)
+    if len(jobs) < 2:
+        return None
+    said = " and ".join(j.replace("_", " ") for j in jobs)
+    return Intent(None, reason=f"One at a time, please: I see {said}. Ask for each on its own, one after the other.")
+
+
+def _clause_job(clause: str, m: Mentions) -> str | None:
+    """The job one clause asks for, when it clearly asks for one (weak insights cues don't count)."""
+    found = detect_one(clause, m)
+    if found.tool is None or not found.sure:
+        return None
+    if found.tool == "insights" and not STRONG_INSIGHTS.search(clause):
+        return None
+    if found.tool == "upload" and found.dry_run:
+        return "dry run"
+    return found.tool
 
 
 def is_copy(t: str, m: Mentions) -> bool:

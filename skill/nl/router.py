@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from skill.nl import grammar, intents
+from skill.nl import grammar, intents, names
 from skill.nl.mentions import Mentions, Vocabulary, find_mentions
 from skill.registry import Tool
 from skill.tools import all_tools, get_tool
@@ -112,26 +112,34 @@ def route_grammar(text: str, vocab: Vocabulary, images: list[str] | None = None)
 
 
 def _unknown_names(m: Mentions, vocab: Vocabulary, tool: str) -> str | None:
-    names = [n for n in m.unknown if not (tool == "copy" and not m.campaigns)]
-    if not names:
+    """A name the workspace doesn't have: never run on a guess; say the close names or the list."""
+    unknown = [n for n in m.unknown if not (tool == "copy" and not m.campaigns and not _close(n, m, vocab))]
+    if not unknown:
         return None
-    name = names[0]
-    known = vocab.campaigns + vocab.all_ad_names()
-    close = grammar.close_names(name, known)
-    where = "campaign or ad" if tool in REPORTS | {"pause", "activate"} else "campaign"
-    text = f"There is no {where} named {name!r} in the workspace."
+    name = unknown[0]
+    close = _close(name, m, vocab)
+    is_ad = bool(close) and all(c not in vocab.campaigns for c in close)
+    text = f"No {'ad' if is_ad else 'campaign'} called {name!r} in the workspace"
     if close:
-        text += " Did you mean " + " or ".join(close) + "?"
-    elif vocab.campaigns:
-        text += " Campaigns: " + ", ".join(vocab.campaigns) + "."
-    return text
+        text += ". Did you mean " + " or ".join(close) + "?"
+        return text if is_ad else text + " Campaigns: " + ", ".join(vocab.campaigns) + "."
+    if tool in ("pause", "activate") or (tool in REPORTS and vocab.all_ad_names() and not vocab.campaigns):
+        return text + "; ads: " + ", ".join(vocab.all_ad_names()[:12]) + "."
+    listed = ", ".join(vocab.campaigns) if vocab.campaigns else "none yet (workspace/campaigns/ is empty)"
+    return text + f"; campaigns: {listed}."
+
+
+def _close(name: str, m: Mentions, vocab: Vocabulary) -> list[str]:
+    if name in m.near:
+        return [m.near[name]]
+    return names.suggest(name, vocab.campaigns + vocab.all_ad_names())
 
 
 def _campaign(m: Mentions, vocab: Vocabulary, tool: str, route: Route) -> bool:
     """Put the one campaign the text names into the args (or the only one there is)."""
     named = m.campaigns + ([] if tool in NEEDS_CAMPAIGN else m.campaign_ids)
     if tool == "copy" and not named and m.unknown:
-        named = m.unknown[:1]
+        named = [names.slug(m.unknown[0])]
         route.notes.append(f"campaign {named[0]!r} is new: its folder will be created")
     if len(named) > 1:
         route.tool, route.reason = None, f"Name one campaign at a time (I see {', '.join(named)})."
@@ -205,6 +213,8 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
         return route
     dates = grammar.date_range(t, vocab.today)
     if tool != "insights":
+        if m.ads:  # "is hero-receipt fatigued?": that ad only
+            route.args["ads"] = m.ads
         if "date_preset" in dates:
             route.args["date_preset"] = dates["date_preset"]
         elif dates:
@@ -226,8 +236,15 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     return route
 
 
-def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str) -> bool:
+def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str, everything: bool = False) -> bool:
     ads = list(m.ads)
+    if not ads and not m.campaigns and everything:
+        if len(vocab.campaigns) != 1:
+            route.tool = None
+            listed = ", ".join(vocab.campaigns) or "none yet"
+            route.reason = f"I understood: {verb} every ad. I need: which campaign? Campaigns: {listed}."
+            return False
+        m.campaigns = list(vocab.campaigns)
     if not ads and m.campaigns:
         uploaded = set(vocab.ad_ids.values())
         for campaign in m.campaigns:
@@ -248,7 +265,7 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str) -> bool:
 
 def _status(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
     route = Route(tool=intent.tool, args={})
-    _ads_for(m, vocab, route, "pause" if intent.tool == "pause" else "activate")
+    _ads_for(m, vocab, route, "pause" if intent.tool == "pause" else "activate", bool(intents.EVERYTHING.search(t)))
     return route
 
 

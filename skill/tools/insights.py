@@ -27,6 +27,8 @@ class InsightsArgs(BaseModel):
 
 class CheckArgs(BaseModel):
     campaign: str | None = arg(None, "Campaign folder under workspace/campaigns/ (its uploaded ads)", positional=True)
+    ads: list[str] | None = arg(None, "Only these ads (ids or names; with a campaign, its ads among them)",
+                                flags=["--ad"], metavar="AD")
     date_preset: str = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
 
 
