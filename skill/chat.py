@@ -134,10 +134,11 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
     if tool.destructive or tool.name == "activate":
-        ads = ", ".join(getattr(args, "ads", []) or [])
-        if not sys.stdin.isatty():
+        names = list(getattr(args, "ads", []) or [])
+        ads = ", ".join(names)
+        if not sys.stdin.isatty():  # the hint is a command that can be pasted as it is
             _say(f"Activation needs the user's explicit yes; nothing will be activated. "
-                 f"To activate: meta-ads activate {ads} --yes")
+                 f"To activate: {command_line('activate', {'ads': names, 'yes': True})}")
             return args.model_copy(update={"yes": False}) if "yes" in type(args).model_fields else args
         if not _yes(f"Activate {ads}? They start delivering and spending."):
             _say("Nothing activated.")

@@ -6,6 +6,7 @@ spend and happens only with an explicit yes. Each change is written back to the 
 from __future__ import annotations
 
 import difflib
+import shlex
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,7 @@ def _preview(settings: Settings, client: Any, refs: list[AdRef]) -> StatusResult
             else f"Their ad set holds {total}"
         lines.append(f"{held}: activated ads start spending from it.")
     lines.append("Nothing was changed. To activate, re-run with --yes: "
-                 f"meta-ads activate {' '.join(r.asked for r in refs)} --yes")
+                 f"meta-ads activate {' '.join(shlex.quote(r.asked) for r in refs)} --yes")
     failed = sum(1 for ad in ads if not ad.ok)
     return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=total, ads=ads,
                         message="\n".join(lines))

@@ -86,7 +86,7 @@ def unknown_names(text: str) -> list[tuple[int, int, str]]:
     """Phrases that name a campaign the way campaigns are named: (start, end, phrase)."""
     words = _words(text)
     found: list[tuple[int, int, str]] = []
-    for i, (_, end, word) in enumerate(words):
+    for i, (_, _end, word) in enumerate(words):
         if word in HEADS:
             j = i
             while j > 0 and i - j < 2 and _namelike(words[j - 1][2]) and _joined(text, words, j):
