@@ -172,6 +172,7 @@ class StackSettings(UserFile):
     max_frequency: Decimal | None = None
     min_ctr: Decimal | None = None
     max_cpc: Decimal | None = None
+    result_action: str | None = None  # what reports count as a result (purchase, lead, add_to_cart, ...)
     ad_name_template: str | None = None
     copy_model: str | None = None
     brand_name: str | None = None

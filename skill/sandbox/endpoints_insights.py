@@ -113,7 +113,12 @@ def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any
         if b not in data.BREAKDOWN_VALUES:
             raise invalid_param("Invalid breakdowns", f"breakdown {b!r} is not supported; use one of "
                                 f"{', '.join(data.BREAKDOWN_VALUES)}.")
-    ads = ads_under(api, collection, obj)
+    if len(breakdowns) > 1 and any(b in data.ALONE for b in breakdowns):
+        raise ApiError(f"(#100) Current combination of data breakdown columns ({', '.join(sorted(breakdowns))}) "
+                       "is invalid", 100)
+    if "hourly_stats_aggregated_by_advertiser_time_zone" in breakdowns:
+        fields = [f for f in fields if f not in ("reach", "frequency")]
+    ads = filtered(ads_under(api, collection, obj), params)
     starts = {ad["id"]: ad_start(ad) for ad in ads}
     since, until = date_range(params, min(starts.values(), default=today()))
     spans = time_buckets(since, until, str_param(params, "time_increment"))
@@ -134,6 +139,32 @@ def _list_param(params: dict[str, Any], name: str) -> list[str]:
         parsed = json_param(params, name, [])
         return [str(v) for v in parsed]
     return text.split(",")
+
+
+FILTER_FIELDS = {"ad.id": "id", "adset.id": "adset_id", "campaign.id": "campaign_id"}
+FILTER_OPERATORS = ("IN", "NOT_IN", "EQUAL", "NOT_EQUAL")
+
+
+def filtered(ads: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """``filtering=[{"field": "ad.id", "operator": "IN", "value": [...]}]``: keep the ads every rule allows."""
+    rules = json_param(params, "filtering")
+    if rules is None:
+        return ads
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise invalid_param("Invalid filtering", 'filtering must be a JSON list of {"field", "operator", "value"}.')
+    for rule in rules:
+        field, op, value = rule.get("field"), str(rule.get("operator", "")).upper(), rule.get("value")
+        if field not in FILTER_FIELDS:
+            raise ApiError(f"(#100) Filtering field {field!r} is invalid. Use one of: "
+                           f"{', '.join(FILTER_FIELDS)}", 100)
+        if op not in FILTER_OPERATORS:
+            raise invalid_param("Invalid filtering", f"operator {op!r} is not valid for {field}; use one of "
+                                f"{', '.join(FILTER_OPERATORS)}.")
+        wanted = {str(v) for v in value} if isinstance(value, list) else {str(value)}
+        key = FILTER_FIELDS[field]
+        keep = op in ("IN", "EQUAL")
+        ads = [ad for ad in ads if (str(ad.get(key)) in wanted) == keep]
+    return ads
 
 
 def ads_under(api: Api, collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
