@@ -17,15 +17,12 @@ from pydantic import BaseModel
 from skill.errors import GraphError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.fileio import write_text_atomic
+from skill.graph import BatchOp
 from skill.insights.analysis import AdLine, Thresholds
 from skill.insights.chart import bar_chart, trend_chart
-from skill.graph import BatchOp
-from skill.insights.fetch import Mode, check_breakdowns, check_period, fetch_many
-from skill.insights.fetch import HOURLY
+from skill.insights.fetch import HOURLY, Mode, check_breakdowns, check_period, fetch_many
 from skill.insights.metrics import FUNNEL, RESULT_FIELDS, Metrics, money, numbers
 from skill.insights.periods import previous
-from skill.insights.targets import Target, build_query, resolve_target
-from skill.insights.terminal import FUNNEL_WORDS, LEVEL_WORDS, signed
 from skill.insights.report_data import (
     Fetched,
     ReportResult,
@@ -37,6 +34,8 @@ from skill.insights.report_data import (
     pace,
     thresholds_view,
 )
+from skill.insights.targets import Target, build_query, resolve_target
+from skill.insights.terminal import FUNNEL_WORDS, LEVEL_WORDS, signed
 from skill.settings import Settings
 from skill.templating import render
 
