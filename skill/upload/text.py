@@ -79,6 +79,14 @@ def error_text(error: KitError) -> str:
     return f"{text} [{', '.join(ids)}]" if ids else text
 
 
+def names_line(summary: UploadSummary) -> list[str]:
+    """The ads' names as pause, activate and insights take them, when they differ from the spec stems."""
+    done = [a for a in summary.ads if a.status in ("created", "skipped")]
+    if not done or all(a.name == a.stem for a in done):
+        return []
+    return ["Ad names (for pause, activate, insights): " + ", ".join(a.name for a in done)]
+
+
 def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: bool = False) -> list[str]:
     if fatal is not None:
         advice = ACCOUNT_ADVICE if isinstance(fatal, AccountBlocked) else (
@@ -86,11 +94,12 @@ def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: 
         done = f"{summary.created} ads created before stopping, all PAUSED. " if summary.created else ""
         return [f"Batch stopped: {error_text(fatal)}", f"{done}{advice}"]
     review = [f"Review at: {summary.review_url}"] if summary.created or summary.skipped else []
+    names = names_line(summary)
     if summary.failed and not keep_going:
-        return review + ["Batch paused. Fix the error and retry."]
+        return names + review + ["Batch paused. Fix the error and retry."]
     if summary.failed:
-        return review + [f"Batch finished with errors: {summary.total} ads total, {summary.created} newly uploaded, "
+        return names + review + [f"Batch finished with errors: {summary.total} ads total, {summary.created} newly uploaded, "
                          f"{summary.failed} failed. Fix the errors and retry."]
     if summary.skipped:
-        return [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
-    return [f"Batch complete: {summary.created} ads created, all PAUSED"] + review
+        return names + [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
+    return names + [f"Batch complete: {summary.created} ads created, all PAUSED"] + review

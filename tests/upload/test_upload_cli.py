@@ -80,6 +80,7 @@ def test_sandbox_flag_uploads_the_example_batch_like_the_seed(ws, capsys):
         "[1/3] notes-app - ⊙ Skipped (already uploaded)",
         "[2/3] receipt - ⊙ Skipped (already uploaded)",
         "[3/3] split-test - ⊙ Skipped (already uploaded)",
+        "Ad names (for pause, activate, insights): hero-notes-app, hero-receipt, hero-split-test",
         "Batch complete: 3 ads total, 0 newly uploaded",
         "Review at: https://www.facebook.com/adsmanager/manage/ads?act=123456789",
     ]
