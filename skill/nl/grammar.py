@@ -257,8 +257,30 @@ _BREAKDOWNS: list[tuple[re.Pattern[str], list[str]]] = [
     (re.compile(r"\bdevices?\b|\bmobile (vs|versus|or) desktop\b|\bdesktop (vs|versus|or) mobile\b"), ["device_platform"]),
     (re.compile(r"\b(country|countries|geo|geography|geos)\b"), ["country"]),
     (re.compile(r"\b(regions?|states?)\b"), ["region"]),
+    (re.compile(r"\bhourly\b|\bhours?( of (the )?day)?\b|\btime of day\b"),
+     ["hourly_stats_aggregated_by_advertiser_time_zone"]),
+    (re.compile(r"\b(dmas?|metros?|metro areas?|markets?)\b"), ["dma"]),
+    (re.compile(r"\b(products?|skus?|product ids?)\b"), ["product_id"]),
 ]
-_BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each)\b")
+_BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each|"
+                            r"hourly|time of day)\b")
+COMPARE = re.compile(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(previous|prior|preceding|last) "
+                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
+                     r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
+                     r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b")
+_RESULT_WORDS = [("add_to_cart", r"adds? to carts?|atcs?|add-to-carts?"), ("initiate_checkout", r"checkouts?|initiated? checkouts?"),
+                 ("landing_page_view", r"landing page views?|lpvs?"), ("lead", r"leads?"), ("purchase", r"purchases?|sales?"),
+                 ("link_click", r"link clicks?")]
+_RESULT = re.compile(r"\b(?:cost per|cpa (?:for|on)|count(?:ing)? (?:as results?|results? as)|results? (?:as|=))\s+("
+                     + "|".join(w for _, w in _RESULT_WORDS) + r")\b")
+
+
+def result_action(text: str) -> str | None:
+    """The action a request counts as its result ("cost per add to cart" → add_to_cart)."""
+    m = _RESULT.search(text)
+    if not m:
+        return None
+    return next(name for name, words in _RESULT_WORDS if re.fullmatch(words, m.group(1)))
 
 
 def breakdowns(text: str) -> list[str]:

@@ -229,6 +229,10 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
         route.args["breakdowns"] = bd
     if grammar.DAILY.search(t):
         route.args["daily"] = True
+    if grammar.COMPARE.search(t):
+        route.args["compare"] = "previous"
+    if (action := grammar.result_action(t)) is not None:
+        route.args["result"] = action
     if intents.ASYNC.search(t):
         route.args["mode"] = "async"
     elif intents.SYNC.search(t):
