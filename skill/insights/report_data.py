@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from skill.insights import analysis
 from skill.insights.analysis import AdLine, AdVerdict, Thresholds
+from skill.insights.fetch import HOURLY
 from skill.insights.metrics import Metrics, Numbers, Row, changes, fmt, numbers, result_kind, total
 from skill.insights.targets import Target
 from skill.models import StackSettings
@@ -111,7 +112,8 @@ def breakdown_results(rows: list[Row], kind: str) -> list[SliceResult]:
     for row in rows:
         key = tuple(row.breakdown.items())
         grouped[key] = grouped[key] + row.metrics
-    ordered = sorted(grouped.items(), key=lambda kv: (-kv[1].spend, kv[0]))
+    by_hour = any(k == HOURLY for key in grouped for k, _ in key)  # hours read best in clock order
+    ordered = sorted(grouped.items(), key=lambda kv: kv[0] if by_hour else (-kv[1].spend, kv[0]))
     return [SliceResult(key=dict(key), **numbers(m, kind).model_dump()) for key, m in ordered]
 
 
