@@ -23,7 +23,7 @@ from skill.errors import UsageError
 from skill.models import format_loc
 from skill.nl.grammar import IMAGE_EXTENSIONS
 from skill.nl.mentions import Vocabulary
-from skill.nl.router import Route, command_line, route
+from skill.nl.router import Route, command_line, route, runnable
 from skill.registry import Tool
 from skill.runner import run_with, sandbox_settings
 from skill.settings import Settings, load_settings
@@ -77,18 +77,24 @@ def split_extras(text: str, extras: list[str]) -> tuple[str, list[str]]:
     return " ".join([text, *words]).strip(), images
 
 
-def _route(ns: argparse.Namespace) -> tuple[Settings, Route]:
+def _route(ns: argparse.Namespace) -> tuple[Settings, Route, str | None]:
+    """The route, and why its call cannot run in this workspace (None when it can)."""
     settings = load_settings(ns.workspace)
     text, images = split_extras(ns.text, ns.images)
     if not text:
         raise UsageError("say what to do, e.g. meta-ads ask \"dry run summer-sale-2026\"")
-    return settings, route(text, Vocabulary.from_settings(settings), images, use_model=not ns.no_model)
+    vocab = Vocabulary.from_settings(settings)
+    found = route(text, vocab, images, use_model=not ns.no_model)
+    return settings, found, runnable(found, vocab)
 
 
 def run_route(ns: argparse.Namespace) -> int:
-    _, found = _route(ns)
+    _, found, blocked = _route(ns)
     if ns.json:
-        print(json.dumps(found.public(), indent=2))
+        doc = found.public()
+        if found.tool is not None and blocked:
+            doc.update(runnable=False, reason=blocked)
+        print(json.dumps(doc, indent=2))
     elif found.tool is None:
         print(found.reason)
     else:
@@ -96,14 +102,18 @@ def run_route(ns: argparse.Namespace) -> int:
         print(f"  = {command_line(found.tool, found.args)}")
         for note in found.notes:
             print(f"  note: {note}")
-    return 0 if found.tool else 1
+        if blocked:
+            print(f"  cannot run: {blocked}")
+    return 0 if found.tool and not blocked else 1
 
 
 # ---------------------------------------------------------------- ask
 
 
 def run_ask(ns: argparse.Namespace) -> int:
-    settings, found = _route(ns)
+    settings, found, blocked = _route(ns)
+    if found.tool is not None and blocked:
+        raise UsageError(blocked)
     if found.tool is None:
         reason, _, can = (found.reason or "I couldn't map that to a job.").partition(" I can: ")
         raise UsageError(reason, hint=f"I can: {can}" if can else None)

@@ -137,6 +137,9 @@ def _close(name: str, m: Mentions, vocab: Vocabulary) -> list[str]:
 
 def _campaign(m: Mentions, vocab: Vocabulary, tool: str, route: Route) -> bool:
     """Put the one campaign the text names into the args (or the only one there is)."""
+    if tool in REPORTS and m.campaign_ids and not m.campaigns:  # Meta campaign ids: --campaign-id
+        route.args["campaign_ids"] = list(m.campaign_ids)
+        return True
     named = m.campaigns + ([] if tool in NEEDS_CAMPAIGN else m.campaign_ids)
     if tool == "copy" and not named and m.unknown:
         named = [names.slug(m.unknown[0])]
@@ -302,6 +305,29 @@ def finish(route: Route) -> Route:
         if dropped:
             route.notes.append(f"{route.tool} does not take {', '.join(dropped)}: left out")
     return route
+
+
+def runnable(route: Route, vocab: Vocabulary) -> str | None:
+    """Why the call a route stands for cannot run in this workspace (None when it can).
+
+    The grammar reads names from the batch configs too; pause, activate and reports need the ads
+    to be uploaded (a record with their id) or given as Meta ids, and a campaign folder to exist.
+    """
+    if route.tool is None:
+        return route.reason
+    campaign = route.args.get("campaign")
+    if isinstance(campaign, str) and campaign not in vocab.campaigns and route.tool != "copy":
+        listed = ", ".join(vocab.campaigns) or "none yet"
+        return f"No campaign called {campaign!r} in the workspace; campaigns: {listed}."
+    uploaded = set(vocab.ad_ids.values()) | set(vocab.ad_ids)
+    if route.tool in REPORTS | {"pause", "activate"}:
+        missing = [a for a in route.args.get("ads") or [] if a not in uploaded and not str(a).isdigit()]
+        if missing:
+            where = vocab.campaign_of(missing[0])
+            upload = f" Upload first (ads are created PAUSED): meta-ads upload {where}" if where else ""
+            return f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not uploaded yet, so there is " \
+                   f"nothing to {route.tool.replace('_', ' ')}.{upload}"
+    return None
 
 
 def _understood(reason: str | None, m: Mentions) -> str:

@@ -40,6 +40,8 @@ class CheckArgs(BaseModel):
     campaign: str | None = arg(None, "Campaign folder under workspace/campaigns/ (its uploaded ads)", positional=True)
     ads: list[str] | None = arg(None, "Only these ads (ids or names; with a campaign, its ads among them)",
                                 flags=["--ad"], metavar="AD")
+    campaign_ids: list[str] | None = arg(None, "Meta campaign ids (repeatable)", flags=["--campaign-id"], metavar="ID")
+    adsets: list[str] | None = arg(None, "Meta ad set ids (repeatable)", flags=["--adset"], metavar="ID")
     date_preset: str = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
 
 

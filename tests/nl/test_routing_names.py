@@ -76,10 +76,13 @@ def test_the_only_campaign_is_used_only_when_none_is_named(ws, capsys):
     assert code == 1 and doc["tool"] is None and "spring launch" in doc["reason"]
 
 
-def test_ad_names_in_plain_words(ws, capsys):
-    assert routed(ws, capsys, "how did the split test ad do")[1]["args"] == {"ads": ["hero-split-test"]}
-    assert routed(ws, capsys, "is the receipt creative fatigued?")[1] == {
-        "tool": "fatigue", "args": {"ads": ["hero-receipt"]}, "source": "grammar"}
+def test_ad_names_in_plain_words_and_route_fails_while_they_are_not_uploaded(ws, capsys):
+    code, doc = routed(ws, capsys, "how did the split test ad do")
+    assert code == 1 and doc["args"] == {"ads": ["hero-split-test"]} and doc["runnable"] is False
+    assert "hero-split-test is not uploaded yet" in doc["reason"] and f"meta-ads upload {CAMPAIGN}" in doc["reason"]
+    assert run(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
+    assert routed(ws, capsys, "is the receipt creative fatigued?") == (0, {
+        "tool": "fatigue", "args": {"ads": ["hero-receipt"]}, "source": "grammar"})
     code, doc = routed(ws, capsys, "pause hero-reciept")
     assert code == 1 and "No ad called 'hero-reciept'" in doc["reason"] and "Did you mean hero-receipt?" in doc["reason"]
 
