@@ -129,8 +129,8 @@ def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thres
                  ) -> tuple[ReportResult, list[AdLine]]:
     """Judge what was fetched: the result, and the judged lines the chart and template need."""
     rk = result_kind(total(got.rows), wanted or stack.result_action)
-    lines = analysis.ad_lines(got.rows, {} if level != "ad" else target.names, target.headlines, target.images,
-                              th, rk)
+    lines = analysis.ad_lines(got.rows, {} if level != "ad" else target.known | target.names, target.headlines,
+                              target.images, th, rk)
     by_ad_daily = analysis.per_ad(got.daily)
     before = {i: total(rows) for i, rows in analysis.per_ad(got.previous or []).items()}
     for line in lines:

@@ -33,6 +33,7 @@ class Target:
     campaign_ids: list[str] = field(default_factory=list)  # Meta campaign ids asked for (--campaign-id)
     adset_ids: list[str] = field(default_factory=list)  # Meta ad set ids asked for (--adset)
     account: str | None = None  # act_… : one filtered request instead of one per object
+    known: dict[str, str] = field(default_factory=dict)  # every uploaded ad's id → its workspace name
 
     @property
     def empty(self) -> bool:
@@ -60,7 +61,8 @@ def resolve_target(settings: Settings, campaign: str | None, ads: list[str] | No
             campaign = known[0]
         else:
             raise UsageError("name a campaign or pass --ad ID", hint=f"campaigns: {', '.join(known) or 'none yet'}")
-    target = Target(campaign, [], [], campaign_ids=campaign_ids, adset_ids=adsets, account=settings.ad_account)
+    target = Target(campaign, [], [], campaign_ids=campaign_ids, adset_ids=adsets, account=settings.ad_account,
+                    known=_known_names(settings) if campaign_ids or adsets else {})
     if campaign:
         _add_campaign(settings, campaign, target)
     if campaign and ads:
@@ -69,6 +71,17 @@ def resolve_target(settings: Settings, campaign: str | None, ads: list[str] | No
     for ad in ads or []:
         _add_ad(settings, ad, target)
     return target
+
+
+def _known_names(settings: Settings) -> dict[str, str]:
+    """Ad id → the name pause, activate and insights know it by, for ads reached by Meta ids."""
+    known: dict[str, str] = {}
+    for campaign in settings.campaigns():
+        try:
+            known.update({rec.ad_id: rec.ad_name for _, rec in campaign_records(settings.ads_dir(campaign))})
+        except ConfigError:
+            continue
+    return known
 
 
 def _ids(values: list[str] | None, flag: str) -> list[str]:

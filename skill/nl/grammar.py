@@ -267,7 +267,8 @@ _BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns
 COMPARE = re.compile(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(previous|prior|preceding|last) "
                      r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
                      r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
-                     r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b")
+                     r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
+                     r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b")
 _RESULT_WORDS = [("add_to_cart", r"adds? to carts?|atcs?|add-to-carts?"), ("initiate_checkout", r"checkouts?|initiated? checkouts?"),
                  ("landing_page_view", r"landing page views?|lpvs?"), ("lead", r"leads?"), ("purchase", r"purchases?|sales?"),
                  ("link_click", r"link clicks?")]
