@@ -218,6 +218,8 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     if tool != "insights":
         if m.ads:  # "is hero-receipt fatigued?": that ad only
             route.args["ads"] = m.ads
+        if grammar.COMPARE.search(t):
+            route.args["compare"] = "previous"
         if "date_preset" in dates:
             route.args["date_preset"] = dates["date_preset"]
         elif dates:

@@ -43,6 +43,11 @@ class CheckArgs(BaseModel):
     campaign_ids: list[str] | None = arg(None, "Meta campaign ids (repeatable)", flags=["--campaign-id"], metavar="ID")
     adsets: list[str] | None = arg(None, "Meta ad set ids (repeatable)", flags=["--adset"], metavar="ID")
     date_preset: str = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
+    result: str | None = arg(None, "What counts as a result (purchase, lead, initiate_checkout, add_to_cart, "
+                                   "landing_page_view, link_click); default result_action in stack.md",
+                             metavar="ACTION")
+    compare: Literal["previous"] | None = arg(None, "previous: weigh each finding by its trend against the "
+                                                   "period just before")
 
 
 def _report(kind: str, args: BaseModel, ctx: ToolContext) -> BaseModel:
@@ -82,7 +87,8 @@ def bleeders(args: CheckArgs, ctx: ToolContext) -> BaseModel:
     return _report("bleeders", args, ctx)
 
 
-@tool("winners", CheckArgs, examples=("meta-ads winners summer-sale-2026",))
+@tool("winners", CheckArgs, examples=("meta-ads winners summer-sale-2026",
+                                      "meta-ads winners summer-sale-2026 --compare previous"))
 def winners(args: CheckArgs, ctx: ToolContext) -> BaseModel:
     """Ads to scale: the best cost per result, beating target_cpa (or the campaign average)."""
     return _report("winners", args, ctx)
