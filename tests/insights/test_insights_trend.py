@@ -8,7 +8,15 @@ from decimal import Decimal
 import pytest
 
 from skill.errors import UsageError
-from skill.insights.analysis import AdLine, Thresholds, bleeders, judge, recommendations, trended, winners
+from skill.insights.analysis import (
+    AdLine,
+    Thresholds,
+    bleeders,
+    judge,
+    recommendations,
+    trended,
+    winners,
+)
 from skill.insights.metrics import Metrics, changes, numbers
 from skill.insights.periods import previous
 
