@@ -166,14 +166,18 @@ def fetch_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report
 
 
 def _sync_sources(client: Any, objects: list[str], params: dict[str, Any]) -> list[Any]:
-    """One paged read per object; several objects' first pages come in one batch call."""
-    if len(objects) == 1:
-        return [client.paginate(f"{objects[0]}/insights", params)]
-    ops = [BatchOp("GET", f"{obj}/insights?{encode_body(params)}") for obj in objects]
+    return read_many(client, [f"{obj}/insights" for obj in objects], params)
+
+
+def read_many(client: Any, edges: list[str], params: dict[str, Any]) -> list[Any]:
+    """One paged read per edge; several edges' first pages come in one batch call."""
+    if len(edges) == 1:
+        return [client.paginate(edges[0], params)]
+    ops = [BatchOp("GET", f"{edge}?{encode_body(params)}") for edge in edges]
     sources = []
-    for obj, res in zip(objects, client.batch(ops), strict=True):
+    for edge, res in zip(edges, client.batch(ops), strict=True):
         if not res.ok:
-            raise res.error or GraphError(f"Meta did not answer the insights read of {obj}", hint="re-run the report")
+            raise res.error or GraphError(f"Meta did not answer the read of {edge}", hint="re-run the report")
         sources.append(_rest(client, res.data))
     return sources
 

@@ -20,7 +20,7 @@ from skill.fileio import write_text_atomic
 from skill.graph import BatchOp
 from skill.insights.analysis import AdLine, Thresholds
 from skill.insights.chart import bar_chart, trend_chart
-from skill.insights.fetch import HOURLY, Mode, check_breakdowns, check_period, fetch_many
+from skill.insights.fetch import HOURLY, Mode, check_breakdowns, check_period, fetch_many, read_many
 from skill.insights.metrics import FUNNEL, RESULT_FIELDS, Metrics, money, numbers
 from skill.insights.periods import previous
 from skill.insights.report_data import (
@@ -139,11 +139,13 @@ def _budgets(client: Any, adsets: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _statuses(client: Any, target: Target) -> dict[str, str]:
-    """Ad id → effective_status: one listing per ad set the workspace knows, else one read per ad."""
+    """Ad id → effective_status: the listings of the ad sets the workspace knows (several in one batch
+    call), else one read per ad."""
     wanted = set(target.ad_ids)
     out: dict[str, str] = {}
-    for adset in target.adsets:
-        for ad in client.paginate(f"{adset}/ads", {"fields": "id,effective_status", "limit": 500}):
+    params = {"fields": "id,effective_status", "limit": 500}
+    for source in read_many(client, [f"{adset}/ads" for adset in target.adsets], params) if target.adsets else []:
+        for ad in source:
             if str(ad.get("id")) in wanted and ad.get("effective_status"):
                 out[str(ad["id"])] = str(ad["effective_status"])
     for ad_id in [a for a in target.ad_ids if a not in out]:
