@@ -7,9 +7,9 @@ each case repeated and the median printed, at two per-request latencies (0 and -
 - ``daily × age,gender``, last_30d (N × 30 × 18 rows): ``fetch_rows`` forced ``sync`` (paged,
   500 rows a page) and forced ``async`` (report job, polled, then paged). The sandbox finishes
   a job after ``--report-delay`` seconds, standing in for Meta's own compute time.
-- ``last_7d per ad``: one request for the ad set (rows filtered to the ads), one request per ad,
-  the kit's way now (the account's insights with ``filtering`` on ``ad.id``: one request whatever
-  the number of ad sets), and one read per ad sent as one batch call.
+- ``last_7d per ad``: one request for the ad set filtered to the ads (the kit's way; several ad
+  sets' reads go in one batch call), one request per ad, the account's insights filtered on
+  ``ad.id``, and one read per ad sent as one batch call.
 
 Prints rows, HTTP requests, and the median wall time of each case. Run:
 python bench/bench_insights.py [--ads 12] [--latency-ms 20] [--report-delay 0.2] [--repeat 5]

@@ -3,8 +3,8 @@
 A campaign name from the workspace becomes its ad ids (from ``*.upload.json``); ``--ad`` with a
 campaign keeps those of its ads only. Meta ids work too: ad ids, campaign ids (``--campaign-id``)
 and ad set ids (``--adset``). Every query is filtered to the ads or objects asked for, so an ad set
-or campaign row never mixes in ads of another workspace campaign that share it: one request on the
-ad account with ``filtering`` when the account is known, else one per object.
+or campaign row never mixes in ads of another workspace campaign that share it (see
+:func:`build_query`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Target:
     images: dict[str, str] = field(default_factory=dict)  # ad id → its (first) image file
     campaign_ids: list[str] = field(default_factory=list)  # Meta campaign ids asked for (--campaign-id)
     adset_ids: list[str] = field(default_factory=list)  # Meta ad set ids asked for (--adset)
-    account: str | None = None  # act_… : one filtered request instead of one per object
+    account: str | None = None  # act_…: several Meta ids asked in one filtered read of the account
     known: dict[str, str] = field(default_factory=dict)  # every uploaded ad's id → its workspace name
 
     @property
@@ -168,18 +168,21 @@ def _rule(field_name: str, ids: list[str]) -> dict[str, Any]:
 
 
 def build_query(target: Target, **kw: Any) -> Query:
-    """Exactly the objects asked for, at any level: the account filtered to them (one request),
-    else each object filtered to them (several first pages in one batch call)."""
-    rules = []
+    """Exactly the objects asked for, at any level, in one HTTP request where Meta allows.
+
+    Workspace ads are read through their ad sets, filtered to them (``ad.id``), so an ad set or
+    campaign row never mixes in other ads; several ad sets' reads go in one batch call (records
+    don't say which account an ad was uploaded to, so the ad sets are asked, not the account).
+    Several Meta campaign or ad set ids are one read of the ad account filtered to them.
+    """
     if target.ad_ids:
-        rules.append(_rule("ad.id", target.ad_ids))
-    if target.adset_ids:
-        rules.append(_rule("adset.id", target.adset_ids))
-    if target.campaign_ids:
-        rules.append(_rule("campaign.id", target.campaign_ids))
-    only = set(target.ad_ids) or None
-    if target.account:
-        return Query(objects=[target.account], filtering=rules, only_ads=only, **kw)
-    objects = (target.adset_ids or target.campaign_ids or
-               (target.adsets if target.adsets and all(a in target.names for a in target.ad_ids) else target.ad_ids))
-    return Query(objects=list(objects), filtering=rules, only_ads=only, **kw)
+        rules = [_rule("ad.id", target.ad_ids)] + ([_rule("adset.id", target.adset_ids)] if target.adset_ids else [])
+        known = target.adsets and all(a in target.names for a in target.ad_ids)
+        objects = target.adsets if known else target.ad_ids
+        return Query(objects=list(objects), filtering=rules, only_ads=set(target.ad_ids), **kw)
+    field_name, ids = ("adset.id", target.adset_ids) if target.adset_ids else ("campaign.id", target.campaign_ids)
+    rules = [_rule(field_name, ids)] + ([_rule("campaign.id", target.campaign_ids)]
+                                        if target.adset_ids and target.campaign_ids else [])
+    if target.account and len(ids) > 1:
+        return Query(objects=[target.account], filtering=rules, **kw)
+    return Query(objects=list(ids), filtering=rules if len(rules) > 1 else [], **kw)
