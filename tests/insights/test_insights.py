@@ -242,7 +242,7 @@ def test_insights_reads_wait_out_the_rate_limit(sandbox, graph):
     sandbox.configure(rate_budget=4, rate_window_s=0.4)  # 4 reads, then refused until it drains
     events = []
     client = GraphClient(sandbox.url, SANDBOX_TOKEN, retry_base_s=0.02, max_retries=6, report=events.append)
-    rows, _ = fetch_rows(client, Query(objects=ads, date_preset="last_7d"), mode="sync")
+    rows = [r for ad in ads for r in fetch_rows(client, Query(objects=[ad], date_preset="last_7d"), mode="sync")[0]]
     kinds = {e.kind for e in events}
     assert sorted(r.id for r in rows) == sorted(ads)
     assert "insights" in " ".join(client.usage.raw) and kinds & {"retry", "pace"}
