@@ -77,6 +77,10 @@ WRITE = _p(r"\b(generate|write|draft|create|make|come up with|brainstorm|produce
 IMAGE_WORDS = _p(r"\b(these|this|attached|the) (\d+ |five |three |two |four |ten )?(images?|pictures?|photos?|pics?|"
                  r"creatives?|files?)\b")
 
+# The daily questions: a sentence matching one of these asks for that report (two: ambiguous).
+REPORT_INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS), ("winners", WINNERS), ("fatigue", FATIGUE)]
+
 # Options of a job, read once the job is known.
 KEEP_GOING = _p(r"\b(keep going|don'?t stop|continue on (error|failure)s?|skip (the )?(failures|failed|errors|bad ones)|"
                 r"even if (some|one|any) fail\w*|ignore (the )?errors)\b")
@@ -128,8 +132,7 @@ def detect(t: str, m: Mentions) -> Intent:
 def detect_one(t: str, m: Mentions) -> Intent:
     """The job of one request (or one clause of a sentence asking for several)."""
     targets = bool(m.ads or m.campaign_ids)
-    reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
-                                          ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]
+    reports = [name for name, pattern in REPORT_INTENTS if pattern.search(t)]
     if is_copy(t, m):
         return Intent("copy")
     if AUTH.search(t) and not reports:

@@ -21,13 +21,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from skill.nl import grammar, intents, names
+from skill.nl import checks, grammar, intents, names
 from skill.nl.mentions import Mentions, Vocabulary, find_mentions
 from skill.registry import Tool
 from skill.tools import all_tools, get_tool
 
 NEEDS_CAMPAIGN = {"validate", "upload", "copy"}
-REPORTS = {"insights", "daily_check", "bleeders", "winners", "fatigue"}
+REPORTS = checks.REPORTS
 ACTIVATE_NOTE = ("Activation starts spending: it needs the user's explicit yes. "
                  "Show what would be activated, ask, then run: {command} --yes")
 
@@ -101,7 +101,7 @@ def route_grammar(text: str, vocab: Vocabulary, images: list[str] | None = None)
     if intent.tool is None:
         reason = _understood(intent.reason, m)
         return Route(tool=None, reason=reason + " " + capabilities() if intent.sure else reason, sure=intent.sure)
-    unknown = _unknown_names(m, vocab, intent.tool)
+    unknown = checks.unknown_names(m, vocab, intent.tool)
     if unknown:
         return Route(tool=None, reason=unknown)
     route = BUILDERS[intent.tool](t, m, vocab, intent)
@@ -109,30 +109,6 @@ def route_grammar(text: str, vocab: Vocabulary, images: list[str] | None = None)
     if not intent.sure and route.tool is not None:
         route.reason = intent.reason
     return finish(route)
-
-
-def _unknown_names(m: Mentions, vocab: Vocabulary, tool: str) -> str | None:
-    """A name the workspace doesn't have: never run on a guess; say the close names or the list."""
-    unknown = [n for n in m.unknown if not (tool == "copy" and not m.campaigns and not _close(n, m, vocab))]
-    if not unknown:
-        return None
-    name = unknown[0]
-    close = _close(name, m, vocab)
-    is_ad = bool(close) and all(c not in vocab.campaigns for c in close)
-    text = f"No {'ad' if is_ad else 'campaign'} called {name!r} in the workspace"
-    if close:
-        text += ". Did you mean " + " or ".join(close) + "?"
-        return text if is_ad else text + " Campaigns: " + ", ".join(vocab.campaigns) + "."
-    if tool in ("pause", "activate") or (tool in REPORTS and vocab.all_ad_names() and not vocab.campaigns):
-        return text + "; ads: " + ", ".join(vocab.all_ad_names()[:12]) + "."
-    listed = ", ".join(vocab.campaigns) if vocab.campaigns else "none yet (workspace/campaigns/ is empty)"
-    return text + f"; campaigns: {listed}."
-
-
-def _close(name: str, m: Mentions, vocab: Vocabulary) -> list[str]:
-    if name in m.near:
-        return [m.near[name]]
-    return names.suggest(name, vocab.campaigns + vocab.all_ad_names())
 
 
 def _campaign(m: Mentions, vocab: Vocabulary, tool: str, route: Route) -> bool:
@@ -310,26 +286,8 @@ def finish(route: Route) -> Route:
 
 
 def runnable(route: Route, vocab: Vocabulary) -> str | None:
-    """Why the call a route stands for cannot run in this workspace (None when it can).
-
-    The grammar reads names from the batch configs too; pause, activate and reports need the ads
-    to be uploaded (a record with their id) or given as Meta ids, and a campaign folder to exist.
-    """
-    if route.tool is None:
-        return route.reason
-    campaign = route.args.get("campaign")
-    if isinstance(campaign, str) and campaign not in vocab.campaigns and route.tool != "copy":
-        listed = ", ".join(vocab.campaigns) or "none yet"
-        return f"No campaign called {campaign!r} in the workspace; campaigns: {listed}."
-    uploaded = set(vocab.ad_ids.values()) | set(vocab.ad_ids)
-    if route.tool in REPORTS | {"pause", "activate"}:
-        missing = [a for a in route.args.get("ads") or [] if a not in uploaded and not str(a).isdigit()]
-        if missing:
-            where = vocab.campaign_of(missing[0])
-            upload = f" Upload first (ads are created PAUSED): meta-ads upload {where}" if where else ""
-            return f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not uploaded yet, so there is " \
-                   f"nothing to {route.tool.replace('_', ' ')}.{upload}"
-    return None
+    """Why the call a route stands for cannot run in this workspace (None when it can)."""
+    return checks.cannot_run(route.tool, route.args, route.reason, vocab)
 
 
 def _understood(reason: str | None, m: Mentions) -> str:
