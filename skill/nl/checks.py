@@ -21,12 +21,12 @@ def unknown_names(m: Mentions, vocab: Vocabulary, tool: str) -> str | None:
         return None
     name = unknown[0]
     close = _close(name, m, vocab)
-    is_ad = bool(close) and all(c not in vocab.campaigns for c in close)
+    is_ad = (bool(close) and all(c not in vocab.campaigns for c in close)) or name in m.unknown_ads
     text = f"No {'ad' if is_ad else 'campaign'} called {name!r} in the workspace"
     if close:
         text += ". Did you mean " + " or ".join(close) + "?"
         return text if is_ad else text + " Campaigns: " + ", ".join(vocab.campaigns) + "."
-    if tool in ("pause", "activate") or (tool in REPORTS and vocab.all_ad_names() and not vocab.campaigns):
+    if is_ad or tool in ("pause", "activate") or (tool in REPORTS and vocab.all_ad_names() and not vocab.campaigns):
         return text + "; ads: " + ", ".join(vocab.all_ad_names()[:12]) + "."
     listed = ", ".join(vocab.campaigns) if vocab.campaigns else "none yet (workspace/campaigns/ is empty)"
     return text + f"; campaigns: {listed}."

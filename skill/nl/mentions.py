@@ -97,6 +97,7 @@ class Mentions:
     ads: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     near: dict[str, str] = field(default_factory=dict)  # as written -> the known name it is close to
+    unknown_ads: list[str] = field(default_factory=list)  # unknown names said as an ad ("the pink banner ad")
     images: list[str] = field(default_factory=list)
     configs: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)
@@ -229,5 +230,11 @@ def _unknown(low: str, found: Mentions, vocab: Vocabulary | None = None) -> str:
     spans = []
     for start, end, phrase in names.unknown_names(low):
         found.unknown.append(phrase)
+        spans.append((start, end))
+    low = _blank(low, spans, "xunkx")
+    spans = []
+    for start, end, phrase in names.unknown_ads(low):
+        found.unknown.append(phrase)
+        found.unknown_ads.append(phrase)
         spans.append((start, end))
     return _blank(low, spans, "xunkx")

@@ -27,6 +27,7 @@ new old next last past previous this current latest upcoming whole entire same o
 in on at by for from to of with about into and or but so than since until after before between during
 is are was were be been did do does doing done how why when where who has have had will would could
 should can may might must please pls kindly just only also then now today yesterday tomorrow
+need needs want wants write generate draft make give
 ad ads adset adsets campaign campaigns creative creatives one ones it them they we us i me you
 show give get tell report run check see look find pull make create start stop pause kill upload
 numbers stats results insights performance spend
@@ -98,6 +99,33 @@ def unknown_names(text: str) -> list[tuple[int, int, str]]:
         elif word in ("campaign", "campaigns"):
             found += _around_campaign(text, words, i)
     return _dedupe(found)
+
+
+# Words that describe ads in general, never an ad's own name ("the video ad", "my facebook ad").
+GENERIC = frozenset("""facebook instagram messenger video image photo carousel story stories reel reels feed
+retargeting prospecting static dynamic paused active live running other remaining single cheapest
+expensive good bad top bottom winning losing worst best latest oldest newest second third""".split())
+
+
+# "ad copy", "ad account", "ad set": the word "ad" in a compound, not closing an ad's name.
+COMPOUNDS = frozenset("""copy copies text texts account accounts set sets name names id ids budget budgets level
+spend performance image images library review manager managers copywriting headline headlines""".split())
+
+
+def unknown_ads(text: str) -> list[tuple[int, int, str]]:
+    """``the pink banner ad``: words naming one ad that the workspace doesn't have."""
+    words = _words(text)
+    found = []
+    for i, (_, _end, word) in enumerate(words):
+        if word not in ("ad", "creative") or i == 0 or (i + 1 < len(words) and words[i + 1][2] in COMPOUNDS):
+            continue
+        j = i
+        while j > 0 and i - j < 3 and _namelike(words[j - 1][2]) and words[j - 1][2] not in GENERIC \
+                and _joined(text, words, j):
+            j -= 1
+        if j < i:
+            found.append((words[j][0], words[i - 1][1], " ".join(w for _, _, w in words[j:i])))
+    return found
 
 
 def _namelike(word: str) -> bool:

@@ -87,6 +87,12 @@ def test_ad_names_in_plain_words_and_route_fails_while_they_are_not_uploaded(ws,
     assert code == 1 and "No ad called 'hero-reciept'" in doc["reason"] and "Did you mean hero-receipt?" in doc["reason"]
 
 
+def test_an_ad_the_workspace_lacks_is_named_back_and_nothing_runs(ws, capsys):
+    code, out, err = run(ws, capsys, "ask", "how did the pink banner ad do last week?", "--sandbox", "--no-model")
+    assert code == 2 and out == "" and "No ad called 'pink banner'" in err and "hero-receipt" in err
+    assert not (ws / ".sandbox").exists()
+
+
 def test_a_campaign_and_an_ad_in_one_sentence_mean_that_ad(ws, capsys):
     _, doc = routed(ws, capsys, "how did hero-receipt in summer-sale-2026 do yesterday")
     assert doc["args"] == {"campaign": CAMPAIGN, "ads": ["hero-receipt"], "date_preset": "yesterday"}
