@@ -161,7 +161,9 @@ COMPARE = re.compile(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(
                      r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
                      r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
                      r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
-                     r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b")
+                     r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b|"
+                     r"\bcompar\w* .{0,40}?\b(to|with|against|vs\.?) (the )?(previous|prior|preceding|last) "
+                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b")
 _RESULT_WORDS = [("add_to_cart", r"adds? to carts?|atcs?|add-to-carts?"), ("initiate_checkout", r"checkouts?|initiated? checkouts?"),
                  ("landing_page_view", r"landing page views?|lpvs?"), ("lead", r"leads?"), ("purchase", r"purchases?|sales?"),
                  ("link_click", r"link clicks?")]

@@ -53,7 +53,7 @@ BLEEDERS = _p(r"\bbleed\w*|\blosers?\b|\blos(ing|e) (money|cash)\b|\bwast\w*|\bm
 WINNERS = _p(r"\bwinn\w*|\bwins\b|\b(top|best) (\d+|three|five|ten) (ads?|creatives?|performers?)\b|\b(best|top)[- ]?(perform\w*|ads?|creatives?|converting|ones?)\b|\bwhat'?s working\b|"
              r"\bworking (best|well)\b|\bscal(e|ing)\b|\bdouble down\b|\bstars?\b|\bperforming (best|well)\b|"
              r"\bmost (efficient|profitable)\b|\bcheapest\b|\bhighest roas\b|\bput more (money|budget|spend)\b|"
-             r"\bbest (cpa|roas|results?)\b")
+             r"\bbest (cpa|roas|results?)\b|\b(is|are|was|were) (the )?best\b")
 FATIGUE = _p(r"\bfatigu\w*|\btired\b|\bstale\b|\bwear\w* out|\bworn out\b|\bburn(ed|t)? ?out\b|\bsaturat\w*|"
              r"\bfrequency (is |getting |too )*(too )?high\b|\bhigh frequency\b|\bseen\b.*\btoo (often|much|many)\b|"
              r"\bctr (is )?(falling|dropping|declining|down|sliding)\b|\b(falling|dropping|declining|sliding) ctr\b|"
