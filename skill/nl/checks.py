@@ -51,6 +51,7 @@ def cannot_run(tool: str | None, args: dict[str, Any], reason: str | None, vocab
         listed = ", ".join(vocab.campaigns) or "none yet"
         return f"No campaign called {campaign!r} in the workspace; campaigns: {listed}."
     uploaded = set(vocab.ad_ids.values()) | set(vocab.ad_ids)
+    uploaded |= {f"{c} - {n}" for c, ads in vocab.ads.items() for n in ads if n in uploaded}
     if tool in REPORTS | {"pause", "activate"}:
         missing = [a for a in args.get("ads") or [] if a not in uploaded and not str(a).isdigit()]
         if missing:

@@ -39,6 +39,7 @@ class Vocabulary:
     ads: dict[str, list[str]] = field(default_factory=dict)  # campaign -> ad names
     stems: dict[str, str] = field(default_factory=dict)  # spec stem -> ad name
     ad_ids: dict[str, str] = field(default_factory=dict)  # ad id -> ad name
+    uploaded: dict[str, list[str]] = field(default_factory=dict)  # campaign -> names with an upload record
     today: date = field(default_factory=date.today)
 
     @classmethod
@@ -63,6 +64,7 @@ class Vocabulary:
                 records = []
             for _, rec in records:
                 _add(names, rec.ad_name)
+                _add(vocab.uploaded.setdefault(campaign, []), rec.ad_name)
                 vocab.ad_ids[rec.ad_id] = rec.ad_name
         return vocab
 

@@ -227,19 +227,23 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str, everything
         if len(vocab.campaigns) != 1:
             route.tool = None
             listed = ", ".join(vocab.campaigns) or "none yet"
-            route.reason = f"I understood: {verb} every ad. I need: which campaign? Campaigns: {listed}."
+            route.reason = (f"I understood: {verb} every ad. I need: which campaign? Campaigns: {listed}. "
+                            f"e.g. meta-ads ask \"{verb} every ad of {vocab.campaigns[0] if vocab.campaigns else 'CAMPAIGN'}\"")
             return False
         m.campaigns = list(vocab.campaigns)
     if not ads and m.campaigns:
         uploaded = set(vocab.ad_ids.values())
-        for campaign in m.campaigns:
-            ads += [n for n in vocab.ads.get(campaign, []) if n in uploaded]
+        done = [n for names_ in vocab.uploaded.values() for n in names_]
+        shared = {n for n in done if done.count(n) > 1}
+        for campaign in m.campaigns:  # a name two campaigns use is said with its campaign, as pause takes it
+            ads += [f"{campaign} - {n}" if n in shared else n for n in vocab.ads.get(campaign, []) if n in uploaded]
         if not ads:
             route.tool = None
             route.reason = (f"No ad of {', '.join(m.campaigns)} is uploaded yet, so there is nothing to {verb}. "
                             f"Upload first (ads are created PAUSED): meta-ads upload {m.campaigns[0]}")
             return False
-        route.notes.append(f"every uploaded ad of {', '.join(m.campaigns)}")
+        paused = " (an ad already paused stays as it is)" if verb == "pause" else ""
+        route.notes.append(f"every uploaded ad of {', '.join(m.campaigns)}{paused}")
     if not ads:
         route.tool = None
         route.reason = f"I understood: {verb}. I need: which ads? Give their ids or names."

@@ -145,3 +145,20 @@ def test_the_activate_hint_of_ask_can_be_pasted_as_it_is(ws, capsys):
     assert words[:2] == ["meta-ads", "activate"] and "," not in hint
     code, out, _ = run(ws, capsys, *words[1:], "--sandbox")
     assert code == 0 and "2 ads activated" in out
+
+
+def test_every_ad_of_a_campaign_is_said_with_its_campaign_when_another_shares_the_names(ws, capsys):
+    import shutil
+
+    assert run(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
+    other = ws / "campaigns" / "black-friday-2025"
+    shutil.copytree(ws / "campaigns" / CAMPAIGN, other)
+    for record in (other / "ads").glob("*.upload.json"):
+        record.write_text(record.read_text().replace(f'"campaign": "{CAMPAIGN}"', '"campaign": "black-friday-2025"'))
+    code, doc = routed(ws, capsys, "turn everything off in black friday")
+    assert code == 0 and doc["args"]["ads"] == [f"black-friday-2025 - hero-{s}" for s in ("notes-app", "receipt",
+                                                                                           "split-test")]
+    code, out, _ = run(ws, capsys, "ask", "turn everything off in black friday", "--sandbox")
+    assert code == 0 and "3 ads paused" in out
+    code, doc = routed(ws, capsys, "stop all ads")
+    assert code == 1 and "which campaign?" in doc["reason"]
