@@ -190,7 +190,8 @@ def report_stem(result: ReportResult, stamp: str, req: ReportRequest | None = No
     parts = [result.kind.replace("_", "-"), result.campaign or "ads", result.period]
     if req is not None:
         if req.ads:
-            parts.append("ads-" + "-".join(a.replace(" ", "") for a in req.ads[:3]))
+            more = f"-and-{len(req.ads) - 3}-more" if len(req.ads) > 3 else ""
+            parts.append("ads-" + "-".join(a.replace(" ", "") for a in req.ads[:3]) + more)
         if req.level != "ad":
             parts.append(f"per-{req.level}")
         if req.breakdowns:

@@ -55,6 +55,8 @@ def resolve_target(settings: Settings, campaign: str | None, ads: list[str] | No
                    campaign_ids: list[str] | None = None, adsets: list[str] | None = None) -> Target:
     """A workspace campaign and/or ad ids / names, or Meta campaign / ad set ids → what to report on."""
     campaign_ids, adsets = _ids(campaign_ids, "campaign-id"), _ids(adsets, "adset")
+    if campaign and campaign.isdigit() and not settings.campaign_dir(campaign).is_dir():  # a Meta campaign id
+        campaign_ids, campaign = list(dict.fromkeys([*campaign_ids, campaign])), None
     if not campaign and not ads and not campaign_ids and not adsets:
         known = settings.campaigns()
         if len(known) == 1:

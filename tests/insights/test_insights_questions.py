@@ -165,6 +165,7 @@ def test_campaign_and_ad_set_ids_are_targets_too(ws, capsys):
     by_campaign = report(ws, capsys, "--campaign-id", "23846000000001", "--level", "campaign")
     assert by_campaign["campaign"] == "campaign-23846000000001" and len(by_campaign["ads"]) == 1
     assert by_campaign["totals"]["spend"] == ours["totals"]["spend"]
+    assert report(ws, capsys, "23846000000001", "--level", "campaign")["totals"] == by_campaign["totals"]
     by_adset = report(ws, capsys, "--adset", SANDBOX_ADSET)
     assert {a["id"] for a in by_adset["ads"]} == set(records(ws).values())
     code, _, err = cli(ws, capsys, "insights", "--adset", "broad")
