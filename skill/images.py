@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 SUPPORTED_FORMATS = {"JPEG": "JPG", "PNG": "PNG"}
 MAX_BYTES = 30 * 1024 * 1024
@@ -46,8 +46,48 @@ def read_info(path: Path) -> ImageInfo:
         try:
             with Image.open(fh) as img:
                 return ImageInfo(path, img.format, img.width, img.height, size)
+        except Image.DecompressionBombError:
+            return _bomb_info(path, fh, size)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return ImageInfo(path, None, 0, 0, size)
+
+
+MAX_SIDE = 30000  # no ad image is this big; a header claiming more is a trap, not a photo
+DECODE_SCALE = 8  # JPEG decodes at 1/8 size for the check: every byte read, a 64th of the pixels
+
+
+def _bomb_info(path: Path, fh: object, size: int) -> ImageInfo:
+    """Pillow refuses a header promising more pixels than it will decode: report its real size."""
+    previous = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # header only: Image.open never decodes
+        fh.seek(0)  # type: ignore[attr-defined]
+        with Image.open(fh) as img:  # type: ignore[arg-type]
+            return ImageInfo(path, img.format, img.width, img.height, size)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return ImageInfo(path, None, 0, 0, size)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def decode_problem(path: Path) -> str | None:
+    """Decode the image cheaply (JPEG at 1/8 scale, PNG by its checksums); why it is broken, or None."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(path) as img:
+            if img.width > MAX_SIDE or img.height > MAX_SIDE:
+                return f"Image dimensions {img.width}x{img.height} are too large (max {MAX_SIDE} a side)"
+            if img.format == "PNG":
+                img.verify()  # reads every chunk and checks its CRC, without building pixels
+            else:
+                img.draft("RGB", (max(img.width // DECODE_SCALE, 1), max(img.height // DECODE_SCALE, 1)))
+                img.load()
+    except Image.DecompressionBombError:
+        return "Image dimensions are too large to check safely (a decompression bomb?)"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"Image is corrupt or truncated ({reason}); export it again"
+    return None
 
 
 def md5_hex(path: Path) -> str:

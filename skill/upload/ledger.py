@@ -9,15 +9,15 @@ the upload looks the object up by name (or hash) and adopts it before creating a
 Files, under the campaign's ``ads/`` folder (git-ignored):
 
 - ``.ledger/{stem}.json``: one :class:`AdLedger` per ad
-- ``.upload.lock``: who is uploading this campaign right now (pid, host, start time)
+- ``.upload.lock``: an OS lock on it says someone is uploading this campaign now; its text says who
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,13 @@ class Ledger:
             return fresh  # a torn file cannot happen (atomic writes); a hand-edited one is ignored
         return entry if entry.matches(ad_name, account, adset_id) else fresh
 
+    def fresh(self, entry: AdLedger) -> AdLedger:
+        """A new ledger for the same ad (its old one described an ad deleted in the account)."""
+        new = AdLedger(stem=entry.stem, ad_name=entry.ad_name, account=entry.account, adset_id=entry.adset_id,
+                       images=dict(entry.images))
+        self.save(new)
+        return new
+
     def save(self, entry: AdLedger) -> None:
         with self._lock:
             entry.updated_at = now_iso()
@@ -130,32 +137,21 @@ class Ledger:
 # ---------------------------------------------------------------- campaign lock
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, someone else's
-    except OSError:
-        return False
-    return True
-
-
 class CampaignLock:
     """``ads/.upload.lock``: one upload of a campaign at a time, across processes.
 
-    Taken with an atomic hard link of a fully written temp file, so the lock file is never
-    seen half written. A lock left by a dead process on this host (kill -9) is stale and
-    taken over; a live holder, or one on another host, raises :class:`BatchLocked`.
+    An OS lock (``fcntl.flock``) on the file: the kernel releases it when its holder exits or is
+    killed, so there is no stale lock to detect and no takeover to race. What the file says
+    (pid, host, start time) is only for the message a refused run prints; an empty or corrupt
+    file blocks nothing. Taking the lock checks that the file it locked is still the one at the
+    path (a releasing holder unlinks it), so two runs can never hold two different files.
     """
 
     def __init__(self, ads_dir: Path, campaign: str) -> None:
         self.path = ads_dir / LOCK_NAME
         self.campaign = campaign
         self.held = False
+        self._fd: int | None = None
 
     def holder(self) -> dict[str, Any] | None:
         try:
@@ -166,50 +162,49 @@ class CampaignLock:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _is_stale(self, info: dict[str, Any]) -> bool:
-        if info.get("host") != socket.gethostname():
-            return False
-        try:
-            return not _pid_alive(int(info.get("pid", 0)))
-        except (TypeError, ValueError):
-            return True
-
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        mine = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": now_iso()}
-        fd, tmp = tempfile.mkstemp(prefix=".upload.lock.", suffix=".tmp", dir=self.path.parent)
+        for _ in range(20):  # only a release racing with us makes a round fail
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise self._locked_error(self.holder() or {}) from None
+            if self._same_file(fd):
+                self._fd, self.held = fd, True
+                self._write_holder(fd)
+                return
+            os.close(fd)  # the holder released and unlinked it meanwhile: lock the new file
+        raise self._locked_error(self.holder() or {})
+
+    def _same_file(self, fd: int) -> bool:
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(mine, fh)
-            for _ in range(3):
-                try:
-                    os.link(tmp, self.path)
-                    self.held = True
-                    return
-                except FileExistsError:
-                    info = self.holder()
-                    if info is None:
-                        continue  # released in between: try again
-                    if not self._is_stale(info):
-                        raise self._locked_error(info) from None
-                    self.path.unlink(missing_ok=True)
-            raise self._locked_error(self.holder() or {})
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+            mine, now = os.fstat(fd), os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        return (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)
+
+    @staticmethod
+    def _write_holder(fd: int) -> None:
+        info = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": now_iso()})
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, info.encode("utf-8"), 0)
 
     def _locked_error(self, info: dict[str, Any]) -> BatchLocked:
         who = f"process {info.get('pid', '?')} on {info.get('host', '?')}, since {info.get('started_at', '?')}"
         return BatchLocked(
             f"campaign {self.campaign!r} is already being uploaded ({who})",
-            hint=f"wait for that run to finish; if it is gone, delete {self.path} and run again",
+            hint=f"wait for that run to finish (the lock {self.path} is released when it exits)",
         )
 
     def release(self) -> None:
-        if self.held:
-            info = self.holder() or {}
-            if info.get("pid") == os.getpid():
-                self.path.unlink(missing_ok=True)
-            self.held = False
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)  # unlink while holding it: the next run makes a new file
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+        self.held = False
 
     def __enter__(self) -> CampaignLock:
         self.acquire()
