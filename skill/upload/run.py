@@ -194,8 +194,10 @@ class Upload:
             if record is not None:
                 self._skip(check, record)
             else:
-                if entry.ad.id != str(live["id"]):
+                if entry.ad.id is None and entry.ad.intent_at is None:  # nothing here knew of it
                     ad.adopted.add("found")
+                elif entry.ad.id is None:
+                    ad.adopted.add("ad")  # sent by an interrupted run, its answer lost
                 entry.ad.id = str(live["id"])
                 entry.creative.id = self.view.creative_id_of(live) or entry.creative.id or ""
                 self.finalize(ad)
