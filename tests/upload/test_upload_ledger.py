@@ -77,7 +77,7 @@ def test_an_empty_corrupt_or_foreign_lock_file_blocks_nothing(tmp_path: Path, co
 
 HOLD = """
 import sys, pathlib
-from skill.upload.ledger import CampaignLock
+from skill.upload.lock import CampaignLock
 with CampaignLock(pathlib.Path(sys.argv[1]), "summer"):
     print("held", flush=True)
     sys.stdin.readline()
