@@ -109,7 +109,7 @@ def get_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> di
     if collection == "report_runs":
         from skill.sandbox.endpoints_insights import report_run_view
 
-        obj = report_run_view(api, obj)
+        obj = report_run_view(api, obj, polled=True)
     if collection == "async_sets":
         from skill.sandbox.async_batch import set_view
 
