@@ -239,7 +239,9 @@ class Upload:
             rec = read_record(path)
         except ConfigError:
             return None
-        return rec if rec.ad_name == check.name else None
+        if rec.ad_name != check.name or (rec.adset_id and rec.adset_id != self.batch.adset_id):
+            return None  # another ad, or the batch now goes to another ad set: says nothing here
+        return rec
 
     def _skip(self, check: AdCheck, rec: UploadRecord | None) -> None:
         assert rec is not None
