@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from skill.errors import ConfigError, GraphError, InvalidParameter, PermissionDenied, TokenInvalid
 from skill.upload.graph_ops import make_op
@@ -67,7 +68,7 @@ def target_for(settings: Any, batch: Any) -> Target:
 def preflight(client: Any, token: str, target: Target, now: float | None = None) -> None:
     """Raise ``ConfigError`` / ``TokenInvalid`` when the upload cannot work; return quietly when it can."""
     ops = [
-        make_op("GET", f"debug_token?input_token={token}", name="token"),
+        make_op("GET", f"debug_token?{urlencode({'input_token': token})}", name="token"),
         make_op("GET", f"{target.account}?fields=id,account_status,name"),
         make_op("GET", f"{target.adset_id}?fields=id,name,account_id,status,effective_status"),
         make_op("GET", f"{target.page_id}?fields=id,name"),
