@@ -65,22 +65,44 @@ def target_for(settings: Any, batch: Any) -> Target:
     )
 
 
-def preflight(client: Any, token: str, target: Target, now: float | None = None) -> None:
-    """Raise ``ConfigError`` / ``TokenInvalid`` when the upload cannot work; return quietly when it can."""
-    ops = [
-        make_op("GET", f"debug_token?{urlencode({'input_token': token})}", name="token"),
+def preflight_ops(token: str | None, target: Target) -> list[Any]:
+    """The four reads, as batch operations (a caller may add its own reads to the same call).
+    Without the token's value (a client made elsewhere) only its validity is checked, through ``me``."""
+    return [
+        make_op("GET", f"debug_token?{urlencode({'input_token': token})}" if token else "me?fields=id", name="token"),
         make_op("GET", f"{target.account}?fields=id,account_status,name"),
         make_op("GET", f"{target.adset_id}?fields=id,name,account_id,status,effective_status"),
         make_op("GET", f"{target.page_id}?fields=id,name"),
     ]
+
+
+def run_batch(client: Any, ops: list[Any]) -> list[Any]:
+    """One batch call; a refused token says what to do about it."""
     try:
-        token_r, account_r, adset_r, page_r = client.batch(ops)
+        return client.batch(ops)
     except TokenInvalid as exc:
         raise _token_error(exc) from None
-    _check_token(_data(token_r, None), now if now is not None else time.time())
+
+
+def check(results: list[Any], token: str | None, target: Target, now: float | None = None) -> None:
+    """Raise ``ConfigError`` / ``TokenInvalid`` when the upload cannot work; return quietly when it can."""
+    token_r, account_r, adset_r, page_r = results[:4]
+    token_data = _data(token_r, None)
+    if token:
+        _check_token(token_data, now if now is not None else time.time())
     _check_account(_data(account_r, _refusal(target.account_from, "ad account", target.account)), target)
     _check_adset(_data(adset_r, _refusal(target.adset_from, "ad set", target.adset_id)), target)
     _data(page_r, _refusal(target.page_from, "page", target.page_id))
+
+
+def preflight(client: Any, token: str | None, target: Target, now: float | None = None) -> None:
+    """The pre-flight on its own: one batch call of the four reads, then the checks."""
+    check(run_batch(client, preflight_ops(token, target)), token, target, now)
+
+
+def entry_data(result: Any) -> dict[str, Any]:
+    """A batch entry's data; its error raised (a read that failed after the client's retries)."""
+    return _data(result, None)
 
 
 def _data(result: Any, refusal: Any) -> dict[str, Any]:

@@ -31,11 +31,11 @@ from skill.fileio import clean_stale_temps, write_text_atomic
 from skill.models import UploadRecord
 from skill.records import append_asset, now_iso, read_record, record_path, write_record
 from skill.settings import Settings
-from skill.upload.adopt import AccountView, duplicate_warning, read_ads, read_creatives, stale_line
+from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_line, survey
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
-from skill.upload.preflight import preflight, target_for
+from skill.upload.preflight import target_for
 from skill.upload.steps import BatchRunner, split_batches
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
@@ -166,10 +166,17 @@ class Upload:
             out.append(check)
         return out
 
-    def plan(self, candidates: list[AdCheck]) -> list[AdWork]:
-        """Ask the account what exists (one read per ad set), adopt it, and return the ads to send."""
+    def survey(self, candidates: list[AdCheck]) -> Survey:
+        """The pre-flight and the ad set's ads, in one call (see ``adopt.survey``)."""
+        names = [self.settings.ad_name(self.batch.config.campaign, c.name) for c in candidates]
+        token = self.settings.token.get_secret_value() if self.settings.token else None
+        found = survey(self.client, token, target_for(self.settings, self.batch), names)
+        self.view = found.view
+        return found
+
+    def plan(self, candidates: list[AdCheck], found: Survey) -> list[AdWork]:
+        """Adopt what the account holds, and return the ads to send, in order."""
         names = {c.index: self.settings.ad_name(self.batch.config.campaign, c.name) for c in candidates}
-        self.view.ads = read_ads(self.client, self.batch.adset_id or "", names.values())
         md5_of: dict[Path, str] = {}
         todo: list[AdWork] = []
         for check in candidates:
@@ -180,7 +187,7 @@ class Upload:
             if self._settled(ad):
                 continue
             todo.append(ad)
-        self._adopt_creatives(todo)
+        self._adopt_creatives(todo, found)
         return todo
 
     def _settled(self, ad: AdWork) -> bool:
@@ -216,12 +223,12 @@ class Upload:
         ad.entry = self.ledger.fresh(entry)
         return False
 
-    def _adopt_creatives(self, todo: list[AdWork]) -> None:
-        """Creatives of ads still to create, found by name in the account (one read): reused, never remade."""
+    def _adopt_creatives(self, todo: list[AdWork], found: Survey) -> None:
+        """Creatives of ads still to create, found by name in the account: reused, never remade."""
         need = {a.full_name for a in todo if a.entry.creative.id is None}
         if not need:
             return
-        self.view.creatives = read_creatives(self.client, self.account, need)
+        found.creatives(self.client, self.account, need)
         for ad in todo:
             found = self.view.creatives.id_of(ad.full_name) if ad.entry.creative.id is None else None
             if found:
@@ -260,9 +267,9 @@ class Upload:
         candidates = self.candidates()
         todo: list[AdWork] = []
         if candidates:
-            preflight(self.client, self.settings.require_token(), target_for(self.settings, self.batch))
+            found = self.survey(candidates)  # a pre-flight refusal raises: nothing was written
             try:
-                todo = self.plan(candidates)
+                todo = self.plan(candidates, found)
             except GraphError as exc:  # a read failed for good (after the client's retries): stop
                 self.ctx.halt(exc)
         if todo and not self.ctx.fatal:

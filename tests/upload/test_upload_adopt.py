@@ -91,7 +91,7 @@ def test_deleted_records_are_rebuilt_from_the_account(tmp_path, env, capsys):
     assert code == 0 and out.count(FOUND) == 3
     assert records(ws) == {n: {**r, "uploaded_at": records(ws)[n]["uploaded_at"]} for n, r in before.items()}
     assert live_names(env) == once() and live_names(env, "creatives") == once()
-    assert env.request_counts["total"] - calls == 2, "one pre-flight batch and one read of the ad set's ads"
+    assert env.request_counts["total"] - calls == 1, "one batch call: the pre-flight and the ad set's ads"
     code, out, _ = upload(ws, capsys)  # and the records are a cache again
     assert code == 0 and out.count("⊙ Skipped (already uploaded)") == 3
 

@@ -271,8 +271,8 @@ def test_a_wrong_adset_is_refused_before_anything_is_written(ws, sandbox, proxy,
 def test_a_token_expiring_mid_batch_stops_then_a_rerun_resumes(ws, direct, capsys):
     sandbox = direct
     make_batch(ws, 25, 5)
-    # pre-flight, the ad set's ads, the account's creatives, the image look-up and the first batch get through
-    sandbox.configure(expire_token_after=5)
+    # the pre-flight batch (with the ad set's ads and the creatives), the image look-up and the first batch
+    sandbox.configure(expire_token_after=3)
     code, out = upload(ws, capsys)
     assert code == 1
     assert "Batch stopped: " in out and "error 190" in out and "meta-ads auth check" in out
