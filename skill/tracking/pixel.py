@@ -114,7 +114,7 @@ def default_pixel(client: Any, account: str) -> dict[str, Any]:
 def event_counts(client: Any, pixel_id: str, now: float) -> dict[str, tuple[int, float]]:
     """event → (count over the window, start of the last hour it fired in)."""
     out: dict[str, tuple[int, float]] = {}
-    params = {"aggregation": "event", "start_time": int(now - WINDOW_S), "end_time": int(now), "limit": 500}
+    params = {"aggregation": "event", "start_time": int(now - WINDOW_S), "end_time": int(now) + 60, "limit": 500}
     for hour in client.paginate(f"{pixel_id}/stats", params):
         start = parse_time(hour.get("start_time")) or 0.0
         for item in hour.get("data") or []:

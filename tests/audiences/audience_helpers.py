@@ -1,14 +1,9 @@
-"""Shared by the audience tests: a customer CSV with real-looking people, and a sandbox that records
-every request body it receives (to prove no raw personal data ever reaches it)."""
+"""Shared by the audience tests: a customer CSV with real-looking people, and their raw values."""
 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
-from typing import Any
-
-from skill.sandbox import Sandbox
 
 HEADER = ["email", "phone", "first_name", "last_name", "city", "zip", "country", "dob", "gender"]
 
@@ -42,27 +37,3 @@ def raw_values(n: int) -> list[str]:
         row = person(i)
         out += [row[0], row[0].lower(), row[1].replace(" ", "").lstrip("+")]
     return out
-
-
-class Recorder:
-    """Wraps the sandbox's request handler: keeps every request's parameters as text."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.bodies: list[str] = []
-        self.paths: list[str] = []
-        inner = sandbox.api.handle
-
-        def handle(req: Any, token: str | None) -> Any:
-            self.bodies.append(json.dumps(req.params, ensure_ascii=False))
-            self.paths.append(f"{req.method} {req.path_str()}")
-            return inner(req, token)
-
-        sandbox.api.handle = handle  # type: ignore[method-assign]
-
-    def count(self, fragment: str) -> int:
-        return sum(fragment in p for p in self.paths)
-
-
-def files_text(root: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*")
-                     if p.is_file() and p.suffix != ".csv" and ".png" not in p.suffixes + [p.suffix])

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from audience_helpers import Recorder, files_text, raw_values, write_customers
+from audience_helpers import raw_values, write_customers
+from recording import Recorder, files_text
 
 from factories import copy_workspace
 from skill.cli import main
