@@ -44,6 +44,7 @@ COUNTRY_PEOPLE = {"US": 230_000_000, "GB": 50_000_000, "CA": 30_000_000, "AU": 2
                   "FR": 50_000_000, "ES": 35_000_000, "IT": 40_000_000, "BR": 150_000_000, "IN": 400_000_000}
 DEFAULT_PEOPLE = 10_000_000
 INTERNAL = ("members", "sessions", "account_id")
+OPTIONAL = ("rule", "retention_days", "lookalike_spec", "origin_audience_id", "customer_file_source", "pixel_id")
 
 
 def audience_view(api: Api, obj: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +59,8 @@ def audience_view(api: Api, obj: dict[str, Any]) -> dict[str, Any]:
                                   f"(fewer than {MIN_DELIVERABLE} people)."}
     out["operation_status"] = {"code": 200, "description": "Normal"}
     out["account_id"] = obj["account_id"]
+    for name in OPTIONAL:  # valid fields of every audience, left out when unset
+        out.setdefault(name, None)
     return out
 
 
