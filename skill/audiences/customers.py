@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -150,6 +150,18 @@ def read_customers(path: Path, display: str, *, default_country: str | None = No
     keys = _header_keys(header, display)
     schema = _schema(keys + (["COUNTRY"] if country and "COUNTRY" not in keys else []))
     headers = dict(zip(keys, header, strict=True))
+    try:
+        rows, bad, read = _read_rows(reader, keys, headers, schema, country, skip_bad_rows, display)
+    except csv.Error as exc:
+        raise ConfigError(f"not a readable CSV ({type(exc).__name__})", file=display,
+                          hint="save it again as a UTF-8 CSV with a header row") from None
+    if not rows:
+        raise ConfigError("no usable customer rows", file=display)
+    return HashedList(file=display, schema_keys=schema, rows=rows, read=read, bad=bad)
+
+
+def _read_rows(reader: Iterator[list[str]], keys: list[str], headers: dict[str, str], schema: list[str],
+               country: str | None, skip_bad_rows: bool, display: str) -> tuple[list[list[str]], list[BadRow], int]:
     rows: list[list[str]] = []
     bad: list[BadRow] = []
     read = 0
@@ -165,9 +177,7 @@ def read_customers(path: Path, display: str, *, default_country: str | None = No
             bad.append(problem)
             continue
         rows.append([problem.get(k, "") for k in schema])
-    if not rows:
-        raise ConfigError("no usable customer rows", file=display)
-    return HashedList(file=display, schema_keys=schema, rows=rows, read=read, bad=bad)
+    return rows, bad, read
 
 
 def _row_problem(cells: list[str], keys: list[str], headers: dict[str, str], number: int,

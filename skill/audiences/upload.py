@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from skill.audiences.customers import HashedList
+from skill.errors import GraphError
 from skill.events import Event, Reporter, silent
 from skill.fileio import write_json_atomic
 
@@ -71,7 +72,9 @@ def _start(audience_id: str, name: str, hashed: HashedList, batch_size: int, pre
            now: float) -> tuple[SessionState, int | None]:
     digest = hashed.digest()
     if previous and previous.audience_id == audience_id and previous.digest == digest:
-        if previous.finished or now - previous.started_at < SESSION_OPEN_S:
+        if previous.finished:
+            return previous, None
+        if now - previous.started_at < SESSION_OPEN_S:
             return previous, (previous.batches_done + 1 if previous.batches_done else None)
     batches = max(1, -(-len(hashed.rows) // batch_size))
     state = SessionState(audience_id=audience_id, audience_name=name, session_id=secrets.randbits(62) + 1,
@@ -120,8 +123,6 @@ def _send_batch(client: Any, state: SessionState, hashed: HashedList, seq: int) 
 
 def _matched(client: Any, audience_id: str, session_id: int) -> int | None:
     """Meta's ``num_matched`` for the session, when its sessions edge reports one."""
-    from skill.errors import GraphError
-
     try:
         for row in client.paginate(f"{audience_id}/sessions", {"limit": 50}):
             if int(row.get("session_id", 0)) == session_id:
