@@ -94,8 +94,12 @@ def _schema(keys: list[str]) -> list[str]:
     return [k for k in ORDER if k in expanded]
 
 
-def hash_row(cells: dict[str, str], default_country: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Normalised + hashed values by key, and the (key, reason) of each bad cell."""
+def hash_row(cells: dict[str, str], default_country: str | None, cache: dict[tuple[str, str], str] | None = None
+             ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Normalised + hashed values by key, and the (key, reason) of each bad cell.
+
+    ``cache`` (one per file, dropped with it) remembers hashes of the repetitive keys (city,
+    country, birth date, gender …), never of emails, phones or external ids."""
     out: dict[str, str] = {}
     bad: list[tuple[str, str]] = []
     row_country = default_country
@@ -110,18 +114,32 @@ def hash_row(cells: dict[str, str], default_country: str | None) -> tuple[dict[s
     for key, raw in cells.items():
         if key == "COUNTRY" or not raw.strip():
             continue
+        memo = (key, f"{row_country}|{raw}")
         try:
-            if key == "PHONE":
-                out[key] = norm.sha256(norm.phone(raw, row_country))
-            elif key == "ZIP":
-                out[key] = norm.sha256(norm.zip_code(raw, row_country))
-            elif key == "DOB":
-                out.update(zip(("DOBY", "DOBM", "DOBD"), map(norm.sha256, norm.birth_date(raw)), strict=True))
+            if cache is not None and key not in IDENTIFYING and memo in cache:
+                hashed = cache[memo]
             else:
-                out[key] = norm.sha256(SIMPLE[key](raw))
+                hashed = _hash_cell(key, raw, row_country)
+                if cache is not None and key not in IDENTIFYING:
+                    cache[memo] = hashed
         except norm.BadValue as exc:
             bad.append((key, exc.reason))
+            continue
+        if key == "DOB":
+            out.update(zip(("DOBY", "DOBM", "DOBD"), hashed.split("|"), strict=True))
+        else:
+            out[key] = hashed
     return out, bad
+
+
+def _hash_cell(key: str, raw: str, row_country: str | None) -> str:
+    if key == "PHONE":
+        return norm.sha256(norm.phone(raw, row_country))
+    if key == "ZIP":
+        return norm.sha256(norm.zip_code(raw, row_country))
+    if key == "DOB":
+        return "|".join(map(norm.sha256, norm.birth_date(raw)))
+    return norm.sha256(SIMPLE[key](raw))
 
 
 def _identifies(values: dict[str, str]) -> bool:
@@ -164,12 +182,13 @@ def _read_rows(reader: Iterator[list[str]], keys: list[str], headers: dict[str, 
                country: str | None, skip_bad_rows: bool, display: str) -> tuple[list[list[str]], list[BadRow], int]:
     rows: list[list[str]] = []
     bad: list[BadRow] = []
+    cache: dict[tuple[str, str], str] = {}
     read = 0
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         read += 1
-        problem = _row_problem(cells, keys, headers, number, country)
+        problem = _row_problem(cells, keys, headers, number, country, cache)
         if isinstance(problem, BadRow):
             if not skip_bad_rows:
                 raise ConfigError(problem.text(), file=display, hint="fix that row, or add --skip-bad-rows to leave "
@@ -181,10 +200,10 @@ def _read_rows(reader: Iterator[list[str]], keys: list[str], headers: dict[str, 
 
 
 def _row_problem(cells: list[str], keys: list[str], headers: dict[str, str], number: int,
-                 country: str | None) -> BadRow | dict[str, str]:
+                 country: str | None, cache: dict[tuple[str, str], str]) -> BadRow | dict[str, str]:
     if len(cells) != len(keys):
         return BadRow(row=number, column="*", reason=f"has {len(cells)} cells; the header has {len(keys)}")
-    values, problems = hash_row(dict(zip(keys, cells, strict=True)), country)
+    values, problems = hash_row(dict(zip(keys, cells, strict=True)), country, cache)
     if problems:
         key, reason = problems[0]
         return BadRow(row=number, column=headers.get(key, key), reason=reason)
