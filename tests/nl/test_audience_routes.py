@@ -59,3 +59,22 @@ def test_the_command_line_of_a_route_runs_the_same_tool():
                   env={})
     assert command_line(found.tool, found.args) == \
         "meta-ads audience create 'VIP buyers' --customers audiences/customers.csv"
+
+
+def test_ask_wants_a_yes_before_sending_a_customer_list(tmp_path, sandbox, monkeypatch, capsys):
+    from factories import copy_workspace
+    from skill.cli import main
+    from support import SANDBOX_TOKEN
+
+    ws = copy_workspace(tmp_path)
+    (ws / "customers.csv").write_text("email\nmary@example.com\n")
+    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
+    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 (not a terminal)
+    code = main(["ask", "create an audience from customers.csv", "--workspace", str(ws), "--no-model"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "needs a yes to send the customer list (hashed) to act_123456789" in err
+    assert sandbox.request_count == 0
+    code = main(["ask", "create an audience from customers.csv", "--workspace", str(ws), "--no-model", "--yes"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "Created customer list audience 'customers'" in out
