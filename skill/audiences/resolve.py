@@ -39,3 +39,23 @@ def resolve_audiences(client: Any, account: str, names: Iterable[str]) -> dict[s
 def _all_names(client: Any, account: str) -> list[str]:
     return [str(r.get("name")) for r in client.paginate(f"{account}/customaudiences",
                                                           {"fields": "id,name", "limit": 500})]
+
+
+def audience_targeting(client: Any, account: str, include: Iterable[str] = (),
+                       exclude: Iterable[str] = ()) -> dict[str, list[dict[str, str]]]:
+    """The ``targeting`` fields for audiences named in an ad set: one read for both lists.
+
+    ``{"custom_audiences": [{"id", "name"}], "excluded_custom_audiences": [{"id", "name"}]}``
+    (keys only for non-empty lists). A name in both lists is an error.
+    """
+    include, exclude = list(dict.fromkeys(include)), list(dict.fromkeys(exclude))
+    both = sorted(set(include) & set(exclude))
+    if both:
+        raise ConfigError(f"audience {', '.join(map(repr, both))} is both included and excluded", field="audiences")
+    ids = resolve_audiences(client, account, include + exclude)
+    out: dict[str, list[dict[str, str]]] = {}
+    if include:
+        out["custom_audiences"] = [{"id": ids[n], "name": n} for n in include]
+    if exclude:
+        out["excluded_custom_audiences"] = [{"id": ids[n], "name": n} for n in exclude]
+    return out

@@ -10,7 +10,7 @@ from audience_helpers import write_customers
 from recording import Recorder
 
 from factories import copy_workspace
-from skill.audiences import resolve_audiences
+from skill.audiences import audience_targeting, resolve_audiences
 from skill.cli import main
 from skill.errors import ConfigError
 from skill.graph import GraphClient
@@ -112,3 +112,16 @@ def test_resolve_audiences_for_a_launch_config(ws, sandbox, capsys):
         resolve_audiences(client, SANDBOX_ACCOUNT, ["VIP buyers", "VIP buyer", "Lapsed"])
     assert "'VIP buyer' (did you mean 'VIP buyers'?)" in str(info.value) and "'Lapsed'" in str(info.value)
     assert resolve_audiences(client, SANDBOX_ACCOUNT, []) == {}
+
+
+def test_audience_targeting_gives_include_and_exclude_fields(ws, sandbox, capsys):
+    assert run(ws, capsys, "audience", "create", "VIP buyers", "--customers", write_customers(ws, 300))[0] == 0
+    assert run(ws, capsys, "audience", "website", "Purchasers 180d", "--event", "Purchase", "--days", "180")[0] == 0
+    ids = {a["name"]: a["id"] for a in json.loads(run(ws, capsys, "audiences", "--json")[1])["audiences"]}
+    client = client_for(ws, sandbox)
+    targeting = audience_targeting(client, SANDBOX_ACCOUNT, include=["VIP buyers"], exclude=["Purchasers 180d"])
+    assert targeting == {"custom_audiences": [{"id": ids["VIP buyers"], "name": "VIP buyers"}],
+                         "excluded_custom_audiences": [{"id": ids["Purchasers 180d"], "name": "Purchasers 180d"}]}
+    assert audience_targeting(client, SANDBOX_ACCOUNT) == {}
+    with pytest.raises(ConfigError, match="both included and excluded"):
+        audience_targeting(client, SANDBOX_ACCOUNT, include=["VIP buyers"], exclude=["VIP buyers"])
