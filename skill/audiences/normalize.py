@@ -9,8 +9,8 @@ error message, a log or a file). Rules, per Meta's customer-file guide:
   country code: taken from a leading ``+``, else from the row's country (or ``--country``).
 - FN, LN: lowercase, letters only (UTF-8 letters kept: accents and non-Roman scripts are
   allowed for names), no punctuation or spaces. FI: the first letter of that.
-- CT: lowercase letters only, no punctuation, digits or spaces. ST: same (a US state is its
-  2-letter code). ZIP: lowercase, no spaces; US: the first 5 digits; GB: area, district and
+- CT: lowercase letters only, no punctuation, digits or spaces. ST: same; a US state is its
+  2-letter code (full names are turned into it). ZIP: lowercase, no spaces; US: the first 5 digits; GB: area, district and
   sector (``SW1A 1AA`` → ``sw1a1``). COUNTRY: lowercase ISO 3166-1 alpha-2.
 - DOBY ``YYYY`` (1900 to this year), DOBM ``MM``, DOBD ``DD``; GEN ``m`` or ``f``.
 - EXTERN_ID: trimmed, then hashed too (Meta accepts hashed external ids if you are
@@ -31,6 +31,13 @@ COUNTRY_NAMES = {"usa": "us", "unitedstates": "us", "unitedstatesofamerica": "us
                  "netherlands": "nl", "ireland": "ie", "newzealand": "nz"}
 CALLING_CODES = {"us": "1", "ca": "1", "gb": "44", "au": "61", "de": "49", "fr": "33", "es": "34", "it": "39",
                  "br": "55", "in": "91", "mx": "52", "nl": "31", "ie": "353", "nz": "64"}
+US_STATES = dict(zip("""alabama alaska arizona arkansas california colorado connecticut delaware districtofcolumbia
+florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+minnesota mississippi missouri montana nebraska nevada newhampshire newjersey newmexico newyork northcarolina
+northdakota ohio oklahoma oregon pennsylvania rhodeisland southcarolina southdakota tennessee texas utah vermont
+virginia washington westvirginia wisconsin wyoming puertorico""".split(), """al ak az ar ca co ct de dc fl ga hi id il in
+ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy pr""".split(),
+                     strict=True))
 GENDERS = {"m": "m", "male": "m", "man": "m", "f": "f", "female": "f", "woman": "f"}
 
 
@@ -97,7 +104,9 @@ def city(raw: str) -> str:
 
 
 def state(raw: str) -> str:
-    return name(raw)
+    """A US state by name becomes its 2-letter code (Meta matches US states on the code)."""
+    value = name(raw)
+    return US_STATES.get(value, value)
 
 
 def zip_code(raw: str, row_country: str | None = None) -> str:

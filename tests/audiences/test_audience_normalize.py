@@ -26,6 +26,8 @@ def test_meta_test_vectors():
     (norm.city, "New York", "newyork"),
     (norm.city, "St. Louis", "stlouis"),
     (norm.state, "NY", "ny"),
+    (norm.state, "New York", "ny"),
+    (norm.state, "Bayern", "bayern"),
     (norm.country, "US", "us"),
     (norm.country, "United Kingdom", "gb"),
     (norm.gender, "Female", "f"),
