@@ -55,7 +55,9 @@ class AudienceResult(BaseModel):
             u = self.upload
             lines.append(f"  Session {u.session_id}: {u.sent_batches} of {u.batches} batch(es) sent now; "
                          f"Meta received {u.num_received:,}, invalid {u.num_invalid_entries:,}"
-                         + (f", matched {u.num_matched:,}" if u.num_matched is not None else ""))
+                         + (f", matched {u.num_matched:,}" if u.num_matched is not None else "")
+                         + (f" (match rate {u.num_matched / u.num_received:.0%})" if u.num_matched is not None
+                            and u.num_received else ""))
         if self.audience is not None:
             lines.append(f"  Size: {self.audience.size_text()}; {self.audience.delivery or 'status not known yet'}")
         return "\n".join(lines)
