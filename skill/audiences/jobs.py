@@ -8,6 +8,7 @@ The customer list is hashed before anything else happens; raw values never leave
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -49,7 +50,7 @@ class AudienceResult(BaseModel):
                          + (f", {self.skipped_rows} bad row(s) skipped" if self.skipped_rows else ""))
             lines += [f"    skipped {b.text()}" for b in self.skipped[:20]]
         if self.dry_run:
-            lines.append("  Dry run: nothing was sent. Payload (hashes only):")
+            lines.append("  Dry run: nothing was sent. What would be sent (no personal data in it):")
             lines += ["    " + line for line in _show(self.payload).splitlines()]
         if self.upload is not None:
             u = self.upload
@@ -64,9 +65,7 @@ class AudienceResult(BaseModel):
 
 
 def _show(payload: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(payload, indent=2)
+    return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
 def _read(client: Any, audience_id: str) -> AudienceRow:

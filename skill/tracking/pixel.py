@@ -44,6 +44,7 @@ class EventSeen(BaseModel):
 class PromotedCheck(BaseModel):
     adset_id: str
     adset_name: str
+    status: str = ""
     event: str
     counts: str
     firing: bool
@@ -73,7 +74,8 @@ class PixelReport(BaseModel):
             lines.append("  none")
         if self.adsets:
             lines.append("Ad sets optimising for pixel events:")
-            lines += [f"  {'ok ' if a.firing else 'NO '} {a.adset_name} → {a.event}: {a.verdict}" for a in self.adsets]
+            lines += [f"  {'ok ' if a.firing else 'NO '} {a.adset_name}{f' ({a.status})' if a.status else ''} → "
+                      f"{a.event}: {a.verdict}" for a in self.adsets]
         lines.append(self.verdict)
         return "\n".join(lines)
 
@@ -174,6 +176,7 @@ def _promoted(client: Any, account: str, pixel_id: str, counts: dict[str, tuple[
             verdict, firing = f"{event} hasn't fired in {ago(int(now - last))}: {what} are not being counted.", False
         else:
             verdict, firing = f"{event} hasn't fired in the last 7 days: {what} are not being counted.", False
-        checks.append(PromotedCheck(adset_id=str(row["id"]), adset_name=str(row.get("name", "")), event=event,
+        checks.append(PromotedCheck(adset_id=str(row["id"]), adset_name=str(row.get("name", "")),
+                                    status=str(row.get("effective_status") or ""), event=event,
                                     counts=str(total), firing=firing, verdict=verdict))
     return checks

@@ -37,9 +37,9 @@ def test_pixel_check_flags_the_silent_purchase_event(ws, capsys):
     assert code == 1
     assert out.startswith(f"Pixel Snapbook Pixel ({PIXEL_ID}): last fired 20")
     assert "  PageView  " in out and "Purchase" in out and "(silent for 3 days)" in out
-    assert "NO  summer-sale-2026 - broad → Purchase: Purchase hasn't fired in 3 days: sales are not being counted." \
-        in out
-    assert "ok  evergreen-leads - lookalike → Lead: " in out and ", firing" in out
+    assert "NO  summer-sale-2026 - broad (ACTIVE) → Purchase: Purchase hasn't fired in 3 days: sales are not being " \
+        "counted." in out
+    assert "ok  evergreen-leads - lookalike (ACTIVE) → Lead: " in out and ", firing" in out
     assert out.rstrip().endswith("Purchase hasn't fired in 3 days: sales are not being counted.")
 
 
