@@ -53,6 +53,8 @@ class State:
 
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         self.data = data if data is not None else seed_data()
+        if "pixels" not in self.data:  # a state saved before the sandbox had pixels gets the seeded one
+            _with_tracking(self.data, None)
         for name in COLLECTIONS:
             self.data.setdefault(name, {})
         self.data.setdefault("counters", {})

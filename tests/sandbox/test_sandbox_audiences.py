@@ -172,3 +172,19 @@ def test_one_bad_server_event_rejects_the_whole_request(graph, event, title):
 def test_more_than_a_thousand_server_events_are_refused(graph):
     err = error(graph.post(f"{PIXEL_ID}/events", data=[server_event(f"e{i}") for i in range(1001)]))
     assert err["error_user_title"] == "Too Many Events"
+
+
+def test_a_state_saved_before_pixels_existed_gets_the_seeded_pixel(tmp_path):
+    import json
+
+    from skill.sandbox.state import State, seed_data
+
+    old = seed_data()
+    old.pop("pixels")
+    for adset in old["adsets"].values():
+        adset.pop("promoted_object", None)
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(old))
+    state = State.load(path)
+    assert PIXEL_ID in state["pixels"]
+    assert state["adsets"]["23847000000001"]["promoted_object"]["custom_event_type"] == "PURCHASE"
