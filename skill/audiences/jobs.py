@@ -89,17 +89,17 @@ def create_customer_audience(settings: Settings, client: Any, name: str, custome
     path = inside_workspace(settings, customers)
     display = str(path.relative_to(settings.workspace.resolve()))
     hashed = read_customers(path, display, default_country=default_country, skip_bad_rows=skip_bad_rows)
-    report(Event("audience.hashed", f"  {len(hashed.rows):,} customers normalised and hashed on this machine"
+    report(Event("audience.hashed", f"  {hashed.count:,} customers normalised and hashed on this machine"
                  + (f"; {len(hashed.bad)} bad row(s) skipped" if hashed.bad else "")))
     params = {"name": name, "subtype": "CUSTOM", "customer_file_source": "USER_PROVIDED_ONLY",
               "description": f"Customer list from {path.name}"}
     result = AudienceResult(name=name, kind="customer list", dry_run=dry_run, rows_read=hashed.read,
-                            rows_uploaded=len(hashed.rows), skipped_rows=len(hashed.bad), skipped=hashed.bad)
+                            rows_uploaded=hashed.count, skipped_rows=len(hashed.bad), skipped=hashed.bad)
     if dry_run:
-        batches = -(-len(hashed.rows) // MAX_ROWS)
+        batches = -(-hashed.count // MAX_ROWS)
         result.payload = {"create": {"path": f"{settings.ad_account or 'act_…'}/customaudiences", **params},
                           "users": {"path": "{audience_id}/users", "schema": hashed.schema_keys,
-                                    "rows": len(hashed.rows), "batches": batches, "rows_per_batch": MAX_ROWS}}
+                                    "rows": hashed.count, "batches": batches, "rows_per_batch": MAX_ROWS}}
         return result
     account = settings.require_ad_account()
     result.audience_id, result.adopted = ensure_audience(client, account, params)

@@ -76,9 +76,9 @@ def _start(audience_id: str, name: str, hashed: HashedList, batch_size: int, pre
             return previous, None
         if now - previous.started_at < SESSION_OPEN_S:
             return previous, (previous.batches_done + 1 if previous.batches_done else None)
-    batches = max(1, -(-len(hashed.rows) // batch_size))
+    batches = max(1, -(-hashed.count // batch_size))
     state = SessionState(audience_id=audience_id, audience_name=name, session_id=secrets.randbits(62) + 1,
-                         digest=digest, total_rows=len(hashed.rows), batch_size=batch_size, batches=batches,
+                         digest=digest, total_rows=hashed.count, batch_size=batch_size, batches=batches,
                          started_at=now)
     return state, None
 
@@ -112,7 +112,7 @@ def upload_rows(client: Any, audience_id: str, name: str, hashed: HashedList, st
 
 
 def _send_batch(client: Any, state: SessionState, hashed: HashedList, seq: int) -> None:
-    rows = hashed.rows[(seq - 1) * state.batch_size: seq * state.batch_size]
+    rows = hashed.rows((seq - 1) * state.batch_size, seq * state.batch_size)
     session = {"session_id": state.session_id, "batch_seq": seq, "last_batch_flag": seq == state.batches,
                "estimated_num_total": state.total_rows}
     payload = json.dumps({"schema": hashed.schema_keys, "data": rows}, separators=(",", ":"))
