@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,24 +174,22 @@ def read_customers(path: Path, display: str, *, default_country: str | None = No
         country = norm.country(default_country) if default_country else None
     except norm.BadValue as exc:
         raise ConfigError(f"--country {exc.reason}", field="country") from None
+    unreadable = ConfigError("cannot read the customer list as a UTF-8 CSV", file=display,
+                             hint="save it again as a UTF-8 CSV with a header row")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the customer list ({type(exc).__name__})", file=display,
-                          hint="save it as a UTF-8 CSV with a header row") from None
-    dialect = csv.excel_tab if "\t" in text.split("\n", 1)[0] else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if not header:
-        raise ConfigError("the customer list is empty (no header row)", file=display)
-    keys = _header_keys(header, display)
-    schema = _schema(keys + (["COUNTRY"] if country and "COUNTRY" not in keys else []))
-    headers = dict(zip(keys, header, strict=True))
-    try:
-        rows, bad, read = _read_rows(reader, keys, headers, schema, country, skip_bad_rows, display)
-    except csv.Error as exc:
-        raise ConfigError(f"not a readable CSV ({type(exc).__name__})", file=display,
-                          hint="save it again as a UTF-8 CSV with a header row") from None
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # streamed: the file is never held whole
+            first = fh.readline()
+            fh.seek(0)
+            reader = csv.reader(fh, csv.excel_tab if "\t" in first else csv.excel)
+            header = next(reader, None)
+            if not header:
+                raise ConfigError("the customer list is empty (no header row)", file=display)
+            keys = _header_keys(header, display)
+            schema = _schema(keys + (["COUNTRY"] if country and "COUNTRY" not in keys else []))
+            headers = dict(zip(keys, header, strict=True))
+            rows, bad, read = _read_rows(reader, keys, headers, schema, country, skip_bad_rows, display)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        raise unreadable from None
     if not rows:
         raise ConfigError("no usable customer rows", file=display)
     return HashedList(file=display, schema_keys=schema, packed=rows, read=read, bad=bad)
