@@ -125,3 +125,26 @@ def test_a_file_outside_the_workspace_is_refused(ws, live, capsys, tmp_path):
     (tmp_path / "outside.csv").write_text("email\na@b.co\n")
     code, _, err = run(ws, capsys, "audience", "create", "X", "--customers", str(tmp_path / "outside.csv"))
     assert code == 1 and "outside the workspace" in err
+
+
+def test_tab_separated_list_and_a_default_country_for_phones(ws, live, capsys):
+    (ws / "audiences").mkdir(exist_ok=True)
+    (ws / "audiences" / "shop.tsv").write_text("E-mail\tMobile\tState\nmary@example.com\t(555) 987-6543\tNew York\n"
+                                               "\t555 111 2222\t\n")
+    code, out, err = run(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv",
+                         "--country", "us", "--dry-run", "--json")
+    assert code == 0, err
+    assert json.loads(out)["payload"]["users"]["schema"] == ["EMAIL", "PHONE", "ST", "COUNTRY"]
+    code, _, err = run(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv", "--dry-run")
+    assert code == 1 and "row 2, column 'Mobile': no country code" in err
+    code, out, _ = run(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv", "--country", "US")
+    assert code == 0 and "Meta received 2, invalid 0" in out
+    body = json.loads(next(b for b, p in zip(live.bodies, live.paths, strict=True) if p.endswith("/users")))
+    phone = "1ef970831d7963307784fa8688e8fce101a15685d62aa765fed23f3a2c576a4e"  # Meta's vector for 15559876543
+    first = json.loads(body["payload"])["data"][0]
+    assert first[1] == phone and first[3] == "79adb2a2fce5c6ba215fe5f27f532d4e7edbac4b6a5e09e1ef3a08084a904621"
+
+
+def test_an_empty_account_lists_no_audiences(ws, live, capsys):
+    code, out, _ = run(ws, capsys, "audiences")
+    assert code == 0 and out.strip() == "No custom audiences in act_123456789 yet."

@@ -125,3 +125,17 @@ def test_audience_targeting_gives_include_and_exclude_fields(ws, sandbox, capsys
     assert audience_targeting(client, SANDBOX_ACCOUNT) == {}
     with pytest.raises(ConfigError, match="both included and excluded"):
         audience_targeting(client, SANDBOX_ACCOUNT, include=["VIP buyers"], exclude=["VIP buyers"])
+
+
+def test_website_and_lookalike_dry_runs_send_nothing(ws, sandbox, capsys):
+    code, out, _ = run(ws, capsys, "audience", "website", "Buyers 30d", "--event", "Purchase", "--dry-run", "--json")
+    assert code == 0
+    create = json.loads(out)["payload"]["create"]
+    assert create["path"] == "act_123456789/customaudiences" and create["retention_days"] == 30
+    assert create["rule"]["inclusions"]["rules"][0]["filter"]["filters"] == [
+        {"field": "event", "operator": "eq", "value": "Purchase"}]
+    code, out, _ = run(ws, capsys, "audience", "lookalike", "Buyers 30d", "--country", "GB", "--percent", "5",
+                       "--dry-run", "--json")
+    assert code == 0
+    assert json.loads(out)["payload"]["create"]["lookalike_spec"] == {"ratio": 0.05, "country": "GB"}
+    assert sandbox.request_count == 0
