@@ -188,3 +188,13 @@ def test_a_state_saved_before_pixels_existed_gets_the_seeded_pixel(tmp_path):
     state = State.load(path)
     assert PIXEL_ID in state["pixels"]
     assert state["adsets"]["23847000000001"]["promoted_object"]["custom_event_type"] == "PURCHASE"
+
+
+def test_the_sandbox_bookkeeping_is_not_readable_as_fields(graph):
+    audience = customer_list(graph)
+    add(graph, audience, emails(10), last=True)
+    for node, field in ((audience, "members"), (audience, "sessions"), (PIXEL_ID, "profile"), (PIXEL_ID, "received")):
+        err = error(graph.get(node, fields=f"id,{field}"))
+        assert err["code"] == 100 and f"nonexisting field ({field})" in err["message"]
+    body = graph.get(audience, fields="id,rule,lookalike_spec,customer_file_source").json()
+    assert body == {"id": audience, "customer_file_source": "USER_PROVIDED_ONLY"}  # unset fields are left out
