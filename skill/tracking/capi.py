@@ -32,6 +32,9 @@ MAX_AGE_S = 7 * 86400
 ACTION_SOURCES = ("email", "website", "app", "phone_call", "chat", "physical_store", "system_generated",
                   "business_messaging", "other")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+UNHASHED_IDS = frozenset({"client_ip_address", "fbc", "fbp", "madid", "anon_id", "subscription_id", "fb_login_id",
+                          "lead_id", "ctwa_clid", "page_id"})
+NOT_SHOWN = "(sent as it is; not shown)"
 
 
 class CapiResult(BaseModel):
@@ -159,6 +162,12 @@ def load_events(path: Path, display: str, now: float | None = None) -> list[dict
     return events
 
 
+def _masked(event: dict[str, Any]) -> dict[str, Any]:
+    """An event for display: identifiers Meta takes unhashed (IP, cookies, ids) are not shown."""
+    user = {k: (NOT_SHOWN if k in UNHASHED_IDS else v) for k, v in event["user_data"].items()}
+    return {**event, "user_data": user}
+
+
 # ---------------------------------------------------------------- sending
 
 
@@ -192,7 +201,7 @@ def send_file(settings: Any, client: Any, file: str, *, pixel: str | None = None
     batches = -(-len(events) // MAX_EVENTS)
     if dry_run:
         return CapiResult(pixel_id=pixel or "{pixel_id}", events=len(events), batches=batches,
-                          test_event_code=test_event_code, dry_run=True, sample=events[0])
+                          test_event_code=test_event_code, dry_run=True, sample=_masked(events[0]))
     if pixel is None:
         from skill.tracking.pixel import default_pixel
 

@@ -104,6 +104,7 @@ def test_dry_run_shows_the_hashed_event_and_sends_nothing(ws, sandbox, capsys):
     code, out, _ = run(ws, capsys, "capi", "send", name, "--dry-run")
     assert code == 0 and sandbox.request_count == 0
     assert MARY in out and "mary@example.com" not in out.lower()
+    assert "fb.1.1596403881668" not in out and '"fbp": "(sent as it is; not shown)"' in out
 
 
 def test_send_events_splits_into_batches_of_a_thousand(sandbox):
