@@ -13,10 +13,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from skill.account.existing import find_by_name
-from skill.errors import ConfigError, GraphConnectionError
+from skill.errors import ConfigError, GraphConnectionError, GraphError
 
 LIST_FIELDS = ("id", "name", "subtype", "approximate_count_lower_bound", "approximate_count_upper_bound",
                "delivery_status", "operation_status", "time_updated")
+TOS_SUBCODE = 1870090  # Meta: Custom Audience Terms Not Accepted
+TOS_URL = "https://business.facebook.com/ads/manage/customaudiences/tos/?act={act}"
 KINDS = {"CUSTOM": "customer list", "WEBSITE": "website", "LOOKALIKE": "lookalike", "ENGAGEMENT": "engagement"}
 
 
@@ -94,6 +96,10 @@ def ensure_audience(client: Any, account: str, params: dict[str, Any]) -> tuple[
             row = find_audience(client, account, name)
             if row is None:
                 raise
+        except GraphError as exc:
+            if exc.subcode == TOS_SUBCODE:
+                exc.hint = f"accept the terms once, in Ads Manager: {TOS_URL.format(act=account.removeprefix('act_'))}"
+            raise
     if str(row.get("subtype") or "WEBSITE") != kind:
         raise ConfigError(f"audience {name!r} already exists in {account} as a "
                           f"{KINDS.get(str(row.get('subtype')), 'different')} audience (id {row['id']})",

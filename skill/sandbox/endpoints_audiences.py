@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 SUB_SEED_TOO_SMALL = 1713007     # sandbox: lookalike seed under 100 matched people
 SUB_SEED_NOT_FOUND = 1713008     # sandbox: origin_audience_id not an audience of this account
+SUB_TOS = 1870090                # Meta: "Custom Audience Terms Not Accepted"
 MIN_SEED = 100
 MIN_DELIVERABLE = 100
 COUNTRY_PEOPLE = {"US": 230_000_000, "GB": 50_000_000, "CA": 30_000_000, "AU": 20_000_000, "DE": 60_000_000,
@@ -92,6 +93,9 @@ def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
     name = str_param(req.params, "name")
     if not name or not name.strip():
         raise missing_param("name")
+    if account.get("custom_audience_tos") is False:
+        raise ApiError("(#200) Custom Audience Terms Not Accepted", 200, SUB_TOS, "Custom Audience Terms Not Accepted",
+                       "You need to accept the Custom Audience Terms before creating audiences in this ad account.")
     subtype = str_param(req.params, "subtype")
     base = {"name": name, "account_id": account["account_id"], "description": str_param(req.params, "description")
             or "", "time_created": int(time.time()), "time_updated": int(time.time())}

@@ -139,3 +139,10 @@ def test_website_and_lookalike_dry_runs_send_nothing(ws, sandbox, capsys):
     assert code == 0
     assert json.loads(out)["payload"]["create"]["lookalike_spec"] == {"ratio": 0.05, "country": "GB"}
     assert sandbox.request_count == 0
+
+
+def test_custom_audience_terms_not_accepted_says_where_to_accept_them(ws, sandbox, capsys):
+    sandbox.api.state["accounts"][SANDBOX_ACCOUNT]["custom_audience_tos"] = False
+    code, _, err = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", write_customers(ws, 5))
+    assert code == 1 and "Graph error 200/1870090" in err and "Custom Audience Terms Not Accepted" in err
+    assert "customaudiences/tos/?act=123456789" in err
