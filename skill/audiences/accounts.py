@@ -18,6 +18,7 @@ from skill.errors import ConfigError, GraphConnectionError, GraphError
 LIST_FIELDS = ("id", "name", "subtype", "approximate_count_lower_bound", "approximate_count_upper_bound",
                "delivery_status", "operation_status", "time_updated")
 TOS_SUBCODE = 1870090  # Meta: Custom Audience Terms Not Accepted
+DUPLICATE_LOOKALIKE = 2654  # Meta: a lookalike of the same source, country and size exists
 TOS_URL = "https://business.facebook.com/ads/manage/customaudiences/tos/?act={act}"
 KINDS = {"CUSTOM": "customer list", "WEBSITE": "website", "LOOKALIKE": "lookalike", "ENGAGEMENT": "engagement"}
 
@@ -99,6 +100,9 @@ def ensure_audience(client: Any, account: str, params: dict[str, Any]) -> tuple[
         except GraphError as exc:
             if exc.subcode == TOS_SUBCODE:
                 exc.hint = f"accept the terms once, in Ads Manager: {TOS_URL.format(act=account.removeprefix('act_'))}"
+            elif exc.code == DUPLICATE_LOOKALIKE:
+                exc.hint = "that lookalike exists under another name (see `meta-ads audiences`): use it, or change " \
+                           "the country or --percent"
             raise
     if str(row.get("subtype") or "WEBSITE") != kind:
         raise ConfigError(f"audience {name!r} already exists in {account} as a "

@@ -111,7 +111,7 @@ def check_lookalike_spec(spec: Any) -> dict[str, Any]:
     if not isinstance(spec, dict):
         raise missing_param("lookalike_spec")
     ratio = spec.get("ratio")
-    if ratio is None and spec.get("type") in ("similarity", "reach"):
+    if spec.get("type") in ("similarity", "reach"):  # a type wins over a ratio sent with it (Meta ignores the ratio)
         ratio = 0.01 if spec["type"] == "similarity" else 0.05
     try:
         ratio = round(float(ratio), 4)

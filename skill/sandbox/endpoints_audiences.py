@@ -148,6 +148,14 @@ def _lookalike(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any
         raise invalid_param("Seed Audience Too Small", f"The source audience {origin['name']!r} has fewer than "
                             f"{MIN_SEED} people; a lookalike needs at least {MIN_SEED}.", SUB_SEED_TOO_SMALL)
     spec = check_lookalike_spec(json_param(req.params, "lookalike_spec"))
+    for other in api.state["audiences"].values():
+        same = other.get("lookalike_spec") or {}
+        if other.get("origin_audience_id") == origin_id and same.get("ratio") == spec["ratio"] \
+                and same.get("country") == spec.get("country") and other["account_id"] == account["account_id"]:
+            raise ApiError("(#2654) Can't create a duplicate lookalike: You've already created a Lookalike Audience "
+                           "with the same source, country and size. Please try using a different source or different "
+                           "specifications.", 2654, None, "Duplicate Lookalike",
+                           f"Lookalike {other['name']!r} already has this source, country and size.")
     spec = {**spec, "origin": [{"id": origin_id, "name": origin["name"], "type": "custom_audience"}],
             "type": "custom_ratio"}
     return {"subtype": "LOOKALIKE", "origin_audience_id": origin_id, "lookalike_spec": spec,

@@ -146,3 +146,11 @@ def test_custom_audience_terms_not_accepted_says_where_to_accept_them(ws, sandbo
     code, _, err = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", write_customers(ws, 5))
     assert code == 1 and "Graph error 200/1870090" in err and "Custom Audience Terms Not Accepted" in err
     assert "customaudiences/tos/?act=123456789" in err
+
+
+def test_a_second_lookalike_of_the_same_source_country_and_size_is_refused_with_a_hint(ws, sandbox, capsys):
+    assert run(ws, capsys, "audience", "create", "VIP buyers", "--customers", write_customers(ws, 2000))[0] == 0
+    assert run(ws, capsys, "audience", "lookalike", "VIP buyers", "--country", "US")[0] == 0
+    code, _, err = run(ws, capsys, "audience", "lookalike", "VIP buyers", "--country", "US", "--name", "Other name")
+    assert code == 1 and "Graph error 2654" in err and "exists under another name" in err
+    assert run(ws, capsys, "audience", "lookalike", "VIP buyers", "--country", "US", "--percent", "3")[0] == 0
