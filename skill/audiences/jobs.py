@@ -40,6 +40,7 @@ class AudienceResult(BaseModel):
     skipped: list[BadRow] = []
     upload: UploadOutcome | None = None
     audience: AudienceRow | None = None
+    notes: list[str] = []
 
     def render_text(self) -> str:
         verb = "Would create" if self.dry_run else ("Found existing" if self.adopted else "Created")
@@ -61,6 +62,7 @@ class AudienceResult(BaseModel):
                             and u.num_received else ""))
         if self.audience is not None:
             lines.append(f"  Size: {self.audience.size_text()}; {self.audience.delivery or 'status not known yet'}")
+        lines += [f"  Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -183,4 +185,33 @@ def _create(settings: Settings, client: Any, params: dict[str, Any], kind: str, 
     report(Event("audience.ready", f"  {'Using existing' if result.adopted else 'Created'} {kind} audience "
                  f"{params['name']!r} (id {result.audience_id})"))
     result.audience = _read(client, result.audience_id)
+    if result.adopted:
+        result.notes = _differences(client, result.audience_id, params)
     return result
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _differences(client: Any, audience_id: str, params: dict[str, Any]) -> list[str]:
+    """What the audience found by name does differently from what was asked (it is left as it is)."""
+    have = client.get(audience_id, {"fields": "rule,retention_days,lookalike_spec,origin_audience_id"})
+    asked: list[str] = []
+    if "rule" in params and _as_json(have.get("rule")) != params["rule"]:
+        asked.append("rule")
+    if "retention_days" in params and have.get("retention_days") not in (None, params["retention_days"]):
+        asked.append(f"retention ({have.get('retention_days')} days, not {params['retention_days']})")
+    spec, want = _as_json(have.get("lookalike_spec")) or {}, params.get("lookalike_spec") or {}
+    if want and (spec.get("ratio") != want["ratio"] or spec.get("country") != want["country"]
+                 or str(have.get("origin_audience_id")) != str(params["origin_audience_id"])):
+        asked.append("lookalike source, country or size")
+    if not asked:
+        return []
+    return [f"{params['name']!r} already exists with a different {' and '.join(asked)}: it was left as it is. "
+            "Give the new audience another name, or change the existing one in Ads Manager."]

@@ -154,3 +154,14 @@ def test_a_second_lookalike_of_the_same_source_country_and_size_is_refused_with_
     code, _, err = run(ws, capsys, "audience", "lookalike", "VIP buyers", "--country", "US", "--name", "Other name")
     assert code == 1 and "Graph error 2654" in err and "exists under another name" in err
     assert run(ws, capsys, "audience", "lookalike", "VIP buyers", "--country", "US", "--percent", "3")[0] == 0
+
+
+def test_an_existing_audience_with_another_rule_is_adopted_as_it_is_and_the_difference_said(ws, sandbox, capsys):
+    rec = Recorder(sandbox)
+    assert run(ws, capsys, "audience", "website", "Cart visitors", "--url-contains", "/cart", "--days", "14")[0] == 0
+    code, out, _ = run(ws, capsys, "audience", "website", "Cart visitors", "--url-contains", "/cart", "--days", "14")
+    assert code == 0 and "Found existing website audience" in out and "Note:" not in out
+    code, out, _ = run(ws, capsys, "audience", "website", "Cart visitors", "--url-contains", "/basket", "--days", "30")
+    assert code == 0 and "Note: 'Cart visitors' already exists with a different rule and retention (14 days, " \
+        "not 30): it was left as it is." in out
+    assert rec.count("POST act_123456789/customaudiences") == 1
