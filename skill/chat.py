@@ -131,6 +131,10 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
                          hint=f"run the command directly: meta-ads {' '.join(tool.command)} --help") from None
 
 
+# Tools that send people's (hashed) data or real events to Meta: `ask` asks first, like an upload.
+SENDS_DATA = {"audience_create": "send the customer list (hashed) to", "capi_send": "send server events to the pixel of"}
+
+
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
     if tool.destructive or tool.name == "activate":
@@ -156,10 +160,6 @@ def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Nam
     if tool.name in SENDS_DATA and not getattr(args, "dry_run", False) and not ns.sandbox and not ns.yes:
         return _data_yes(tool, args, settings)
     return args
-
-
-# Tools that send people's (hashed) data or real events to Meta: `ask` asks first, like an upload.
-SENDS_DATA = {"audience_create": "send the customer list (hashed) to", "capi_send": "send server events to the pixel of"}
 
 
 def _data_yes(tool: Tool, args: BaseModel, settings: Settings) -> BaseModel | None:
