@@ -46,7 +46,7 @@ class PromotedCheck(BaseModel):
     adset_name: str
     status: str = ""
     event: str
-    counts: str
+    count_7d: int
     firing: bool
     verdict: str
 
@@ -178,5 +178,5 @@ def _promoted(client: Any, account: str, pixel_id: str, counts: dict[str, tuple[
             verdict, firing = f"{event} hasn't fired in the last 7 days: {what} are not being counted.", False
         checks.append(PromotedCheck(adset_id=str(row["id"]), adset_name=str(row.get("name", "")),
                                     status=str(row.get("effective_status") or ""), event=event,
-                                    counts=str(total), firing=firing, verdict=verdict))
+                                    count_7d=total, firing=firing, verdict=verdict))
     return checks
