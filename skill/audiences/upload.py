@@ -77,7 +77,7 @@ def _start(audience_id: str, name: str, hashed: HashedList, batch_size: int, pre
         if now - previous.started_at < SESSION_OPEN_S:
             return previous, (previous.batches_done + 1 if previous.batches_done else None)
     batches = max(1, -(-hashed.count // batch_size))
-    state = SessionState(audience_id=audience_id, audience_name=name, session_id=secrets.randbits(62) + 1,
+    state = SessionState(audience_id=audience_id, audience_name=name, session_id=secrets.randbits(52) + 1,  # < 2**53: exact in any JSON reader
                          digest=digest, total_rows=hashed.count, batch_size=batch_size, batches=batches,
                          started_at=now)
     return state, None
