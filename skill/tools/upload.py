@@ -20,6 +20,12 @@ def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     Reads workspace/campaigns/CAMPAIGN/ads/batch-upload.json, every asset_feed_spec and image
     it names, and reports errors (which stop an upload) and warnings.
     """
+    from skill.launch.check import is_launch_config
+
+    if is_launch_config(ctx.settings, args.campaign, args.config):  # a campaign to create: its rules too
+        from skill.launch.plan import validate_launch
+
+        return validate_launch(ctx.settings, args.campaign, args.config, report=ctx.report)
     return check_batch(ctx.settings, args.campaign, args.config, dry_run=False, report=ctx.report)
 
 
@@ -30,6 +36,8 @@ class UploadArgs(BaseModel):
     parallel: int | None = arg(None, "Upload up to N batches at once (overrides the config's max_concurrent)",
                                metavar="N")
     keep_going: bool = arg(False, "On a failed ad, go on with the rest instead of pausing the batch")
+    remote: bool = arg(False, "Launch configs, with --dry-run: Meta checks each create (validate_only); "
+                       "nothing is created")
 
 
 @tool(
@@ -48,6 +56,12 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
     never creates a duplicate. Writes {stem}.upload.json beside each spec and a row per ad to
     brand/assets.md. With dry_run, prints the exact payloads and calls nothing.
     """
+    from skill.launch.check import is_launch_config
+
+    if is_launch_config(ctx.settings, args.campaign, args.config):  # describes a campaign: launch it
+        from skill.tools.launch import run_launch
+
+        return run_launch(args, ctx)
     if args.dry_run:
         return check_batch(ctx.settings, args.campaign, args.config, dry_run=True, report=ctx.report)
     from skill.upload.run import upload_batch

@@ -246,9 +246,12 @@ def upload_batch(
     parallel: int | None = None,
     keep_going: bool = False,
     report: Reporter = silent,
+    batch: BatchCheck | None = None,
 ) -> UploadSummary:
-    """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume."""
-    batch = validate_batch(settings, campaign, config)
+    """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume.
+
+    ``batch``: an already validated batch (a launch passes each ad set's ads with its id)."""
+    batch = batch or validate_batch(settings, campaign, config)
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
         report(Event(finding.severity, f"  {label}: {finding}", finding.to_dict()))
