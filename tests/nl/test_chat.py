@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,7 @@ def test_route_prints_the_call_and_runs_nothing(ws, capsys):
 
 
 def test_route_with_attached_images_and_the_only_campaign(ws, capsys):
+    shutil.rmtree(ws / "campaigns" / "black-friday-2026")  # the example's second campaign: leave one
     code, out, _ = run(ws, capsys, "route", "Generate copy for these 2 images", "a.jpg", "shots/B.PNG", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["tool"] == "copy"
