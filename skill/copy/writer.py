@@ -355,6 +355,11 @@ def _write_batch(settings: Settings, campaign: str, jobs: list[CopyJob], result:
     report(Event("batch_written", f"✓ {display_path(settings, update.path)} {verb}: "
                                   f"{len(update.added)} ad(s) added" +
                                   (f", {len(update.skipped)} already there" if update.skipped else "")))
+    if update.adset and update.added:
+        report(Event("batch_adset", f"  The new ads go to {update.adset}"))
+    if update.created and update.launch:
+        report(Event("warning", f"  New campaign: {update.path.name} describes it for `meta-ads launch {campaign}`; "
+                                "set adsets[0].daily_budget (and targeting) first, then dry-run it"))
     if update.missing:
         report(Event("warning", f"  Warning: {', '.join(update.missing)} not set; add them to "
                                 f"{update.path.name} or brand/stack.md before uploading"))
