@@ -80,8 +80,8 @@ class AdSetSpec(UserFile):
     conversion_event: str | None = None    # default: conversion_event in stack.md, else PURCHASE
     targeting: TargetingSpec = Field(default_factory=TargetingSpec)
     is_dynamic_creative: bool = False
-    dsa_beneficiary: str | None = None     # default: stack.md, else brand_name
-    dsa_payor: str | None = None
+    dsa_beneficiary: str | None = None     # EU targeting: who benefits; default: dsa_beneficiary in stack.md
+    dsa_payor: str | None = None           # EU targeting: who pays; default: dsa_payor in stack.md
     status: str | None = None              # only PAUSED: everything is created PAUSED
 
 

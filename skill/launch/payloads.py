@@ -103,7 +103,7 @@ def adset_payload(spec: AdSetSpec, campaign: CampaignSpec, campaign_id: str, ctx
         body["is_dynamic_creative"] = True
     if eu_countries(body["targeting"]):
         for name in ("dsa_beneficiary", "dsa_payor"):
-            value = getattr(spec, name) or getattr(ctx.stack, name) or ctx.stack.brand_name
+            value = getattr(spec, name) or getattr(ctx.stack, name)
             if value:
                 body[name] = value
     return body
