@@ -11,6 +11,7 @@ records and ``brand/assets.md`` rows follow. Usable on its own by any status com
 from __future__ import annotations
 
 import re
+import shlex
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +57,7 @@ class SpendPreview(BaseModel):
     lifetime_budget: str | None = None
     activated: int = 0
     failed: int = 0
+    campaign_status: str | None = None  # an ad set's campaign, when it is not being activated with it
     message: str
 
     @property
@@ -84,7 +86,7 @@ def read_tree(client: Any, target: Target) -> tuple[dict[str, Any] | None, list[
         campaign = _node(client, target.id)
         adsets = list(client.paginate(f"{target.id}/adsets", {"fields": BUDGET_FIELDS, "limit": 500}))
     else:
-        adsets = [_node(client, target.id)]
+        adsets = [dict(client.get(target.id, {"fields": BUDGET_FIELDS + ",campaign{status}"}))]
     ads = {a["id"]: list(client.paginate(f"{a['id']}/ads", {"fields": "id,name,status", "limit": 500}))
            for a in adsets}
     return campaign, adsets, ads
@@ -111,7 +113,9 @@ def preview(settings: Settings, client: Any, target: Target) -> SpendPreview:
     for adset in adsets:
         objects.append(_object("adset", adset, currency))
         objects += [_object("ad", ad, currency) for ad in ads[adset["id"]] if ad.get("status") in SPENDS]
+    parent = adsets[0].get("campaign") if target.kind == "adset" and adsets else None
     return SpendPreview(action="activate-preview", target=target, objects=objects,
+                        campaign_status=parent.get("status") if isinstance(parent, dict) else None,
                         daily_budget=f"{show_minor(daily, currency)}/day" if daily else None,
                         lifetime_budget=show_minor(lifetime, currency) if lifetime else None,
                         message="")
@@ -140,10 +144,12 @@ def preview_text(result: SpendPreview, asked: str) -> str:
             obj.kind, "      " if result.target.kind == "campaign" else "    ")
         budget = f", {obj.budget}" if obj.budget else ""
         lines.append(f"{indent}{label[obj.kind]} {obj.name} ({obj.id}): now {obj.status}{budget}")
+    if result.campaign_status not in (None, "ACTIVE") and result.target.kind == "adset":
+        lines.append(f"  (its campaign is {result.campaign_status}: nothing spends until the campaign is active too)")
     total = result.daily_budget or "no daily budget"
     lines.append(f"Total daily budget: {total}" + (f"; lifetime budgets: {result.lifetime_budget}"
                                                     if result.lifetime_budget else ""))
-    lines.append(f"To activate, re-run with --yes: meta-ads activate {asked} --yes")
+    lines.append(f"To activate, re-run with --yes: meta-ads activate {shlex.quote(asked)} --yes")
     return "\n".join(lines)
 
 

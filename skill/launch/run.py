@@ -23,7 +23,13 @@ from skill.errors import ConfigError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.launch.check import LaunchCheck, check_launch
 from skill.launch.ensure import Structure, ensure
-from skill.launch.record import AdSetRecord, LaunchRecord, append_structure_row, write_launch_record
+from skill.launch.record import (
+    AdSetRecord,
+    LaunchRecord,
+    append_structure_row,
+    read_launch_record,
+    write_launch_record,
+)
 from skill.money import show_minor
 from skill.records import now_iso
 from skill.settings import Settings
@@ -165,8 +171,9 @@ class Launch:
     def write(self, structure: Structure) -> None:
         """The record and the assets.md rows, as soon as the campaign and ad sets exist."""
         assert structure.campaign_id is not None
+        earlier = read_launch_record(self.check.record_path())
         record = LaunchRecord(
-            launched_at=now_iso(), campaign=self.check.name, campaign_id=structure.campaign_id,
+            launched_at=earlier.launched_at if earlier and earlier.campaign_id == structure.campaign_id else now_iso(), campaign=self.check.name, campaign_id=structure.campaign_id,
             account=self.account, review_url=self.review_url(structure.campaign_id),
             adsets=[AdSetRecord(name=n, meta_name=b.get("name", n), id=structure.adsets[n],
                                 budget=self.results[n].budget) for n, b in self.check.adset_bodies.items()])
@@ -202,9 +209,10 @@ class Launch:
             currency=self.pre.currency, adsets=list(self.results.values()), ads_created=count["created"],
             ads_skipped=count["skipped"], ads_failed=count["failed"] + count["not_run"], ok=ok,
             record=str(self.check.record_path()), review_url=url)
-        new = sum(1 for r in self.results.values() if r.status == "created") + (self.campaign_status == "created")
+        new = sum(1 for r in self.results.values() if r.status == "created") + (self.campaign_status == "created") \
+            + count["created"]
         line = (f"Launch complete: campaign {self.check.name}, {len(self.results)} ad set(s), {len(ads)} ad(s), "
-                f"all PAUSED ({new} campaign/ad set and {count['created']} ad(s) new this run)") if ok else (
+                f"all PAUSED" + (f"; {new} object(s) new this run" if new else "; nothing new: all found")) if ok else (
                 f"Launch stopped: {summary.ads_failed} ad(s) not created; fix the error above and re-run to finish")
         self.report(Event("done", line, {"ok": ok}))
         self.report(Event("done", f"Review in Ads Manager: {url}", {"review_url": url}))
