@@ -46,7 +46,10 @@ def launch(args: LaunchArgs, ctx: ToolContext) -> BaseModel:
     batch-upload.launch.json and brand/assets.md. Nothing spends until you activate it.
     """
     from skill.launch.check import is_launch_config
+    from skill.settings import check_name
+    from skill.validate import resolve_config_path
 
+    resolve_config_path(ctx.settings, check_name(args.campaign, "campaign"), args.config)  # missing: says which exist
     if not is_launch_config(ctx.settings, args.campaign, args.config):
         from skill.errors import ConfigError
 
