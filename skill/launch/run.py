@@ -142,7 +142,8 @@ def launch(settings: Settings, campaign: str | None, *, config: str | Path | Non
         structure = ensure(client, account, check, job.on_found)
         job.write(structure)
     for name, ads in check.ads_by_adset.items():
-        job.upload(client, name, ads, structure.adsets[name], parallel, keep_going)
+        if not job.upload(client, name, ads, structure.adsets[name], parallel, keep_going) and not keep_going:
+            break  # paused, as a batch pauses at a failed ad: fix it and re-run to finish the rest
     return job.finish(structure)
 
 
@@ -184,9 +185,10 @@ class Launch:
             append_structure_row(assets, f"{self.check.name} {adset.name}", "ad set", adset.id)
 
     def upload(self, client: Any, name: str, ads: list[Any], adset_id: str, parallel: int | None,
-               keep_going: bool) -> None:
+               keep_going: bool) -> bool:
+        """Upload one ad set's ads; False when some of them were not created."""
         if not ads:
-            return
+            return True
         from skill.upload.run import upload_batch
 
         self.report(Event("adset_ads", f"Ad set {name}: {len(ads)} ad{'s' if len(ads) != 1 else ''}",
@@ -195,6 +197,7 @@ class Launch:
         summary = upload_batch(self.settings, self.check.name, client=client, parallel=parallel,
                                keep_going=keep_going, report=_without_closing(self.report), batch=batch)
         self.results[name].ads = summary.ads
+        return summary.ok
 
     def review_url(self, campaign_id: str) -> str:
         return CAMPAIGN_URL.format(account=self.account.removeprefix("act_"), campaign=campaign_id)
@@ -202,12 +205,13 @@ class Launch:
     def finish(self, structure: Structure) -> LaunchSummary:
         ads = [a for r in self.results.values() for a in r.ads]
         count = {s: sum(1 for a in ads if a.status == s) for s in ("created", "skipped", "failed", "not_run")}
-        ok = not count["failed"] and not count["not_run"] and len(ads) == len(self.check.batch.ads)
+        missing = len(self.check.batch.ads) - count["created"] - count["skipped"]
+        ok = missing == 0
         url = self.review_url(structure.campaign_id or "")
         summary = LaunchSummary(
             campaign=self.check.name, campaign_id=structure.campaign_id, campaign_status=self.campaign_status,
             currency=self.pre.currency, adsets=list(self.results.values()), ads_created=count["created"],
-            ads_skipped=count["skipped"], ads_failed=count["failed"] + count["not_run"], ok=ok,
+            ads_skipped=count["skipped"], ads_failed=missing, ok=ok,
             record=str(self.check.record_path()), review_url=url)
         new = sum(1 for r in self.results.values() if r.status == "created") + (self.campaign_status == "created") \
             + count["created"]

@@ -20,6 +20,11 @@ class LaunchArgs(BaseModel):
 
 def run_launch(args: BaseModel, ctx: ToolContext) -> BaseModel:
     """Shared by ``launch`` and by ``upload`` when the config describes a campaign to create."""
+    if getattr(args, "remote", False) and not getattr(args, "dry_run", False):
+        from skill.errors import UsageError
+
+        raise UsageError("--remote goes with --dry-run: Meta checks each create and nothing is created",
+                         hint=f"meta-ads launch {args.campaign} --dry-run --remote")
     if getattr(args, "dry_run", False):
         from skill.launch.plan import dry_run
 

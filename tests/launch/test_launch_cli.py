@@ -210,3 +210,16 @@ def test_activation_preview_for_one_ad_set(ws, live, capsys):
 def test_the_readme_first_command_still_uploads_the_summer_sale(ws, live, capsys):
     code, out, _ = run(ws, capsys, "upload", "summer-sale-2026")
     assert code == 0 and "Batch complete: 3 ads created, all PAUSED" in out
+
+
+def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys):
+    edit_json(config(ws), lambda d: d.update(page_id="999"))  # Meta refuses creatives for a page it doesn't know
+    code, out, _ = run(ws, capsys, "launch", BF)
+    assert code == 1 and "✓ Campaign created" in out and out.count("✓ Ad set created") == 2
+    assert "Invalid Page" in out or "Missing Page" in out
+    assert "Ad set eu-organisers" not in out and "Launch stopped: 3 ad(s) not created" in out
+    assert not {n for n in objects(live)["ads"] if n.startswith(BF)}
+    edit_json(config(ws), lambda d: d.update(page_id="123456789"))
+    code, out, _ = run(ws, capsys, "launch", BF)
+    assert code == 0 and out.count("found in the account (created earlier)") == 3
+    assert out.count("✓ Ad created") == 3 and objects(live)["campaigns"][BF] == 1
