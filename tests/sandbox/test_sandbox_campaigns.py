@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support import SANDBOX_ACCOUNT, Graph, png_bytes
+from support import SANDBOX_ACCOUNT, Graph, creative_params, png_bytes
 
 ACCOUNT = SANDBOX_ACCOUNT
 
@@ -152,3 +152,21 @@ def test_creates_inside_a_batch_refer_to_the_campaign(graph: Graph):
                     "&targeting=%7B%22geo_locations%22%3A%7B%22countries%22%3A%5B%22US%22%5D%7D%7D"}]
     answers = graph.batch(ops).json()
     assert [a["code"] for a in answers] == [200, 200], answers
+
+
+def test_validate_only_on_creatives_and_ads_creates_nothing(graph: Graph, sandbox):
+    image = graph.upload_image(png_bytes(seed=9))
+    before = sandbox.state_dump()
+    r = graph.post(f"{ACCOUNT}/adcreatives", execution_options=["validate_only"], **creative_params(image))
+    assert (r.status_code, r.json()) == (200, {"success": True})
+    r = graph.post(f"{ACCOUNT}/adcreatives", execution_options=["validate_only"],
+                   **creative_params(image, object_story_spec={"page_id": "999"}))
+    assert r.status_code == 400 and r.json()["error"]["code"] == 100
+    creative = graph.create_creative(image)
+    r = graph.post(f"{ACCOUNT}/ads", execution_options=["validate_only"], name="vo", adset_id="23847000000001",
+                   creative={"creative_id": creative}, status="PAUSED")
+    assert (r.status_code, r.json()) == (200, {"success": True})
+    after = sandbox.state_dump()
+    assert after["ads"] == before["ads"] and len(after["creatives"]) == len(before["creatives"]) + 1
+    bad = graph.post(f"{ACCOUNT}/ads", execution_options=["validate_everything"], name="x")
+    assert bad.status_code == 400 and bad.json()["error"]["error_user_title"] == "Invalid execution_options"
