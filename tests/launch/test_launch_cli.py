@@ -223,3 +223,23 @@ def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys
     code, out, _ = run(ws, capsys, "launch", BF)
     assert code == 0 and out.count("found in the account (created earlier)") == 3
     assert out.count("✓ Ad created") == 3 and objects(live)["campaigns"][BF] == 1
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_lost_answers_and_transient_failures_never_duplicate(ws, live, capsys, seed):
+    live.configure(drop_rate=0.3, null_rate=0.2, fail_rate=0.15, seed=seed)
+    for _ in range(6):
+        code, out, err = run(ws, capsys, "launch", BF)
+        assert "Traceback" not in out + err
+        if code == 0:
+            break
+    assert code == 0, out + err
+    faults = live.request_counts
+    assert faults.get("dropped", 0) + faults.get("nulls", 0) + faults.get("transient", 0) >= 2, faults
+    live.configure(drop_rate=0, null_rate=0, fail_rate=0)
+    found = objects(live)
+    assert found["campaigns"][BF] == 1
+    assert {n: c for n, c in found["adsets"].items() if n.startswith(BF)} == {
+        f"{BF} - broad-us-ca": 1, f"{BF} - eu-organisers": 1}
+    assert {n: c for n, c in found["ads"].items() if n.startswith(BF)} == dict.fromkeys(AD_NAMES, 1)
+    assert {n: c for n, c in found["creatives"].items() if n.startswith(BF)} == dict.fromkeys(AD_NAMES, 1)
