@@ -62,6 +62,11 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
         from skill.tools.launch import run_launch
 
         return run_launch(args, ctx)
+    if args.remote:
+        from skill.errors import UsageError
+
+        raise UsageError("--remote checks a launch config (a campaign and ad sets to create) with Meta",
+                         hint=f"for an upload into an existing ad set use `meta-ads upload {args.campaign} --dry-run`")
     if args.dry_run:
         return check_batch(ctx.settings, args.campaign, args.config, dry_run=True, report=ctx.report)
     from skill.upload.run import upload_batch
