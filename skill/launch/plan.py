@@ -119,9 +119,10 @@ def dry_run(settings: Settings, campaign: str | None, config: str | Path | None 
     if not check.ok:
         line = "[DRY RUN] Failed - the launch config has errors (above); nothing would be sent"
     elif remote:
-        refused = sum(1 for o in objects if o.remote == "refused")
-        line = (f"[DRY RUN] Meta accepted every checked object of {what}; nothing was created" if ok else
-                f"[DRY RUN] Meta refused {refused} object(s) (above); nothing was created")
+        tally = {v: sum(1 for o in objects if o.remote == v) for v in ("accepted", "refused", "exists", "not_checked")}
+        rest = f" ({tally['exists']} exist already, {tally['not_checked']} not checked: see above)"
+        line = (f"[DRY RUN] Meta accepted all {tally['accepted']} checked object(s) of {what}{rest}; nothing was "
+                "created" if ok else f"[DRY RUN] Meta refused {tally['refused']} object(s) (above); nothing was created")
     else:
         line = f"[DRY RUN] Complete - would create {what}, all PAUSED; nothing sent"
     report(Event("done", line, {"ok": ok}))

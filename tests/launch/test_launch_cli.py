@@ -172,7 +172,7 @@ def test_dry_run_remote_asks_meta_and_creates_nothing(ws, live, capsys):
     assert code == 0, out
     assert "⊙ campaign black-friday-2026: exists" in out and "✓ adset retarget: Meta accepts it" in out
     assert "✓ creative doorbuster: Meta accepts it" in out  # its image is in the account now
-    assert "Meta accepted every checked object" in out and objects(live) == before
+    assert "Meta accepted all 4 checked object(s)" in out and objects(live) == before
     live.configure(scopes=["ads_read"])  # what only Meta knows: this token may not create anything
     code, out, _ = run(ws, capsys, "launch", BF, "--dry-run", "--remote")
     assert code == 1 and "✗ adset retarget: Meta refuses it - Permission Denied" in out
