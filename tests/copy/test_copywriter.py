@@ -135,6 +135,17 @@ def test_copy_two_images_write_batch_then_dry_run_accepts_it(ws, fake, images, c
         "all PAUSED; nothing sent"
 
 
+def test_write_batch_says_which_ad_set_the_new_ads_go_to(ws, fake, images, capsys):
+    fake.default = json_message(GOOD)
+    code, out, _ = run(ws, capsys, "copy", str(images[0]), "--campaign", "black-friday-2026", "--write-batch")
+    assert code == 0, out
+    assert "The new ads go to the new ad set 'broad-us-ca' of the campaign this config launches" in out
+    batch = load_batch_config(ads_dir(ws, "black-friday-2026") / "batch-upload.json")
+    assert [(a.name, a.adset) for a in batch.ads][-1] == ("img1", "broad-us-ca")
+    code, out, _ = run(ws, capsys, "copy", str(images[1]), "--campaign", CAMPAIGN, "--write-batch")
+    assert code == 0 and "The new ads go to ad set 23847000000001" in out
+
+
 def test_requests_carry_the_downscaled_image_brand_context_and_cache_control(ws, fake, images, capsys):
     fake.default = json_message(GOOD)
     code, _, _ = run(ws, capsys, "copy", *map(str, images), "--campaign", "c",
