@@ -266,9 +266,10 @@ def _auth(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Rou
 
 
 BUILDERS = {
-    "validate": _upload, "upload": _upload, "launch": _launch, "copy": _copy, "pause": _status, "activate": _status,
+    "validate": _upload, "upload": _upload, "copy": _copy, "pause": _status, "activate": _status,
     "auth_check": _auth, **{name: _report for name in REPORTS},
 }
+BUILDERS["launch"] = _launch
 
 
 # ---------------------------------------------------------------- after any router
