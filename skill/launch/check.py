@@ -70,6 +70,9 @@ def check_launch(settings: Settings, campaign: str | None, config: str | Path | 
     spec = parse_launch(cfg.campaign_spec, cfg.adsets, name=cfg.campaign, file=file)
     ctx = Context(settings.stack, (currency or settings.stack.currency or "USD").upper(), dict(audiences or {}))
     rules = Rules(file, ctx.currency, min_daily)
+    if cfg.adset_id:
+        rules.findings.append(Finding("warning", "adset_id is ignored: this config creates its ad sets (adsets)",
+                                      file=file, field="adset_id"))
     campaign_body = _body(rules, "campaign", lambda: campaign_payload(spec.campaign, ctx))
     rules.campaign(campaign_body, spec.campaign.status)
     bodies: dict[str, dict[str, Any]] = {}
