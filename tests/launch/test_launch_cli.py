@@ -179,32 +179,30 @@ def test_dry_run_remote_asks_meta_and_creates_nothing(ws, live, capsys):
     assert "Meta refused" in out.splitlines()[-1] and objects(live) == before
 
 
+def statuses(sandbox: Sandbox) -> set[str]:
+    return {o["status"] for kind in ("campaigns", "adsets", "ads") for o in sandbox.state_dump()[kind].values()
+            if o["name"].startswith(BF)}
+
+
 def test_activation_preview_for_a_campaign_then_yes(ws, live, capsys):
     assert run(ws, capsys, "launch", BF)[0] == 0
     code, out, _ = run(ws, capsys, "activate", BF)
     assert code == 0
-    assert out.splitlines()[0] == "Would activate campaign black-friday-2026 (nothing was changed). These would start spending:"
-    assert "Ad set black-friday-2026 - broad-us-ca (23847100000000001): now PAUSED, $50.00/day" in out
-    assert out.count("      Ad black-friday-2026 - ") == 3
-    assert "Total daily budget: $80.00/day" in out and "meta-ads activate black-friday-2026 --yes" in out
-    statuses = {o["status"] for kind in ("campaigns", "adsets", "ads") for o in live.state_dump()[kind].values()
-                if o["name"].startswith(BF)}
-    assert statuses == {"PAUSED"}
-    code, out, _ = run(ws, capsys, "activate", BF, "--yes", "--json")
-    doc = json.loads(out)
-    assert code == 0 and doc["activated"] == 6 and doc["daily_budget"] == "$80.00/day"
-    statuses = {o["status"] for kind in ("campaigns", "adsets", "ads") for o in live.state_dump()[kind].values()
-                if o["name"].startswith(BF)}
-    assert statuses == {"ACTIVE"}
-    assert "| black-friday-2026 | campaign |" in (rows := (ws / "brand" / "assets.md").read_text())
-    assert "PAUSED" not in "".join(r for r in rows.splitlines() if r.startswith("| black-friday-2026"))
+    for name in ("broad-us-ca", "eu-organisers", "doorbuster", "gift-guide", "annual-plan"):
+        assert name in out, f"{name} is not in the preview:\n{out}"
+    assert "$50.00/day" in out and "$30.00/day" in out and "$80.00/day" in out  # and their total
+    assert "--yes" in out and statuses(live) == {"PAUSED"}  # a preview changes nothing
+    code, out, _ = run(ws, capsys, "activate", BF, "--yes")
+    assert code == 0 and statuses(live) == {"ACTIVE"}
+    rows = [r for r in (ws / "brand" / "assets.md").read_text().splitlines() if r.startswith("| black-friday-2026")]
+    assert len(rows) == 6 and all(r.endswith("| ACTIVE |") for r in rows)
 
 
 def test_activation_preview_for_one_ad_set(ws, live, capsys):
     assert run(ws, capsys, "launch", BF)[0] == 0
-    code, out, _ = run(ws, capsys, "activate", "black-friday-2026 eu-organisers")
-    assert code == 0 and "Would activate ad set black-friday-2026 - eu-organisers" in out
-    assert "Total daily budget: $30.00/day" in out and "broad-us-ca" not in out
+    code, out, _ = run(ws, capsys, "activate", "black-friday-2026 - eu-organisers")  # its name on Meta
+    assert code == 0 and "eu-organisers" in out and "annual-plan" in out and "$30.00/day" in out
+    assert "broad-us-ca" not in out and "doorbuster" not in out and statuses(live) == {"PAUSED"}
 
 
 def test_the_readme_first_command_still_uploads_the_summer_sale(ws, live, capsys):
