@@ -113,7 +113,7 @@ RULES: list[tuple[str, Any, str]] = [
      "adsets[0].end_time: a lifetime budget needs end_time"),
     ("end before start", lambda d: d["adsets"][0].update(start_time=iso(5), end_time=iso(4)),
      "adsets[0].end_time: end_time"),
-    ("age below 18", lambda d: d["adsets"][0]["targeting"].update(age_min=16), "adsets[0].targeting.age_min: ages 16–54"),
+    ("age below 18", lambda d: d["adsets"][0]["targeting"].update(age_min=16), "adsets[0].targeting.age_min: ages 16–65"),
     ("age above 65", lambda d: d["adsets"][0]["targeting"].update(age_max=70), "adsets[0].targeting.age_max: ages 25–70"),
     ("bid strategy without a bid", lambda d: d["adsets"][1].pop("cost_cap"),
      "adsets[1].bid_amount: the bid strategy COST_CAP needs a bid"),
