@@ -241,3 +241,18 @@ def test_lost_answers_and_transient_failures_never_duplicate(ws, live, capsys, s
         f"{BF} - broad-us-ca": 1, f"{BF} - eu-organisers": 1}
     assert {n: c for n, c in found["ads"].items() if n.startswith(BF)} == dict.fromkeys(AD_NAMES, 1)
     assert {n: c for n, c in found["creatives"].items() if n.startswith(BF)} == dict.fromkeys(AD_NAMES, 1)
+
+
+def test_a_campaign_budget_counts_once_in_the_preview(ws, live, capsys):
+    def cbo(d: dict) -> None:
+        d["campaign"]["daily_budget"] = "100.00"
+        for adset in d["adsets"]:
+            adset.pop("daily_budget")
+            adset.pop("bid_strategy", None), adset.pop("cost_cap", None)
+
+    edit_json(config(ws), cbo)
+    code, out, _ = run(ws, capsys, "launch", BF)
+    assert code == 0 and "✓ Campaign created (ID: 23846100000000001) - PAUSED, $100.00/day" in out
+    assert live.state_dump()["campaigns"]["23846100000000001"]["daily_budget"] == "10000"
+    code, out, _ = run(ws, capsys, "activate", BF)
+    assert code == 0 and "$100.00/day" in out and "$200.00" not in out and statuses(live) == {"PAUSED"}
