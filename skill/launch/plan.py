@@ -90,8 +90,19 @@ def validate_launch(settings: Settings, campaign: str | None, config: str | Path
 
 
 def _report_findings(check: LaunchCheck, report: Reporter) -> None:
-    for f in check.all_findings:
-        report(Event(f.severity, f"  {'Error' if f.severity == 'error' else 'Warning'}: {f}", f.to_dict()))
+    """The config's own findings, then one block per ad (``[1/3] doorbuster``, ✓ or ✗, its findings)."""
+    for f in check.batch.findings + check.findings:
+        report(_finding(f))
+    total = len(check.batch.ads)
+    for ad in check.batch.ads:
+        report(Event("ad_start", f"[{ad.index + 1}/{total}] {ad.entry.stem}", {"ad": ad.name}))
+        report(Event("validated", "✓ Validation passed") if ad.ok else Event("invalid", "✗ Validation failed"))
+        for f in ad.findings:
+            report(_finding(f))
+
+
+def _finding(f: Any) -> Event:
+    return Event(f.severity, f"  {'Error' if f.severity == 'error' else 'Warning'}: {f}", f.to_dict())
 
 
 def dry_run(settings: Settings, campaign: str | None, config: str | Path | None = None, *, remote: bool = False,

@@ -115,7 +115,8 @@ def checked(settings: Settings, campaign: str | None, config: str | Path | None,
     audiences = resolve_audiences(client, account, audience_names(first))
     check = check_launch(settings, campaign, config, currency=pre.currency, min_daily=pre.min_daily,
                          audiences=audiences)
-    for finding in check.all_findings:
+    shown = check.all_findings if not check.ok else check.batch.findings + check.findings  # ads' own warnings
+    for finding in shown:                                                                  # come with their blocks
         label = "Error" if finding.severity == "error" else "Warning"
         report(Event(finding.severity, f"  {label}: {finding}", finding.to_dict()))
     return check, pre
