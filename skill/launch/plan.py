@@ -109,12 +109,12 @@ def dry_run(settings: Settings, campaign: str | None, config: str | Path | None 
             client: Any = None, report: Reporter = silent) -> LaunchPlan:
     """Check a launch config and show every body; with ``remote``, Meta validates each (nothing created)."""
     if remote:
-        check, pre = checked(settings, campaign, config, client, report)
+        check, pre = checked(settings, campaign, config, client, silent)
         currency = pre.currency
     else:
         check = check_launch(settings, campaign, config)
         currency = check.ctx.currency
-        _report_findings(check, report)
+    _report_findings(check, report)
     account = settings.ad_account or PLACEHOLDER_ACCOUNT
     objects = plan_objects(settings, check, account)
     for obj in objects:
