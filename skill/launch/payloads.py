@@ -84,7 +84,9 @@ def adset_payload(spec: AdSetSpec, campaign: CampaignSpec, campaign_id: str, ctx
     }
     body.update(money_fields(spec, ("daily_budget", "lifetime_budget"), ctx.currency))
     bid = money_fields(spec, ("bid_amount", "cost_cap"), ctx.currency)
-    strategy = spec.bid_strategy or ("COST_CAP" if "cost_cap" in bid else None)
+    cbo = bool(campaign.daily_budget or campaign.lifetime_budget)  # with a campaign budget, the campaign bids
+    strategy = spec.bid_strategy or ("COST_CAP" if "cost_cap" in bid else None) or (
+        None if cbo else campaign.bid_strategy)
     if strategy:
         body["bid_strategy"] = strategy
     if bid:

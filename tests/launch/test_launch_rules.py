@@ -82,6 +82,7 @@ AGREE: list[tuple[str, Any]] = [
     ("an event Meta does not have", lambda d: d["adsets"][0].update(conversion_event="BUY_NOW")),
     ("no location", lambda d: d["adsets"][0]["targeting"].update(countries=[])),
     ("daily and lifetime", lambda d: d["adsets"][0].update(lifetime_budget="300.00", end_time=iso(7))),
+    ("the campaign's bid cap, no bid", lambda d: d["campaign"].update(bid_strategy="LOWEST_COST_WITH_BID_CAP")),
 ]
 
 
