@@ -80,9 +80,13 @@ class Account:
 def preflight(client: Any, account: str) -> Account:
     """The account's currency and minimum daily budget (minor units), read before anything is sent."""
     try:
-        node = client.get(account, {"fields": "currency,min_daily_budget"})
+        node = client.get(account, {"fields": "currency,min_daily_budget,account_status"})
     except InvalidParameter:  # an API without min_daily_budget: the minimum stays unknown
-        node = client.get(account, {"fields": "currency"})
+        node = client.get(account, {"fields": "currency,account_status"})
+    if str(node.get("account_status", 1)) not in ("1", "201"):  # 1 ACTIVE (201 ANY_ACTIVE)
+        raise ConfigError(f"ad account {account} cannot create anything now (account_status "
+                          f"{node.get('account_status')}); nothing was sent",
+                          hint="check the account in Ads Manager (billing, review), or use another ad account")
     minimum = node.get("min_daily_budget")
     return Account(str(node.get("currency") or "USD"), int(minimum) if str(minimum or "").isdigit() else None)
 

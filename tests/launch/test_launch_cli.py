@@ -256,3 +256,10 @@ def test_a_campaign_budget_counts_once_in_the_preview(ws, live, capsys):
     assert live.state_dump()["campaigns"]["23846100000000001"]["daily_budget"] == "10000"
     code, out, _ = run(ws, capsys, "activate", BF)
     assert code == 0 and "$100.00/day" in out and "$200.00" not in out and statuses(live) == {"PAUSED"}
+
+
+def test_a_disabled_account_is_refused_in_the_preflight(ws, live, capsys, monkeypatch):
+    monkeypatch.setenv("META_AD_ACCOUNT", "act_987654321")
+    code, out, err = run(ws, capsys, "launch", BF)
+    assert code == 1 and "account_status 2" in err and "nothing was sent" in err
+    assert live.request_counts.get("POST", 0) == 0
