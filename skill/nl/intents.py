@@ -89,7 +89,9 @@ REFUSALS: list[tuple[re.Pattern[str], str]] = [
      "I don't change budgets or bids: that spends money, and is done in Ads Manager. "
      "Ask for winners to see where more budget would pay."),
     (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(audience|lookalike)\b"),
-     "I don't create audiences: make them in Ads Manager, then name them in a launch config's targeting."),
+     "Audiences are made with their own commands: meta-ads audience create NAME --customers FILE, "
+     "meta-ads audience website NAME ..., meta-ads audience lookalike NAME ...; then name them in a launch "
+     "config's targeting."),
     (_p(r"\b(change|edit|update|modify|set)\b.*\b(targeting|audiences?|schedule|placements)\b"),
      "I don't change targeting, audiences or schedules: do that in Ads Manager."),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from skill.registry import ToolContext, arg, tool
+from skill.settings import Settings
 
 
 class LaunchArgs(BaseModel):
@@ -18,8 +19,9 @@ class LaunchArgs(BaseModel):
     keep_going: bool = arg(False, "On a failed ad, go on with the rest instead of pausing")
 
 
-def run_launch(args: BaseModel, ctx: ToolContext) -> BaseModel:
+def run_launch(args: BaseModel, ctx: ToolContext, settings: Settings | None = None) -> BaseModel:
     """Shared by ``launch`` and by ``upload`` when the config describes a campaign to create."""
+    settings = settings or ctx.settings
     if getattr(args, "remote", False) and not getattr(args, "dry_run", False):
         from skill.errors import UsageError
 
@@ -29,11 +31,11 @@ def run_launch(args: BaseModel, ctx: ToolContext) -> BaseModel:
         from skill.launch.plan import dry_run
 
         remote = bool(getattr(args, "remote", False))
-        return dry_run(ctx.settings, args.campaign, args.config, remote=remote,
+        return dry_run(settings, args.campaign, args.config, remote=remote,
                        client=ctx.client() if remote else None, report=ctx.report)
     from skill.launch.run import launch as run
 
-    return run(ctx.settings, args.campaign, config=args.config, client=ctx.client(), parallel=args.parallel,
+    return run(settings, args.campaign, config=args.config, client=ctx.client(), parallel=args.parallel,
                keep_going=args.keep_going, report=ctx.report)
 
 
