@@ -1,6 +1,6 @@
 """Names the workspace has or hasn't, and the intents trials missed: through ``route`` and ``ask``.
 
-The example workspace has one campaign (summer-sale-2026): defaulting to it is only for sentences
+The workspace here has one campaign (summer-sale-2026, the example's others removed): defaulting to it is only for sentences
 that name no campaign; a sentence naming another one gets "no campaign called ..." and nothing runs.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,11 @@ def ws(tmp_path: Path, monkeypatch) -> Path:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    return copy_workspace(tmp_path)
+    ws = copy_workspace(tmp_path)
+    for folder in (ws / "campaigns").iterdir():  # one campaign: where defaulting to it could mislead
+        if folder.name != CAMPAIGN:
+            shutil.rmtree(folder)
+    return ws
 
 
 def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
@@ -148,8 +153,6 @@ def test_the_activate_hint_of_ask_can_be_pasted_as_it_is(ws, capsys):
 
 
 def test_every_ad_of_a_campaign_is_said_with_its_campaign_when_another_shares_the_names(ws, capsys):
-    import shutil
-
     assert run(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
     other = ws / "campaigns" / "black-friday-2025"
     shutil.copytree(ws / "campaigns" / CAMPAIGN, other)
