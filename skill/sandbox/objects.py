@@ -1,8 +1,9 @@
 """Reading and updating any node by id: ads, ad sets, campaigns, creatives, images.
 
 ``GET /{id}?fields=…`` returns the requested fields (``id`` alone by default, as Meta does);
-``POST /{id}`` changes ``status`` and/or ``name`` (and a few per-type fields) and answers
-``{"success": true}``; ``DELETE /{id}`` marks it DELETED.
+``POST /{id}`` changes ``status`` and/or ``name`` (and a few per-type fields: an ad's
+``creative``, budgets and bids of ad sets and campaigns, checked in ``budget_updates.py``) and
+answers ``{"success": true}``; ``DELETE /{id}`` marks it DELETED.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from skill.sandbox import delivery
+from skill.sandbox.budget_updates import UPDATE_KEYS, check_update
 from skill.sandbox.errors import ApiError, invalid_param
 from skill.sandbox.fields import apply_filtering, page, parse_fields, select
 from skill.sandbox.request import Request, json_param, str_param
@@ -123,6 +126,8 @@ def update_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) ->
     if editable is None:
         raise ApiError(f"(#3) Application does not have the capability to make this API call ({collection})", 3)
     changes = {k: v for k, v in req.params.items() if k in editable}
+    if collection in ("adsets", "campaigns") and UPDATE_KEYS & req.params.keys():
+        changes.update(check_update(api, collection, obj, req.params))
     if "status" in changes:
         allowed = CREATIVE_STATUS if collection == "creatives" else STATUS_UPDATES
         if changes["status"] not in allowed:
@@ -134,8 +139,10 @@ def update_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) ->
         from skill.sandbox.endpoints_ads import creative_ref
 
         changes["creative"] = {"id": creative_ref(api, req.params, obj["account_id"])}
+    before = dict(obj)
     obj.update(changes)
     obj["updated_time"] = now_iso(time.time())
+    delivery.record(api, collection, obj, before)
     api.state.dirty = True
     return {"success": True}
 
