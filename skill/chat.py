@@ -118,8 +118,8 @@ def run_ask(ns: argparse.Namespace) -> int:
         return 1
     if ns.sandbox:
         with sandbox_settings(settings) as sb_settings:
-            return run_with(tool, args, sb_settings, ns.json)
-    return run_with(tool, args, settings, ns.json)
+            return run_with(tool, args, sb_settings, ns.json, via="ask")
+    return run_with(tool, args, settings, ns.json, via="ask")
 
 
 def _parse(tool: Tool, found: Route) -> BaseModel:

@@ -31,6 +31,9 @@ DEFAULT_FIELDS = {
     "report_runs": "id,account_id,async_status,async_percent_completion,date_start,date_stop,time_ref,"
                    "time_completed,is_running,emails,friendly_name,is_bookmarked,is_async_export",
 }
+# Fields Meta knows on these nodes even when unset (read back as absent, not as an unknown field).
+OPTIONAL_FIELDS = {"adsets": ("daily_budget", "lifetime_budget", "bid_amount", "bid_strategy", "end_time"),
+                   "campaigns": ("daily_budget", "lifetime_budget", "bid_strategy", "stop_time", "spend_cap")}
 STATUS_UPDATES = {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"}
 CREATIVE_STATUS = {"ACTIVE", "IN_PROCESS", "WITH_ISSUES", "DELETED"}
 EDITABLE = {"ads": {"name", "status", "creative"}, "adsets": {"name", "status", "daily_budget"},
@@ -43,6 +46,8 @@ EDITABLE = {"ads": {"name", "status", "creative"}, "adsets": {"name", "status", 
 def view(api: Api, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
     """The object as a client may read it: stored fields plus the ones Meta computes."""
     out = dict(obj)
+    for key in OPTIONAL_FIELDS.get(collection, ()):
+        out.setdefault(key, None)
     if collection in ("ads", "adsets", "campaigns"):
         out["configured_status"] = obj.get("status")
         out["effective_status"] = effective_status(api, collection, obj)
