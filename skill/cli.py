@@ -113,7 +113,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel])
         annotation, _ = _unwrap(info.annotation)
         is_list = typing.get_origin(annotation) is list
         choices = list(typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else None
-        kwargs: dict[str, Any] = {"help": info.description or None}
+        kwargs: dict[str, Any] = {"help": (info.description or "").replace("%", "%%") or None}
         if cli.get("metavar"):
             kwargs["metavar"] = cli["metavar"]
         if cli.get("positional"):

@@ -56,7 +56,8 @@ class BudgetChange(BaseModel):
     bid_before: str | None = None
     bid_after: str | None = None
     params: dict[str, str] = {}
-    ads: int | None = None  # how many ads spend from it
+    ads: int | None = None  # how many active ads spend from it
+    for_ads: list[str] = []  # the winners that spend from it (winners --scale)
     raises_spend: bool = False
     warnings: list[str] = []
 
@@ -68,6 +69,8 @@ class BudgetChange(BaseModel):
                        + (f" ({self.pct})" if self.pct else ""))
         if self.bid_after:
             out.append(f"  bid {self.bid_before or 'none (lowest cost)'} → {self.bid_after}")
+        if self.for_ads:
+            out.append(f"  spent by the winner{'s' if len(self.for_ads) > 1 else ''} {', '.join(self.for_ads)}")
         out += [f"  ⚠ {w}" for w in self.warnings]
         return out
 

@@ -71,4 +71,28 @@ def history(args: HistoryArgs, ctx: ToolContext) -> BaseModel:
     return read_history(ctx.settings, args.campaign)
 
 
-_ = Literal  # kept for the refresh tool's mode option below
+class RefreshArgs(BaseModel):
+    ad: str = arg(description="The ad to refresh: its name from the workspace, or its id", positional=True)
+    spec: str = arg(description="The new copy: an asset_feed_spec JSON in the workspace (e.g. from "
+                                "`meta-ads copy IMAGE --fresh-angle ...`)", metavar="FILE")
+    image: str | None = arg(None, "A new image (default: the ad's current images)", metavar="IMAGE")
+    mode: Literal["swap", "new-ad"] | None = arg(None, "swap: point the ad at the new creative; new-ad: a v2 ad "
+                                                       "(PAUSED) in the same ad set, the old one paused "
+                                                       "(default: refresh_mode in stack.md, else swap)")
+
+
+@tool("refresh", RefreshArgs, examples=(
+    "meta-ads refresh hero-receipt --spec receipt-fresh.json",
+    "meta-ads refresh hero-receipt --spec receipt-fresh.json --image images/receipt-2.png --mode new-ad",
+))
+def refresh(args: RefreshArgs, ctx: ToolContext) -> BaseModel:
+    """Refresh a tired ad: a new creative from a new spec, then swap it in or make a v2 ad (PAUSED).
+
+    Exactly once: the creative and v2 ad have deterministic names and are looked up before they
+    are created; the same spec twice does nothing. The history goes into the ad's upload.json and
+    the change log. Does not raise spend: a new ad is PAUSED, a swap keeps the ad's status.
+    """
+    from skill.account.refresh import refresh as run_refresh
+
+    return run_refresh(ctx.settings, ctx.client(), args.ad, args.spec, image=args.image, mode=args.mode,
+                       report=ctx.report, via=ctx.via)
