@@ -142,7 +142,8 @@ def _images(settings: Settings, client: Any, account: str, image: str | None, re
 
 def _creative(settings: Settings, client: Any, account: str, name: str, spec: AssetFeedSpec, hashes: list[str],
               adopted: list[str]) -> str:
-    existing = find_by_name(client, f"{account}/adcreatives", {name}, include_gone=False).id_of(name)
+    existing = find_by_name(client, f"{account}/adcreatives", {name}, ("id", "name", "status"),
+                            include_gone=False).id_of(name)
     if existing:
         adopted.append(f"creative {existing}")
         return existing
