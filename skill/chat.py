@@ -133,6 +133,8 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
 
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
+    if "yes" in type(args).model_fields and tool.name != "activate":  # budget, bleeders --pause, ...: preview
+        return args.model_copy(update={"yes": False})
     if tool.destructive or tool.name == "activate":
         ads = ", ".join(getattr(args, "ads", []) or [])
         if not sys.stdin.isatty():

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from skill.nl import grammar
+from skill.nl import acting, grammar
 from skill.nl.mentions import Mentions
 
 
@@ -84,10 +84,6 @@ SYNC = _p(r"\bsync(hronous(ly)?)?\b")
 REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(delete|remove|archive|trash|erase|destroy)\b"),
      "I never delete or archive anything. To stop an ad, pause it: meta-ads pause AD."),
-    (_p(r"\b(increase|raise|decrease|lower|reduce|change|set|double|triple|bump|up|adjust|update|boost|cut|edit)\b"
-        r"( the| my| our| its| their)?( daily| lifetime)? (budgets?|bids?|bidding)\b|\bbudget (to|by) \$?\d"),
-     "I don't change budgets or bids: that spends money, and is done in Ads Manager. "
-     "Ask for winners to see where more budget would pay."),
     (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(campaign|adset|audience|lookalike)\b"),
      "I don't create campaigns, ad sets or audiences: make them in Ads Manager, "
      "then upload ads into the ad set with meta-ads upload CAMPAIGN."),
@@ -113,6 +109,10 @@ def detect(t: str, m: Mentions) -> Intent:
             return Intent(None, reason=reason)
     if HELP.search(t):
         return Intent(None, reason="Here is what I can do.")
+    if acting.wants_history(t):
+        return Intent("history")
+    if acting.wants_budget(t):
+        return Intent("budget")
     targets = bool(m.ads or m.campaign_ids)
     reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
                                           ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]
