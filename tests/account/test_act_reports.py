@@ -93,7 +93,7 @@ def test_winners_scale_previews_then_raises_the_ad_set_budget(ws, capsys):
 
 def test_winners_scale_past_the_guardrail_is_refused(ws, capsys):
     stack = ws / "brand" / "stack.md"
-    stack.write_text(stack.read_text().replace("brand_name: Snapbook\n", "brand_name: Snapbook\nmax_daily_budget: 55\n"))
+    stack.write_text(stack.read_text().replace('max_daily_budget: "500.00"', 'max_daily_budget: "55"'))
     code, _, err = cli(ws, capsys, "winners", CAMPAIGN, "--scale", "20%", "--yes")
     assert code == 1 and "max_daily_budget" in err
     assert sandbox_state(ws)["adsets"][ADSET]["daily_budget"] == "5000"

@@ -46,9 +46,12 @@ def log(ws: Path) -> list[dict]:
 
 
 def set_stack(ws: Path, **values: str) -> None:
+    """Set keys of brand/stack.md (replacing the lines that set them, or adding them)."""
     stack = ws / "brand" / "stack.md"
-    extra = "".join(f"{k}: \"{v}\"\n" for k, v in values.items())
-    stack.write_text(stack.read_text().replace("brand_name: Snapbook\n", f"brand_name: Snapbook\n{extra}"))
+    lines = [line for line in stack.read_text().splitlines() if line.split(":")[0] not in values]
+    at = lines.index("brand_name: Snapbook") + 1
+    lines[at:at] = [f'{k}: "{v}"' for k, v in values.items()]
+    stack.write_text("\n".join(lines) + "\n")
 
 
 def test_an_increase_without_yes_is_a_preview_and_changes_nothing(ws, capsys):

@@ -84,7 +84,7 @@ def test_new_ad_mode_creates_a_paused_v2_and_pauses_the_old(ws, capsys):
 
 def test_stack_md_sets_the_default_mode(ws, capsys):
     stack = ws / "brand" / "stack.md"
-    stack.write_text(stack.read_text().replace("brand_name: Snapbook\n", "brand_name: Snapbook\nrefresh_mode: new-ad\n"))
+    stack.write_text(stack.read_text().replace("refresh_mode: swap", "refresh_mode: new-ad"))
     code, out, _ = cli(ws, capsys, "refresh", "hero-receipt", "--spec", "receipt-fresh.json")
     assert code == 0 and "v2 created PAUSED" in out and record(ws)["refreshes"][0]["mode"] == "new-ad"
 
