@@ -48,6 +48,7 @@ class BudgetChange(BaseModel):
     campaign: str | None = None  # the campaign it sits in (name), and its id
     campaign_id: str | None = None
     budget_type: str | None = None  # daily | lifetime
+    type_changed: bool = False
     before: str | None = None
     after: str | None = None
     pct: str | None = None  # "+20%"
@@ -64,8 +65,10 @@ class BudgetChange(BaseModel):
     def lines(self) -> list[str]:
         word = "ad set" if self.kind == "adset" else self.kind
         out = [f"{word} {self.name} ({self.id}):"]
-        if self.budget_type:
-            out.append(f"  {self.budget_type} budget {self.before or 'none'} → {self.after}"
+        if self.budget_type and self.type_changed:  # daily ↔ lifetime, or a first budget
+            out.append(f"  budget {self.before or 'none'} → {self.after} {self.budget_type}")
+        elif self.budget_type:
+            out.append(f"  {self.budget_type} budget {self.before} → {self.after}"
                        + (f" ({self.pct})" if self.pct else ""))
         if self.bid_after:
             out.append(f"  bid {self.bid_before or 'none (lowest cost)'} → {self.bid_after}")
@@ -136,7 +139,8 @@ def plan(kind: str, obj: dict[str, Any], ask: BudgetAsk, currency: str) -> Budge
         after = int((Decimal(before) * factor).to_integral_value(ROUND_HALF_UP))
     if new_type and (after != before or new_type != now_type):
         change.budget_type, change.params[f"{new_type}_budget"] = new_type, str(after)
-        change.before = show_minor(before, currency) if now_type == new_type else _describe(now_type, before, currency)
+        change.type_changed = now_type != new_type
+        change.before = _describe(now_type, before, currency) if change.type_changed else show_minor(before, currency)
         change.after = show_minor(after, currency)
         if now_type == new_type and before:
             change.pct = f"{(Decimal(after - before) / before * 100).quantize(Decimal(1)):+}%"
@@ -148,7 +152,9 @@ def plan(kind: str, obj: dict[str, Any], ask: BudgetAsk, currency: str) -> Budge
 
 
 def _describe(kind: str | None, minor: int, currency: str) -> str:
-    return f"{show_minor(minor, currency)} {kind}" if kind else "none"
+    if not kind:
+        return "none"
+    return f"{show_minor(minor, currency)}/day" if kind == "daily" else f"{show_minor(minor, currency)} lifetime"
 
 
 def _daily(kind: str | None, minor: int, obj: dict[str, Any], end: str | None) -> int:

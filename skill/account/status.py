@@ -35,6 +35,7 @@ class AdRef(BaseModel):
     record_path: str | None = None
     status: str | None = None  # the status before the change, when known (read, or the record's)
     campaign: str | None = None
+    campaign_id: str | None = None
 
 
 class AdChange(BaseModel):
@@ -150,7 +151,8 @@ def _from_batch(ref: AdRef, res: Any, status: str) -> AdChange:
 
 def _record(settings: Settings, ref: AdRef, status: str, via: str = "library") -> None:
     changelog.append(settings, via, action="activate" if status == ACTIVE else "pause", kind="ad", id=ref.ad_id,
-                     name=ref.name, campaign=ref.campaign, before={"status": ref.status} if ref.status else {},
+                     name=ref.name, campaign=ref.campaign, campaign_id=ref.campaign_id,
+                     before={"status": ref.status} if ref.status else {},
                      after={"status": status})
     if ref.record_path:
         from skill.records import read_record
@@ -176,7 +178,8 @@ def resolve_targets(settings: Settings, client: Any, names: list[str]) -> tuple[
         if ref is None:  # an id Meta could not read: tried as an ad, its failure is reported per ad
             ads.append(AdRef(asked=asked, ad_id=asked, name=asked))
         elif ref.kind == "ad":
-            ads.append(AdRef(asked=asked, ad_id=ref.id, name=ref.name, status=ref.status))
+            ads.append(AdRef(asked=asked, ad_id=ref.id, name=ref.name, status=ref.status,
+                             campaign_id=ref.campaign_id))
         else:
             others.append(ref)
     return list({a.ad_id: a for a in ads}.values()), list({o.id: o for o in others}.values())

@@ -126,7 +126,7 @@ def test_lifetime_budget_needs_an_end_and_then_applies(ws, capsys):
     assert code == 2 and "--end" in err
     end = (date.today() + timedelta(days=30)).isoformat()
     code, out, _ = cli(ws, capsys, "budget", ADSET, "--lifetime", "900", "--end", end, "--yes")
-    assert code == 0 and "lifetime budget $50.00 daily → $900.00" in out
+    assert code == 0 and "budget $50.00/day → $900.00 lifetime" in out
     adset = sandbox_state(ws)["adsets"][ADSET]
     assert (adset["lifetime_budget"], adset["daily_budget"]) == ("90000", "0") and adset["end_time"].startswith(end)
 
