@@ -18,9 +18,10 @@ from skill.account.budget_plan import BudgetAsk, BudgetChange, check_guardrails
 from skill.account.budgets import BudgetResult
 from skill.account.status import StatusResult
 from skill.account.targets import TargetRef
-from skill.errors import GraphError
+from skill.errors import GraphError, KitError
 from skill.events import Reporter, silent
 from skill.insights.report_data import ReportResult
+from skill.models import load_batch_config
 from skill.records import find_records
 from skill.settings import Settings
 
@@ -141,6 +142,17 @@ def fresh_spec(record_path: Path) -> Path:
     return record_path.with_name(record_path.name.removesuffix(".upload.json") + "-fresh.json")
 
 
+def _image_of(settings: Settings, record_path: Path, campaign: str) -> str:
+    """The image the batch config gives the ad (for the copy command to suggest), else IMAGE."""
+    stem = record_path.name.removesuffix(".upload.json")
+    try:
+        config = load_batch_config(settings.batch_config_path(campaign))
+    except KitError:
+        return "IMAGE"
+    entry = next((e for e in config.ads if e.stem == stem), None)
+    return entry.images[0] if entry else "IMAGE"
+
+
 def refresh_fatigued(settings: Settings, client: Any, result: ReportResult, mode: str | None, yes: bool, *,
                      command: str, report: Reporter = silent, via: str = "library") -> ActionResult:
     chosen = refresh.pick_mode(settings, mode)
@@ -151,7 +163,8 @@ def refresh_fatigued(settings: Settings, client: Any, result: ReportResult, mode
         name = names.get(ad_id, ad_id)
         spec = fresh_spec(found[0][0]) if found else None
         if spec is None or not spec.exists():
-            image = f"ITS_IMAGE --campaign {found[0][1].campaign}" if found else "ITS_IMAGE --campaign CAMPAIGN"
+            image = (f"{_image_of(settings, found[0][0], found[0][1].campaign)} --campaign {found[0][1].campaign}"
+                     if found else "IMAGE --campaign CAMPAIGN")
             lines.append(f"  {name} ({ad_id}): no fresh copy yet: write it with "
                          f"`meta-ads copy {image} --fresh-angle \"...\"` (it writes {spec.name if spec else '...'})")
             continue

@@ -104,6 +104,7 @@ def test_fatigue_refresh_previews_and_then_refreshes(ws, capsys):
     stack.write_text(stack.read_text().replace('max_frequency: "3.5"', 'max_frequency: "1.0"'))  # all are tired
     code, out, _ = cli(ws, capsys, "fatigue", CAMPAIGN, "--refresh")
     assert code == 0 and "No fatigued ad has fresh copy yet" in out and "receipt-fresh.json" in out
+    assert f"meta-ads copy workspace/campaigns/{CAMPAIGN}/images/receipt.png --campaign {CAMPAIGN} --fresh-angle" in out
     write_json(ads_dir(ws) / "receipt-fresh.json", GOOD_SPEC)
     before = sandbox_state(ws)
     code, out, _ = cli(ws, capsys, "fatigue", CAMPAIGN, "--refresh")

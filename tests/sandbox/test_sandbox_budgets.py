@@ -122,3 +122,13 @@ def test_a_budget_change_scales_future_daily_spend(sandbox, graph: Graph):
     assert later.keys() == planned.keys()
     for day, spend in planned.items():  # whole days after the change: twice the spend
         assert later[day] == pytest.approx(2 * spend, rel=0.02)
+
+
+def test_a_paused_campaign_stops_all_its_ads_and_a_reactivation_resumes_them(sandbox, graph: Graph):
+    ads = [graph.make_ad("c - one", seed=3), graph.make_ad("c - two", seed=4)]
+    assert graph.post(CAMPAIGN, status="PAUSED").status_code == 200
+    sandbox.configure(clock_days=2)
+    assert all(len(spend_by_day(graph, ad, "yesterday")) == 0 for ad in ads)  # nothing on the day after
+    assert graph.post(CAMPAIGN, status="ACTIVE").status_code == 200  # back on, two days later
+    sandbox.configure(clock_days=4)
+    assert all(len(spend_by_day(graph, ad, "yesterday")) == 1 for ad in ads)
