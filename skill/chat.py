@@ -131,9 +131,12 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
                          hint=f"run the command directly: meta-ads {' '.join(tool.command)} --help") from None
 
 
+PREVIEW_FIRST = frozenset({"budget", "bleeders", "winners", "fatigue"})
+
+
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
-    if "yes" in type(args).model_fields and tool.name != "activate":  # budget, bleeders --pause, ...: preview
+    if tool.name in PREVIEW_FIRST:  # ask runs them as previews; the printed command with --yes acts
         return args.model_copy(update={"yes": False})
     if tool.destructive or tool.name == "activate":
         ads = ", ".join(getattr(args, "ads", []) or [])
