@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from acting import sandbox_state
+from acting import sandbox_state, write_state_with_cbo
 from factories import CAMPAIGN, copy_workspace
 from skill.cli import main
 from skill.sandbox import Sandbox
@@ -102,3 +102,14 @@ def test_ad_already_active_is_said_too(ws, capsys):
 def test_unknown_name_is_one_clean_error(ws, capsys):
     code, _, err = cli(ws, capsys, "pause", "no such thing")
     assert code == 1 and "nor an ad, ad set or campaign of that name" in err
+
+
+def test_activating_a_cbo_campaign_counts_the_campaign_budget(ws, capsys):
+    write_state_with_cbo(ws)
+    cli(ws, capsys, "pause", "spring-cbo")
+    code, out, _ = cli(ws, capsys, "activate", "spring-cbo")
+    assert code == 0 and "campaign budget $80.00/day" in out
+    assert "ad set spring-cbo - all (23847000000009): the campaign budget" in out
+    assert "Total daily budget that would start spending: $80.00/day." in out
+    doc = json.loads(cli(ws, capsys, "activate", "spring-cbo", "--json")[1])
+    assert doc["daily_budget"] == "$80.00/day" and doc["ads"][0]["kind"] == "campaign"
