@@ -134,3 +134,28 @@ def test_copy_fresh_angle_writes_a_fresh_spec_unlike_the_old(ws, capsys, monkeyp
     fresh = json.loads((ads_dir(ws) / "receipt-fresh.json").read_text())
     assert fresh["titles"] == [{"text": "Tax Time, Already Done"}]
     assert json.loads((ads_dir(ws) / "receipt.json").read_text())["titles"][0]["text"] == old_title  # untouched
+
+
+def test_a_v2_ad_left_by_a_failed_run_is_adopted_not_duplicated(ws, capsys, monkeypatch):
+    rec = record(ws)
+    with Sandbox(token=SANDBOX_TOKEN, state_path=ws / ".sandbox" / "state.json") as sb:
+        monkeypatch.setenv("META_GRAPH_URL", sb.url)
+        monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
+        graph = Graph(sb)  # a run that created both, then died before writing anything
+        creative = graph.create_creative(rec["image_hash"], name=f"{CAMPAIGN} - hero-receipt v2")
+        ad = graph.create_ad(creative, name=f"{CAMPAIGN} - hero-receipt v2")
+        code, out, _ = cli(ws, capsys, "refresh", "hero-receipt", "--spec", "receipt-fresh.json", "--mode", "new-ad",
+                           "--json", sandbox=False)
+        names = [a["name"] for a in sb.state_dump()["ads"].values()]
+    doc = json.loads(out)
+    assert code == 0 and doc["new_ad_id"] == ad and doc["creative_id"] == creative
+    assert doc["adopted"] == [f"creative {creative}", f"ad {ad}"]
+    assert names.count(f"{CAMPAIGN} - hero-receipt v2") == 1 and record(ws, "receipt-v2")["ad_id"] == ad
+
+
+def test_bleeders_pause_json_has_the_report_and_the_preview(ws, capsys):
+    cli(ws, capsys, "activate", "hero-receipt", "hero-notes-app", "hero-split-test", "--yes")
+    code, out, _ = cli(ws, capsys, "bleeders", CAMPAIGN, "--pause", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["kind"] == "pause" and doc["applied"] is False
+    assert doc["report"]["flagged"] and doc["lines"][0].startswith("Would pause")
