@@ -29,8 +29,9 @@ SUB_BUDGET_TOO_LOW = 1885272      # Meta: "Budget Is Too Low" (third-party copie
 SUB_BUDGET_CONFLICT = 1885621     # probable Meta subcode: campaign budget vs ad set budget
 SUB_BID_REQUIRED = 1815857        # probable Meta subcode: bid amount required for the strategy
 SUB_BID_COMBINATION = 2446149     # probable Meta subcode: bid_strategy / bid_amount combination
-SUB_END_TIME = 1885650            # sandbox: lifetime budget without a usable end_time
-SUB_BAD_AMOUNT = 1885651          # sandbox: a budget or bid that is not a positive integer
+SUB_END_TIME = 1885650            # sandbox: lifetime budget without a usable end_time (as at creation)
+SUB_TWO_BUDGETS = 1885656         # sandbox: daily and lifetime budget together (as at creation)
+SUB_BAD_AMOUNT = 1885657          # sandbox: a budget or bid that is not a whole number (as at creation)
 
 UPDATE_KEYS = frozenset({"daily_budget", "lifetime_budget", "end_time", "bid_amount", "bid_strategy"})
 BID_STRATEGIES = ("LOWEST_COST_WITHOUT_CAP", "LOWEST_COST_WITH_BID_CAP", "COST_CAP", "LOWEST_COST_WITH_MIN_ROAS")
@@ -72,7 +73,8 @@ def _check_budgets(api: Api, collection: str, obj: dict[str, Any], changes: dict
             _check_lifetime(api, obj, int(obj["lifetime_budget"]), changes["end_time"])
         return
     if daily and lifetime:
-        raise invalid_param("Only One Budget", "Set daily_budget or lifetime_budget, not both.", SUB_BUDGET_CONFLICT)
+        raise invalid_param("Choose One Budget", "Set either daily_budget or lifetime_budget, not both.",
+                            SUB_TWO_BUDGETS)
     _check_level(api, collection, obj)
     minimum = _min_daily(api, obj)
     if daily and daily < minimum:
