@@ -132,3 +132,9 @@ def test_a_paused_campaign_stops_all_its_ads_and_a_reactivation_resumes_them(san
     assert graph.post(CAMPAIGN, status="ACTIVE").status_code == 200  # back on, two days later
     sandbox.configure(clock_days=4)
     assert all(len(spend_by_day(graph, ad, "yesterday")) == 1 for ad in ads)
+
+
+def test_daily_and_lifetime_together_are_refused(graph: Graph):
+    err = error(graph.post(SANDBOX_ADSET, daily_budget="6000", lifetime_budget="90000",
+                           end_time="2099-01-01T00:00:00+0000"))
+    assert (err["error_subcode"], err["error_user_title"]) == (1885656, "Choose One Budget")
