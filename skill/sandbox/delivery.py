@@ -36,11 +36,21 @@ def today(api: Api | None) -> date:
     return datetime.fromtimestamp(now(api), UTC).date()
 
 
-def _budget(obj: dict[str, Any]) -> int:
+def _budget(obj: dict[str, Any], at: float | None = None) -> int:
+    """The daily budget, or a lifetime budget spread over the days left to its end (per day)."""
     daily = int(str(obj.get("daily_budget") or 0) or 0)
     if daily:
         return daily
-    return int(str(obj.get("lifetime_budget") or 0) or 0)
+    lifetime = int(str(obj.get("lifetime_budget") or 0) or 0)
+    end = obj.get("end_time") or obj.get("stop_time")
+    if not lifetime or not end or str(end) == "0":
+        return lifetime
+    try:
+        stop = datetime.fromisoformat(str(end).replace("+0000", "+00:00")).timestamp()
+    except ValueError:
+        return lifetime
+    days = max(1, -(-int(stop - (at if at is not None else time.time())) // DAY_S))
+    return lifetime // days
 
 
 def record(api: Api, collection: str, obj: dict[str, Any], before: dict[str, Any]) -> None:
@@ -48,13 +58,14 @@ def record(api: Api, collection: str, obj: dict[str, Any], before: dict[str, Any
     if collection not in TRACKED:
         return
     timelines = api.state.data.get(TIMELINE) or {}
-    last = timelines[obj["id"]][-1] if obj["id"] in timelines else {"on": True, "budget": _budget(before)}
+    t = now(api)
+    last = timelines[obj["id"]][-1] if obj["id"] in timelines else {"on": True, "budget": _budget(before, t)}
     is_on = obj.get("status", "ACTIVE") == "ACTIVE"  # never changed: delivering, whatever the status says
-    if last["on"] == is_on and last["budget"] == _budget(obj):
+    if last["on"] == is_on and last["budget"] == _budget(obj, t):
         return
     timelines = api.state.data.setdefault(TIMELINE, {})
-    line = timelines.setdefault(obj["id"], [{"t": 0, "on": True, "budget": _budget(before)}])
-    line.append({"t": now(api), "on": is_on, "budget": _budget(obj)})
+    line = timelines.setdefault(obj["id"], [{"t": 0, "on": True, "budget": _budget(before, t)}])
+    line.append({"t": t, "on": is_on, "budget": _budget(obj, t)})
     api.state.dirty = True
 
 

@@ -138,3 +138,16 @@ def test_daily_and_lifetime_together_are_refused(graph: Graph):
     err = error(graph.post(SANDBOX_ADSET, daily_budget="6000", lifetime_budget="90000",
                            end_time="2099-01-01T00:00:00+0000"))
     assert (err["error_subcode"], err["error_user_title"]) == (1885656, "Choose One Budget")
+
+
+def test_a_lifetime_budget_scales_spend_by_its_share_per_day(sandbox, graph: Graph):
+    ad = graph.make_ad()
+    sandbox.configure(clock_days=3)
+    planned = spend_by_day(graph, ad, "last_2d")
+    sandbox.configure(clock_days=0)
+    end = (date.today() + timedelta(days=10)).isoformat() + "T00:00:00+0000"
+    assert graph.post(SANDBOX_ADSET, lifetime_budget="50000", end_time=end).status_code == 200  # ~$50 a day
+    sandbox.configure(clock_days=3)
+    later = spend_by_day(graph, ad, "last_2d")
+    for day, spend in planned.items():  # about the same as the $50.00 daily budget it replaced
+        assert later[day] == pytest.approx(spend, rel=0.15)
