@@ -193,7 +193,9 @@ def _lookup(settings: Settings, client: Any, asked: str) -> TargetRef | None:
             return None
     try:
         return targets.by_name(settings, client, asked, ("ad", "adset", "campaign"))
-    except ConfigError:
+    except ConfigError as exc:
+        if "several objects" in exc.message:
+            raise
         raise ConfigError(f"no ad {asked!r} in the workspace, nor an ad, ad set or campaign of that name in the "
                           f"account; {_suggest(settings, asked)}", field="ads",
                           hint="use an ad name from the campaigns' *.upload.json files, an ad set or campaign "
