@@ -113,3 +113,13 @@ def test_activating_a_cbo_campaign_counts_the_campaign_budget(ws, capsys):
     assert "Total daily budget that would start spending: $80.00/day." in out
     doc = json.loads(cli(ws, capsys, "activate", "spring-cbo", "--json")[1])
     assert doc["daily_budget"] == "$80.00/day" and doc["ads"][0]["kind"] == "campaign"
+
+
+def test_a_name_shared_by_a_campaign_and_an_ad_set_asks_for_the_id(ws, capsys):
+    path = write_state_with_cbo(ws)
+    state = json.loads(path.read_text())
+    state["adsets"]["23847000000009"]["name"] = "spring-cbo"
+    path.write_text(json.dumps(state))
+    code, _, err = cli(ws, capsys, "pause", "spring-cbo")
+    assert code == 1 and "names several objects" in err and "23846000000009" in err and "23847000000009" in err
+    assert sandbox_state(ws)["campaigns"]["23846000000009"]["status"] == "ACTIVE"
