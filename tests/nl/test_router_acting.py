@@ -67,3 +67,15 @@ def test_route_json_for_pause_the_bleeders(ws, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["tool"] == "bleeders" and doc["args"] == {"campaign": CAMPAIGN, "pause": True}
     assert any("--yes" in n for n in doc["notes"])
+
+
+def test_ask_pause_the_bleeders_previews_and_changes_nothing(ws, capsys):
+    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
+    assert main(["activate", "hero-receipt", "hero-notes-app", "hero-split-test", "--yes", "--sandbox",
+                 "--workspace", str(ws)]) == 0
+    capsys.readouterr()
+    state = (ws / ".sandbox" / "state.json").read_text()
+    code = main(["ask", "pause the bleeders", "--sandbox", "--workspace", str(ws)])
+    out = capsys.readouterr().out
+    assert code == 0 and "Would pause 2 ads (nothing was changed)" in out and "--pause --yes" in out
+    assert json.loads((ws / ".sandbox" / "state.json").read_text())["ads"] == json.loads(state)["ads"]
