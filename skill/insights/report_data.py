@@ -77,6 +77,7 @@ class ReportResult(BaseModel):
     previous: Numbers | None = None  # totals of the period before (--compare previous)
     changes: dict[str, Decimal | None] = {}  # metric → % change against the previous period
     findings: list[str]
+    flagged: list[str] = []  # ids of the ads a bleeders / winners / fatigue check names, in its order
     thresholds: dict[str, dict[str, str | None]]
     report_path: str | None = None
     chart_path: str | None = None
@@ -148,6 +149,7 @@ def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thres
         breakdown=breakdown_results(got.split, rk), daily=daily, statuses=dict(got.statuses),
         pace=pace(daily, got.budgets), findings=findings(kind, lines, th, got, names),
         thresholds=thresholds_view(th, stack), previous_period=got.previous_period,
+        flagged=flagged(kind, lines, th),
     )
     if got.previous is not None:
         result.previous = numbers(total(got.previous), rk)
@@ -213,6 +215,12 @@ def findings(kind: str, lines: list[AdLine], th: Thresholds, got: Fetched, names
     if kind == "fatigue":
         return analysis.trended(analysis.fatigue(lines, th))
     return analysis.recommendations(lines, th)
+
+
+def flagged(kind: str, lines: list[AdLine], th: Thresholds) -> list[str]:
+    """The ads a check names (what ``--pause``, ``--scale`` and ``--refresh`` act on)."""
+    check = {"bleeders": analysis.bleeders, "winners": analysis.winners, "fatigue": analysis.fatigue}.get(kind)
+    return [line.id for line, _ in check(lines, th)] if check else []
 
 
 def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, str | None]]:

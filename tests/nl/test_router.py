@@ -20,8 +20,8 @@ from skill.tools import REGISTRY
 
 # The grammar's accuracy on tests/data/phrasings.yaml when it was last measured
 # (bench/bench_router.py prints it). Raise it when the grammar improves; never lower it.
-RECORDED_CORRECT = 271
-RECORDED_TOTAL = 271
+RECORDED_CORRECT = 292
+RECORDED_TOTAL = 292
 
 # The held-out set (tests/data/phrasings_heldout.yaml) is never tuned against: 24/42 when it was
 # written, before the grammar changes it measures; 40/42 after them. This only keeps it from sliding.
