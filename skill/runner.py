@@ -119,8 +119,7 @@ def print_internal_error(exc: BaseException, json_mode: bool) -> None:
     print(one_line(f"Internal error: {message} → {hint}"), file=sys.stderr)
 
 
-def one_line(text: str, limit: int = 2000) -> str:
+def one_line(text: str) -> str:
     """Line breaks and other controls in an error (a server's message, a parser's) kept on one line."""
     flat = " ".join("".join(c if c.isprintable() else " " for c in part) for part in text.splitlines())
-    flat = " ".join(flat.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return " ".join(flat.split())

@@ -212,10 +212,10 @@ def test_the_readme_first_command_still_uploads_the_summer_sale(ws, live, capsys
 
 def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys):
     edit_json(config(ws), lambda d: d.update(page_id="999"))  # Meta refuses creatives for a page it doesn't know
-    code, out, _ = run(ws, capsys, "launch", BF)
+    code, out, err = run(ws, capsys, "launch", BF)
     assert code == 1 and "✓ Campaign created" in out and out.count("✓ Ad set created") == 2
-    assert "Invalid Page" in out or "Missing Page" in out
-    assert "Ad set eu-organisers" not in out and "Launch stopped: 3 ad(s) not created" in out
+    assert "page_id" in err and "'999'" in err, err  # the upload's pre-flight refuses before any creative
+    assert "Ad set eu-organisers" not in out and not objects(live)["creatives"]
     assert not {n for n in objects(live)["ads"] if n.startswith(BF)}
     edit_json(config(ws), lambda d: d.update(page_id="123456789"))
     code, out, _ = run(ws, capsys, "launch", BF)
