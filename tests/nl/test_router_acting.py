@@ -75,7 +75,7 @@ def test_ask_pause_the_bleeders_previews_and_changes_nothing(ws, capsys):
                  "--workspace", str(ws)]) == 0
     capsys.readouterr()
     state = (ws / ".sandbox" / "state.json").read_text()
-    code = main(["ask", "pause the bleeders", "--sandbox", "--workspace", str(ws)])
+    code = main(["ask", "pause the bleeders in the summer sale", "--sandbox", "--workspace", str(ws)])
     out = capsys.readouterr().out
     assert code == 0 and "Would pause 2 ads (nothing was changed)" in out and "--pause --yes" in out
     assert json.loads((ws / ".sandbox" / "state.json").read_text())["ads"] == json.loads(state)["ads"]
