@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from skill.audiences.accounts import AudienceRow, ensure_audience, find_audience
-from skill.audiences.customers import BadRow, inside_workspace, read_customers
+from skill.audiences.customers import BadRow, inside_workspace, read_customers, shown_path
 from skill.audiences.upload import MAX_ROWS, UploadOutcome, session_path, upload_rows
 from skill.errors import ConfigError
 from skill.events import Event, Reporter, silent
@@ -89,7 +89,7 @@ def create_customer_audience(settings: Settings, client: Any, name: str, custome
                              dry_run: bool = False, report: Reporter = silent) -> AudienceResult:
     name = check_audience_name(name)
     path = inside_workspace(settings, customers)
-    display = str(path.relative_to(settings.workspace.resolve()))
+    display = shown_path(settings, path)
     hashed = read_customers(path, display, default_country=default_country, skip_bad_rows=skip_bad_rows)
     report(Event("audience.hashed", f"  {hashed.count:,} customers normalised and hashed on this machine"
                  + (f"; {len(hashed.bad)} bad row(s) skipped" if hashed.bad else "")))

@@ -30,6 +30,8 @@ class CapiSendArgs(BaseModel):
     test_event_code: str | None = arg(None, "Send as test events (Events Manager › Test events) with this code",
                                       metavar="CODE")
     dry_run: bool = arg(False, "Check and hash the events and show the first; send nothing")
+    allow_folder: list[str] | None = arg(None, "Also accept the file from this folder outside the workspace",
+                                         metavar="DIR")
 
 
 @tool("capi_send", CapiSendArgs, command=("capi", "send"), examples=(
@@ -42,8 +44,9 @@ def capi_send(args: CapiSendArgs, ctx: ToolContext) -> BaseModel:
     Every line is checked first (a bad line sends nothing); user data is normalised and
     hashed on this machine; batches of 1,000; reports what Meta accepted. Re-sending is safe.
     """
+    from skill.tools.upload import with_allowed
     from skill.tracking.capi import send_file
 
     client = None if args.dry_run else ctx.client()
-    return send_file(ctx.settings, client, args.file, pixel=args.pixel, test_event_code=args.test_event_code,
+    return send_file(with_allowed(ctx.settings, args.allow_folder), client, args.file, pixel=args.pixel, test_event_code=args.test_event_code,
                      dry_run=args.dry_run, report=ctx.report)
