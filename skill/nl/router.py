@@ -335,7 +335,8 @@ def _understood(reason: str | None, m: Mentions) -> str:
 
 def capabilities() -> str:
     tools = sorted(all_tools(), key=lambda t: t.name)
-    listed = "; ".join(f"{t.name.replace('_', ' ')} ({t.summary.rstrip('.')})" for t in tools)
+    # each summary up to its first colon: the list stays one readable line as tools are added
+    listed = "; ".join(f"{t.name.replace('_', ' ')} ({t.summary.split(':')[0].rstrip('.')})" for t in tools)
     return f"I can: {listed}." if listed else "No tools are registered."
 
 

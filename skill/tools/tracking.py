@@ -16,8 +16,11 @@ class PixelCheckArgs(BaseModel):
     "meta-ads pixel check --pixel 1234567890123456 --json",
 ))
 def pixel_check(args: PixelCheckArgs, ctx: ToolContext) -> BaseModel:
-    """Is the pixel firing? Last fired time, events of the last 7 days, and whether the ad sets'
-    optimisation events actually fire, with a plain verdict. Exit code 1 when something is not counted."""
+    """Is the pixel firing? Its events of the last 7 days, and whether the ad sets' events fire.
+
+    Shows the last fired time, each event's count, and a plain verdict for every ad set's
+    optimisation event ("Purchase hasn't fired in 3 days: sales are not being counted").
+    Exit code 1 when something is not counted."""
     from skill.tracking.pixel import check_pixel
 
     return check_pixel(ctx.client(), ctx.settings.require_ad_account(), args.pixel)
