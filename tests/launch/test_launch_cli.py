@@ -74,7 +74,7 @@ def test_full_launch_then_a_rerun_creates_nothing(ws, live, capsys):
     eu = adsets[f"{BF} - eu-organisers"]
     assert (eu["status"], eu["daily_budget"], eu["bid_strategy"], eu["bid_amount"]) == ("PAUSED", "3000", "COST_CAP", 1200)
     assert eu["targeting"]["genders"] == [2] and eu["dsa_payor"] == "Snapbook Inc."
-    assert adsets[f"{BF} - broad-us-ca"]["promoted_object"] == {"pixel_id": "1234567890", "custom_event_type": "PURCHASE"}
+    assert adsets[f"{BF} - broad-us-ca"]["promoted_object"] == {"pixel_id": "1234567890123456", "custom_event_type": "PURCHASE"}
     ads = {a["name"]: a for a in dump["ads"].values()}
     assert {n for n in ads if n.startswith(BF)} == AD_NAMES and all(ads[n]["status"] == "PAUSED" for n in AD_NAMES)
     assert ads[f"{BF} - annual-plan"]["adset_id"] == eu["id"]
