@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -93,24 +93,62 @@ class AssetFeedSpec(UserFile):
 # ---------------------------------------------------------------- batch config
 
 
+AdFormat = Literal["dynamic", "single_image", "placements"]
+IMAGE_SOURCES = ("image_path", "image_paths", "image_url", "placement_images")
+
+
+class PlacementImages(UserFile):
+    """One ad, one image per placement group: 1:1 or 4:5 for Feed, 9:16 for Stories and Reels."""
+
+    feed: str
+    stories: str
+
+
 class AdEntry(UserFile):
-    """One ad in a batch: a name, one image or several, and the spec with its copy."""
+    """One ad in a batch: a name, one image or several, and the spec with its copy.
+
+    ``format``: ``dynamic`` (default: Dynamic Creative, Meta mixes the copy variants),
+    ``single_image`` (one image, the first headline/body/description, ``link_data``) or
+    ``placements`` (``placement_images``: a Feed image and a Stories/Reels image).
+    """
 
     name: str = Field(min_length=1)
     image_path: str | None = None
     image_paths: list[str] | None = None
+    image_url: str | None = None
+    placement_images: PlacementImages | None = None
     asset_feed_spec_path: str
+    format: AdFormat | None = None
+    variant: str | None = None
+    audience: str | None = None
 
     @model_validator(mode="after")
     def _one_kind_of_image(self) -> AdEntry:
-        if not self.image_path and not self.image_paths:
-            raise ValueError("needs image_path or image_paths")
-        if self.image_path and self.image_paths:
-            raise ValueError("has both image_path and image_paths; use one")
+        given = [k for k in IMAGE_SOURCES if getattr(self, k)]
+        if not given:
+            raise ValueError("needs image_path, image_paths, image_url or placement_images")
+        if len(given) > 1:
+            raise ValueError(f"has both {given[0]} and {given[1]}; use one")
+        if self.format == "placements" and not self.placement_images:
+            raise ValueError("format placements needs placement_images: {feed, stories}")
+        if self.placement_images and self.format not in (None, "placements"):
+            raise ValueError(f"placement_images makes a placements ad, not {self.format}")
+        if self.format == "single_image" and self.image_paths and len(self.image_paths) > 1:
+            raise ValueError("format single_image takes one image (image_path)")
         return self
 
     @property
+    def kind(self) -> str:
+        """dynamic | single_image | placements."""
+        return self.format or ("placements" if self.placement_images else "dynamic")
+
+    @property
     def images(self) -> list[str]:
+        """The image files named (placements: feed, then stories; an image_url has none yet)."""
+        if self.placement_images:
+            return [self.placement_images.feed, self.placement_images.stories]
+        if self.image_url:
+            return []
         return list(self.image_paths) if self.image_paths else [self.image_path or ""]
 
     @property
@@ -129,6 +167,8 @@ class BatchConfig(UserFile):
     ads: list[AdEntry] = Field(min_length=1)
     parallel: bool = False
     max_concurrent: int = Field(default=3, ge=1, le=20)
+    date: str | None = None  # for {date} in ad names: keeps names stable across days
+    audience: str | None = None  # for {audience} in ad names (an ad's own audience wins)
 
     @field_validator("adset_id", "page_id", mode="before")
     @classmethod
@@ -159,6 +199,14 @@ class UploadRecord(BaseModel):
 # ---------------------------------------------------------------- settings
 
 
+class RetrySettings(UserFile):
+    """``retry:`` in stack.md: attempts after the first, the first wait (doubling), the longest wait."""
+
+    attempts: int | None = Field(default=None, ge=0, le=10)
+    base: float | None = Field(default=None, ge=0)
+    max_wait: float | None = Field(default=None, ge=0)
+
+
 class StackSettings(UserFile):
     """The ``key: value`` settings in ``brand/stack.md``. Every key is optional."""
 
@@ -175,6 +223,10 @@ class StackSettings(UserFile):
     ad_name_template: str | None = None
     copy_model: str | None = None
     brand_name: str | None = None
+    copy_variants: int | None = Field(default=None, ge=1, le=5)
+    advantage_creative: bool | str | dict[str, Any] | None = None
+    retry: RetrySettings | None = None
+    max_wait: float | None = Field(default=None, ge=0)  # seconds; same as retry.max_wait
 
     @field_validator("ad_account", "default_adset_id", "page_id", mode="before")
     @classmethod

@@ -45,6 +45,7 @@ class Settings(BaseModel):
     token_source: str | None = None
     retry_base_s: float = DEFAULT_RETRY_BASE_S
     sandbox: bool = False
+    http_log: bool = False  # one line per Graph request (--verbose, META_ADS_DEBUG=http)
 
     # ------------------------------------------------------------ paths
 
@@ -113,16 +114,12 @@ class Settings(BaseModel):
         number = (self.ad_account or "").removeprefix("act_")
         return ADS_MANAGER_URL.format(account_number=number)
 
-    def ad_name(self, campaign: str, name: str) -> str:
-        template = self.stack.ad_name_template or DEFAULT_AD_NAME_TEMPLATE
-        try:
-            return template.format(campaign=campaign, name=name)
-        except (KeyError, IndexError, ValueError):
-            raise ConfigError(
-                f"ad_name_template {template!r} may only use {{campaign}} and {{name}}",
-                file="brand/stack.md",
-                field="ad_name_template",
-            ) from None
+    def ad_name(self, campaign: str, name: str, **fields: str | None) -> str:
+        """The ad's name from ``ad_name_template``: one function for every name (``naming.render_name``)."""
+        from skill.creative.naming import render_name
+
+        return render_name(self.stack.ad_name_template or DEFAULT_AD_NAME_TEMPLATE, campaign=campaign, name=name,
+                           **fields)
 
 
 def check_name(value: str, what: str) -> str:
@@ -278,8 +275,10 @@ def load_settings(
     if token is None and (token := token_from_social_cli(social)):
         source = "social-cli config"
     account = env.get("META_AD_ACCOUNT") or stack.ad_account or account_from_social_cli(social)
+    retry = stack.retry
     try:
-        retry_base = float(env.get("META_RETRY_BASE_S") or DEFAULT_RETRY_BASE_S)
+        retry_base = float(env.get("META_RETRY_BASE_S") or (retry.base if retry and retry.base is not None
+                                                             else DEFAULT_RETRY_BASE_S))
     except ValueError:
         raise ConfigError("META_RETRY_BASE_S must be a number of seconds") from None
     return Settings(
@@ -292,4 +291,5 @@ def load_settings(
         token=SecretStr(token) if token else None,
         token_source=source,
         retry_base_s=retry_base,
+        http_log="http" in (env.get("META_ADS_DEBUG") or "").lower().split(","),
     )

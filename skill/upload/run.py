@@ -34,6 +34,7 @@ from skill.settings import Settings
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
+from skill.upload.payloads import ad_name
 from skill.upload.steps import BatchRunner, split_batches
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
@@ -146,7 +147,7 @@ class Upload:
         md5_of: dict[Path, str] = {}
         todo: list[AdWork] = []
         for check in self.batch.ads:
-            full_name = self.settings.ad_name(self.batch.config.campaign, check.name)
+            full_name = ad_name(self.settings, self.batch, check)
             if self._already_uploaded(check):
                 continue
             if not check.ok:
