@@ -36,6 +36,8 @@ SUB_INVALID_IMAGE = 1487264   # sandbox: uploaded bytes are not an image
 SUB_ADSET_NOT_FOUND = 1487472  # sandbox: adset_id does not exist
 SUB_CREATIVE_NOT_FOUND = 1487473  # sandbox: creative_id does not exist
 SUB_BLOCKED = 1390008         # Meta: "You can't do this right now" (368)
+SUB_DOF_ENROLL = 3858082      # Meta (SDK issue): "must provide enroll_status" on creative features
+SUB_POLICY = 1487301          # sandbox: creative text refused by the advertising policies
 
 
 def fbtrace_id() -> str:

@@ -33,6 +33,8 @@ class Config:
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     seed: int | None = None
     verbose: bool = False
+    expired_hashes: list[str] = field(default_factory=list)  # image hashes creatives refuse until re-uploaded
+    policy_words: list[str] = field(default_factory=list)  # creative text containing one is a policy rejection
 
     def public(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from skill.creative.formats import DEFAULT_AD_FORMATS, creative_fields, feed_spec_payload, name_fields
+from skill.creative.formats import (
+    DEFAULT_AD_FORMATS,
+    creative_fields,
+    feed_spec_payload,
+    name_fields,
+)
 from skill.settings import Settings
 from skill.validate import AdCheck, BatchCheck
 
