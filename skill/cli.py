@@ -55,6 +55,9 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
     common.add_argument("--sandbox", action="store_true",
                         help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/)")
+    common.add_argument("--verbose", action="store_true",
+                        help="one line per Graph API request on stderr: method, path, status, time, usage, "
+                             "fbtrace_id (never the token); also META_ADS_DEBUG=http")
     return common
 
 
@@ -159,6 +162,8 @@ def namespace_to_args(ns: argparse.Namespace, model: type[BaseModel]) -> BaseMod
 def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
     args = namespace_to_args(ns, tool.args)
     settings = load_settings(ns.workspace)
+    if getattr(ns, "verbose", False):
+        settings = settings.model_copy(update={"http_log": True})
     if ns.sandbox:
         with sandbox_settings(settings) as sb_settings:
             return run_with(tool, args, sb_settings, ns.json)
@@ -190,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted. Re-run the same command to resume; nothing done is lost.", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: never a traceback for the user
-        if os.environ.get("META_ADS_DEBUG"):
+        if os.environ.get("META_ADS_DEBUG", "").lower() not in ("", "http"):  # "http" only logs requests
             raise
         print(f"Internal error: {type(exc).__name__}: {redact(str(exc))}", file=sys.stderr)
         print("  → re-run with META_ADS_DEBUG=1 for a traceback, and report it", file=sys.stderr)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.copy.doc import copy_doc_path, render_copy_doc
+from skill.creative.outcomes import is_policy_rejection, policy_hint
 from skill.errors import ConfigError, GraphError
 from skill.events import Event, Reporter, silent
 from skill.fileio import write_text_atomic
@@ -40,6 +41,7 @@ from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
     ad_lines,
     closing_lines,
+    complete_line,
     error_text,
     failed_lines,
     finding_text,
@@ -91,6 +93,7 @@ class Upload:
         self.results: dict[int, AdResult] = {}
         self.progress = Progress(report, [a.index for a in batch.ads])
         self.write_lock = threading.Lock()
+        self.resumed = False  # a re-run: each ad done now prints one line, as the product shows it
         self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
                               self.finalize, self.fail, report, time.sleep, keep_going=keep_going)
 
@@ -120,7 +123,9 @@ class Upload:
         ad.state = "created"
         self._result(check, "created", image_hashes=hashes, creative_id=record.creative_id,
                      ad_id=record.ad_id, record=str(path))
-        self.progress.done(check.index, ad_lines(ad, self.total, hashes, self.images.uploaded))
+        lines = [complete_line(check, self.total)] if self.resumed else ad_lines(ad, self.total, hashes,
+                                                                                 self.images.uploaded)
+        self.progress.done(check.index, lines)
 
     def _write_copy_doc(self, check: AdCheck) -> None:
         doc = copy_doc_path(check.spec_path)
@@ -134,6 +139,8 @@ class Upload:
             images=len(check.image_paths), destination=self.batch.destination_url))
 
     def fail(self, ad: AdWork, error: GraphError) -> None:
+        if is_policy_rejection(error):
+            error.hint = policy_hint(self.settings.review_url())
         ad.state, ad.error = "failed", error
         self._result(ad.check, "failed", errors=[error_text(error)])
         self.progress.done(ad.index, failed_lines(ad.check, self.total, [error_text(error)], error.hint,
@@ -146,6 +153,8 @@ class Upload:
         """Skip what is done, fail what is invalid, and return the ads to send, in order."""
         md5_of: dict[Path, str] = {}
         todo: list[AdWork] = []
+        self.resumed = any(record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists()
+                           for c in self.batch.ads)
         for check in self.batch.ads:
             full_name = ad_name(self.settings, self.batch, check)
             if self._already_uploaded(check):
