@@ -93,8 +93,8 @@ def build_parser() -> ArgumentParser:
         add_model_arguments(sub, tool.args)
         sub.set_defaults(_tool=tool)
     for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
-        sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
-                              parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text, parents=[common],
+                              formatter_class=argparse.RawDescriptionHelpFormatter, conflict_handler="resolve")
         add_arguments(sub)
         sub.set_defaults(_run=run)
     return parser

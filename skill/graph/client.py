@@ -361,7 +361,7 @@ class GraphClient:
         label = getattr(self._local, "label", None)
         if label:
             self.report(Event("rate_limited", f"{label} - {describe(error)}", data))
-            self.report(Event("retry", waiting_line(delay, attempt, self.max_retries), data))
+            self.report(Event("retry", waiting_line(delay, attempt, self.max_retries, error), data))
         else:
             self.report(Event("retry", retry_message(error, delay, attempt, self.max_retries), data))
         with self._lock:

@@ -144,14 +144,16 @@ def format_wait(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min" if minutes % 60 else f"{minutes // 60} h"
 
 
-def waiting_line(delay_s: float, attempt: int, max_retries: int) -> str:
-    """``Waiting 10s before retry (attempt 1/3)...``"""
-    return f"Waiting {format_wait(delay_s)} before retry (attempt {attempt + 1}/{max_retries})..."
+def waiting_line(delay_s: float, attempt: int, max_retries: int, error: BaseException | None = None) -> str:
+    """``Waiting 10s before retry (attempt 1/3)...``; Meta's estimate too when it is longer than the wait."""
+    estimate = getattr(error, "retry_after_s", None)
+    more = f"; Meta estimates {format_wait(estimate)}" if estimate and estimate > delay_s + 0.5 else ""
+    return f"Waiting {format_wait(delay_s)} before retry (attempt {attempt + 1}/{max_retries}{more})..."
 
 
 def retry_message(error: BaseException | None, delay_s: float, attempt: int, max_retries: int) -> str:
     """``Rate limited (error 80004). Waiting 10s before retry (attempt 1/3)...``"""
-    return f"{describe(error)}. {waiting_line(delay_s, attempt, max_retries)}"
+    return f"{describe(error)}. {waiting_line(delay_s, attempt, max_retries, error)}"
 
 
 def wait_too_long(error: BaseException | None, max_wait_s: float | None) -> WaitTooLong | None:

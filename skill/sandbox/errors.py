@@ -138,6 +138,12 @@ def rate_limited(minutes: int) -> ApiError:
         is_transient=True)
 
 
+def user_limited() -> ApiError:
+    """Code 17: too many calls from this user (token) across the app."""
+    return ApiError("(#17) User request limit reached", 17, SUB_RATE_LIMIT, "User Request Limit Reached",
+                    "This user has made too many API calls. Wait and try again.", is_transient=True)
+
+
 def dependency_failed(name: str, parent: str) -> ApiError:
     """A batch operation not run because the one it depends on did not succeed."""
     return ApiError("An unknown error occurred", 1, SUB_UNKNOWN, "Dependency Failed",

@@ -123,7 +123,7 @@ class BatchRunner:
         if error is not None:
             data = {"code": error.code, "delay_s": delay}
             self.ctx.report(Event("rate_limited", f"{self._label(pending)} - {describe(error)}", data))
-            self.ctx.report(Event("retry", waiting_line(delay, attempt, MAX_STALLED), data))
+            self.ctx.report(Event("retry", waiting_line(delay, attempt, MAX_STALLED, error), data))
             self.waited_for_limit = True
         self.ctx.sleep(delay)
 
