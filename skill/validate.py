@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from skill.creative.checks import format_findings
+from skill.creative.checks import format_findings, stack_findings
 from skill.creative.cta import NOT_IN_V26, PRODUCT_CTA_TYPES, cta_problem
 from skill.creative.sources import ad_image_paths
 from skill.errors import ConfigError
@@ -258,6 +258,8 @@ def validate_batch(settings: Settings, campaign: str | None = None, config: str 
     if not page_id:
         findings.append(_error("page_id missing (set it here or page_id in brand/stack.md)", field="page_id", **where))
     findings += _check_names(cfg, path)
+    findings += [Finding(sev, msg, file=str(settings.brand_dir / "stack.md"), field=fld)
+                 for sev, msg, fld in stack_findings(settings.stack, cfg)]
     ads = [_check_ad(settings, cfg, i, entry, path) for i, entry in enumerate(cfg.ads)]
     destination = cfg.destination_url or settings.stack.destination_url
     if not destination:
@@ -318,5 +320,5 @@ def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, conf
         if info:
             check.images.append(info)
     check.findings += [Finding(sev, msg, ad=ad, file=str(config_path), field=f"ads[{i}].{fld}")
-                       for sev, msg, fld in format_findings(entry, check.spec, check.images)]
+                       for sev, msg, fld in format_findings(entry, check.spec, check.images, settings.stack, cfg)]
     return check

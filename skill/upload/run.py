@@ -156,7 +156,6 @@ class Upload:
         self.resumed = any(record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists()
                            for c in self.batch.ads)
         for check in self.batch.ads:
-            full_name = ad_name(self.settings, self.batch, check)
             if self._already_uploaded(check):
                 continue
             if not check.ok:
@@ -164,6 +163,7 @@ class Upload:
                 if self.keep_going:
                     continue
                 break  # paused: nothing after the first invalid ad is sent
+            full_name = ad_name(self.settings, self.batch, check)
             entry = self.ledger.load(check.entry.stem, full_name, self.account, self.batch.adset_id or "")
             md5_of.update(file_md5s(p for p in check.image_paths if p not in md5_of))
             ad = AdWork(check, full_name, [md5_of[p] for p in check.image_paths], entry)
