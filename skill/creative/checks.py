@@ -6,8 +6,8 @@ from __future__ import annotations
 from skill.creative.advantage import features
 from skill.creative.formats import name_fields, unused_copy
 from skill.creative.naming import DEFAULT_TEMPLATE, template_fields
-from skill.errors import ConfigError
 from skill.creative.placements import crop_note, ratio_problem
+from skill.errors import ConfigError
 from skill.images import ImageInfo
 from skill.models import AdEntry, AssetFeedSpec, BatchConfig, StackSettings
 
