@@ -57,6 +57,7 @@ QUALITY_COPY_MODEL = "claude-sonnet-5-5"  # the documented quality option (--mod
 MAX_REPAIRS = 2  # times broken copy is sent back for a fix
 MAX_WORKERS = 4  # images in flight at once
 MAX_TOKENS = 2048
+DEFAULT_VARIANTS = 3  # headlines, bodies and descriptions per image (--variants, copy_variants in stack.md)
 
 OUTPUT_FORMAT: dict[str, Any] = {"type": "json_schema", "schema": anthropic.transform_schema(CopyDraft)}
 
@@ -131,9 +132,19 @@ def check_reply(text: str, brief: CopyBrief, image: str) -> tuple[CopyDraft | No
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors()[:6]]
         return None, None, [], ["The reply was not a JSON object matching the schema."] + problems
+    draft, short = fit_counts(draft, brief.variants)
     spec = build_spec(draft, brief)
     findings = validate_copy(spec, ad=image)
-    return draft, spec, findings, [f.message for f in findings if f.severity == "error"]
+    return draft, spec, findings, [f.message for f in findings if f.severity == "error"] + short
+
+
+def fit_counts(draft: CopyDraft, wanted: int) -> tuple[CopyDraft, list[str]]:
+    """Exactly ``wanted`` headlines, bodies and descriptions: extras are dropped, a shortfall goes back."""
+    trimmed = draft.model_copy(update={k: getattr(draft, k)[:wanted] for k in ("titles", "bodies", "descriptions")})
+    short = [f"Give exactly {wanted} {what} (you gave {len(getattr(draft, key))})"
+             for key, what in (("titles", "headlines"), ("bodies", "primary texts"), ("descriptions", "descriptions"))
+             if len(getattr(draft, key)) < wanted]
+    return trimmed, short
 
 
 def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, report: Reporter = silent) -> Drafted:
@@ -256,7 +267,7 @@ def generate_copy(
     campaign: str,
     *,
     product: str | None = None,
-    variants: int = 3,
+    variants: int | None = None,
     cta: str | None = None,
     model: str | None = None,
     force: bool = False,
@@ -271,6 +282,7 @@ def generate_copy(
     existing files, the batch config, the landing page, the API key).
     """
     check_name(campaign, "campaign")
+    variants = variants or settings.stack.copy_variants or DEFAULT_VARIANTS
     cta = _check_options(variants, cta)
     paths = [resolve_image(settings, raw) for raw in images]
     if not paths:
@@ -309,7 +321,7 @@ def generate_copy(
             return
         with lock:
             result.ads.append(CopiedAd(
-                image=str(job.image), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
+                image=str(job.in_workspace), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
                 attempts=drafted.attempts, warnings=[str(w) for w in drafted.warnings]))
         spec = drafted.spec
         report(Event("copy_written", f"{tag}: ✓ {display_path(settings, job.spec_path)} + .md "
