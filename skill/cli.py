@@ -49,15 +49,16 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", hint=f"see `{self.prog} --help`")
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options(verbose: bool = True) -> argparse.ArgumentParser:
     common = ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
     common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
     common.add_argument("--sandbox", action="store_true",
                         help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/)")
-    common.add_argument("--verbose", action="store_true",
-                        help="one line per Graph API request on stderr: method, path, status, time, usage, "
-                             "fbtrace_id (never the token); also META_ADS_DEBUG=http")
+    if verbose:  # `meta-ads sandbox` has its own --verbose (the server's request log)
+        common.add_argument("--verbose", action="store_true",
+                            help="one line per Graph API request on stderr: method, path, status, time, usage, "
+                                 "fbtrace_id (never the token); also META_ADS_DEBUG=http")
     return common
 
 
@@ -93,8 +94,9 @@ def build_parser() -> ArgumentParser:
         add_model_arguments(sub, tool.args)
         sub.set_defaults(_tool=tool)
     for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
-        sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text, parents=[common],
-                              formatter_class=argparse.RawDescriptionHelpFormatter, conflict_handler="resolve")
+        sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
+                              parents=[_common_options(verbose=name != "sandbox")],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(sub)
         sub.set_defaults(_run=run)
     return parser

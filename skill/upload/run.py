@@ -132,11 +132,13 @@ class Upload:
         if doc.exists() or check.spec is None:
             return
         campaign_dir = self.ads_dir.parent
-        first = check.image_paths[0]
-        image = str(first.relative_to(campaign_dir)) if first.is_relative_to(campaign_dir) else first.name
+        names = [str(p.relative_to(campaign_dir)) if p.is_relative_to(campaign_dir) else p.name
+                 for p in check.image_paths]
+        placed = check.entry.kind == "placements"
+        image = f"{names[0]} (Feed), {names[1]} (Stories, Reels)" if placed else names[0]
         write_text_atomic(doc, render_copy_doc(
             check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
-            images=len(check.image_paths), destination=self.batch.destination_url))
+            images=1 if placed else len(check.image_paths), destination=self.batch.destination_url))
 
     def fail(self, ad: AdWork, error: GraphError) -> None:
         if is_policy_rejection(error):

@@ -171,3 +171,26 @@ def test_the_name_template_refuses_anything_else(ws, capsys, template):
     (ws / "brand" / "stack.md").write_text(f"ad_name_template: \"{template}\"\n")
     code, out = run(ws, capsys, "validate", CAMPAIGN)
     assert code == 1 and "may only use {campaign}, {name}, {date}, {variant}, {audience}, {format}" in out
+
+
+def test_the_shipped_workspace_shows_each_format_and_readme_command_1_works(tmp_path, monkeypatch, capsys):
+    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "META_ADS_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    ws = copy_workspace(tmp_path, all_ads=True)
+    code, out = run(ws, capsys, "upload", CAMPAIGN, "--sandbox")
+    assert code == 0, out
+    lines = out.strip().splitlines()
+    assert lines[lines.index("[4/5] summer-single"):lines.index("[4/5] summer-single") + 2] == [
+        "[4/5] summer-single", "✓ Validation passed"]
+    block = lines[lines.index("[5/5] summer-placements"):]
+    assert [line.split(" (")[0] for line in block[:6]] == [
+        "[5/5] summer-placements", "✓ Validation passed", "✓ Image uploaded", "✓ Image uploaded",
+        "✓ Creative created", "✓ Ad created"]
+    assert "Batch complete: 5 ads created, all PAUSED" in lines and "Warning" not in out
+    state = json.loads((ws / ".sandbox" / "state.json").read_text())
+    creatives = {c["name"]: c for c in state["creatives"].values()}
+    assert "link_data" in creatives[f"{CAMPAIGN} - hero-single"]["object_story_spec"]
+    assert "asset_customization_rules" in creatives[f"{CAMPAIGN} - hero-placements"]["asset_feed_spec"]
+    code, out = run(ws, capsys, "upload", CAMPAIGN, "--sandbox")
+    assert code == 0 and out.count("⊙ Skipped (already uploaded)") == 5

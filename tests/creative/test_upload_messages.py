@@ -62,8 +62,8 @@ def test_a_rate_limit_names_the_ad_it_holds_up_then_the_resumed_ads_print_one_li
 
 
 def test_a_first_run_still_prints_the_full_block(ws, sandbox, capsys):
-    code, lines, _ = upload(ws, capsys)
-    assert code == 0
+    code, lines, err = upload(ws, capsys)
+    assert code == 0 and "HTTP " not in err, "request lines only with --verbose"
     assert lines[:2] == ["[1/3] notes-app", "✓ Validation passed"]
     assert lines[2].startswith("✓ Image uploaded (hash: ") and lines[4].endswith("- PAUSED")
 
