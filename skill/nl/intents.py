@@ -94,6 +94,7 @@ REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(change|edit|update|modify|set)\b.*\b(targeting|audiences?|schedule|placements)\b"),
      "I don't change targeting, audiences or schedules: do that in Ads Manager."),
 ]
+PREVIEW = _p(r"\b(preview\w*|what (does|do|would) .* look like|show me (how|what)|see (it|them|how it looks) in)\b")
 HELP = _p(r"^\s*(help|\?|what can you do|what do you do|commands|what are (the|your) commands|menu|options)\s*\??\s*$")
 
 
@@ -118,6 +119,8 @@ def detect(t: str, m: Mentions) -> Intent:
                                           ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]
     if is_copy(t, m):
         return Intent("copy")
+    if PREVIEW.search(t) and m.ads:
+        return Intent("preview")
     if AUTH.search(t) and not reports:
         return Intent("auth_check")
     if BEFORE_UPLOAD.search(t) and (VALIDATE.search(t) or CHECK.search(t) or TEST.search(t)):

@@ -67,3 +67,15 @@ def test_an_unknown_ad_is_one_clean_line(ws, capsys):
     assert main(["preview", "hero-nothing", "--workspace", str(ws)]) == 1
     err = capsys.readouterr().err
     assert "no ad 'hero-nothing' in the workspace" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("text,formats", [
+    ("preview hero-receipt in stories", ["INSTAGRAM_STORY", "FACEBOOK_STORY_MOBILE"]),
+    ("what does hero-receipt look like in reels?", ["INSTAGRAM_REELS"]),
+    ("preview hero-receipt", None),
+])
+def test_the_router_sends_preview_requests_to_preview(ws, capsys, text, formats):
+    assert main(["route", text, "--json", "--no-model", "--workspace", str(ws)]) == 0
+    route = json.loads(capsys.readouterr().out)
+    assert route["tool"] == "preview" and route["args"]["ad"] == "hero-receipt"
+    assert route["args"].get("formats") == formats
