@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skill.creative.remote import FetchError, fetch_image
 from skill.models import AdEntry
 from skill.settings import Settings
 
@@ -12,6 +11,8 @@ from skill.settings import Settings
 def ad_image_paths(settings: Settings, entry: AdEntry, base: Path, campaign: str) -> tuple[list[Path], str | None]:
     """The ad's image files, and an error message when an ``image_url`` could not be fetched."""
     if entry.image_url:
+        from skill.creative.remote import FetchError, fetch_image  # requests only when a URL is named
+
         try:
             return [fetch_image(entry.image_url, settings.campaign_dir(campaign) / "images")], None
         except FetchError as exc:
