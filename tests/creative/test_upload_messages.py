@@ -147,3 +147,15 @@ def test_meta_ads_debug_http_logs_too(ws, sandbox, capsys, monkeypatch):
     assert code == 0 and "HTTP " not in err, "a dry run calls nothing"
     assert main(["auth", "check", "--workspace", str(ws)]) in (0, 1)
     assert capsys.readouterr().err.count("HTTP GET ") >= 1
+
+
+def test_a_rate_limit_met_between_rounds_names_the_ad_too(ws, sandbox, capsys):
+    set_stack(ws, "retry:\n  attempts: 0")  # the client does not re-send: the upload's next round does
+    sandbox.configure(rate_budget=10, rate_window_s=1)
+    code, lines, _ = upload(ws, capsys)
+    assert code == 0, lines
+    at = next(i for i, line in enumerate(lines) if line.endswith(" - Rate limited (error 80004)"))
+    assert re.fullmatch(r"\[[123]/3\] [a-z-]+ - Rate limited \(error 80004\)", lines[at])
+    assert lines[at + 1].startswith("Waiting ") and "before retry (attempt 1/" in lines[at + 1]
+    assert "✓ Retry successful" in lines[at + 2:]
+    assert lines[-2] == "Batch complete: 3 ads created, all PAUSED"
