@@ -45,6 +45,7 @@ from skill.copy.prompt import (
     system_prompt,
     user_prompt,
 )
+from skill.creative.cta import ACCEPTED_CTA_TYPES
 from skill.errors import CopyError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.models import AssetFeedSpec
@@ -354,8 +355,9 @@ def _check_options(variants: int, cta: str | None) -> str | None:
     if cta is None:
         return None
     cta = cta.strip().upper()
-    if cta not in CTA_TYPES:
-        raise UsageError(f"--cta {cta!r} is not a call to action", hint=f"use one of {', '.join(CTA_TYPES)}")
+    if cta not in ACCEPTED_CTA_TYPES:  # the model picks among the product's list; --cta may name any v26 type
+        raise UsageError(f"--cta {cta!r} is not a call to action", hint=f"use one of {', '.join(CTA_TYPES)}, "
+                         "or any of Meta's v26 types (reference/formats.md)")
     return cta
 
 

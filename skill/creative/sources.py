@@ -11,7 +11,10 @@ from skill.settings import Settings
 def ad_image_paths(settings: Settings, entry: AdEntry, base: Path, campaign: str) -> tuple[list[Path], str | None]:
     """The ad's image files, and an error message when an ``image_url`` could not be fetched."""
     if entry.image_url:
-        from skill.creative.remote import FetchError, fetch_image  # requests only when a URL is named
+        from skill.creative.remote import (  # requests only when a URL is named
+            FetchError,
+            fetch_image,
+        )
 
         try:
             return [fetch_image(entry.image_url, settings.campaign_dir(campaign) / "images")], None

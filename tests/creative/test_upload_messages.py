@@ -159,3 +159,16 @@ def test_a_rate_limit_met_between_rounds_names_the_ad_too(ws, sandbox, capsys):
     assert lines[at + 1].startswith("Waiting ") and "before retry (attempt 1/" in lines[at + 1]
     assert "✓ Retry successful" in lines[at + 2:]
     assert lines[-2] == "Batch complete: 3 ads created, all PAUSED"
+
+
+def test_what_counts_as_a_policy_rejection_or_a_lost_image():
+    from skill.creative.outcomes import is_image_hash_error, is_policy_rejection
+    from skill.errors import GraphError
+
+    assert is_policy_rejection(GraphError("(#2635) refused", code=2635))
+    assert is_policy_rejection(GraphError("Invalid parameter", code=100, subcode=1487301,
+                                          user_msg="Your ad creative doesn't follow our Advertising Policies"))
+    assert not is_policy_rejection(GraphError("Invalid parameter", code=100, subcode=1487195,
+                                              user_msg="The call-to-action type 'SEE_MENU' is not valid"))
+    missing = GraphError("Invalid parameter", code=100, subcode=1487212, user_msg="Please specify an image")
+    assert is_image_hash_error(missing) and not is_policy_rejection(missing)
