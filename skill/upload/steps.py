@@ -119,7 +119,9 @@ class BatchRunner:
             self.ctx.halt(stop)
             return
         cap = {"cap_s": max_wait} if max_wait is not None else {}
-        delay = retry_delay(attempt, error, base_s=max(self.ctx.settings.retry_base_s, 0.0), **cap)
+        pacer = getattr(self.ctx.client, "pacer", None)
+        delay = retry_delay(attempt, error, base_s=max(self.ctx.settings.retry_base_s, 0.0),
+                            fit_s=pacer.fit_s() if pacer else None, **cap)
         if error is not None:
             data = {"code": error.code, "delay_s": delay}
             self.ctx.report(Event("rate_limited", f"{self._label(pending)} - {describe(error)}", data))
