@@ -194,3 +194,12 @@ def test_the_shipped_workspace_shows_each_format_and_readme_command_1_works(tmp_
     assert "asset_customization_rules" in creatives[f"{CAMPAIGN} - hero-placements"]["asset_feed_spec"]
     code, out = run(ws, capsys, "upload", CAMPAIGN, "--sandbox")
     assert code == 0 and out.count("⊙ Skipped (already uploaded)") == 5
+
+
+def test_the_text_dry_run_prints_the_single_image_payload(ws, capsys):
+    code, out = run(ws, capsys, "upload", CAMPAIGN, "--dry-run")
+    assert code == 0, out
+    block = out.split("[DRY RUN] [1/2] wide", 1)[1].split("[DRY RUN] [2/2] placed", 1)[0]
+    assert "Would POST to /act_123456789/adcreatives:" in block and '"link_data": {' in block
+    assert "combinations Meta will test" not in block, "a single-image ad mixes nothing"
+    assert out.strip().splitlines()[-1] == "[DRY RUN] Complete - 2 ads validated, 0 uploaded"
