@@ -4,7 +4,7 @@ shapes, copy a single-image ad leaves out, and the Advantage+ setting."""
 from __future__ import annotations
 
 from skill.creative.advantage import features
-from skill.creative.formats import name_fields, unused_copy
+from skill.creative.formats import name_fields, placement_copy_problem, unused_copy
 from skill.creative.naming import DEFAULT_TEMPLATE, template_fields
 from skill.creative.placements import crop_note, ratio_problem
 from skill.errors import ConfigError
@@ -35,6 +35,9 @@ def format_findings(entry: AdEntry, spec: AssetFeedSpec | None, images: list[Ima
         left = unused_copy(kind, spec)
         if left:
             found.append(("warning", left, "format"))
+        problem = placement_copy_problem(kind, spec)
+        if problem:
+            found.append(("error", problem, "asset_feed_spec_path"))
     return found
 
 

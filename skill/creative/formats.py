@@ -102,6 +102,14 @@ def creative_fields(kind: str, spec: AssetFeedSpec, hashes: list[str], page_id: 
     return fields
 
 
+def placement_copy_problem(kind: str, spec: AssetFeedSpec) -> str | None:
+    """Meta's placement customization takes one link description."""
+    if kind == "placements" and len(spec.descriptions) > 1:
+        return (f"a placements ad takes one description (Meta allows only one with asset customization rules); "
+                f"the spec has {len(spec.descriptions)}")
+    return None
+
+
 def unused_copy(kind: str, spec: AssetFeedSpec) -> str | None:
     """What a single-image or placements ad leaves out of the spec, for a warning."""
     if kind != "single_image":

@@ -5,7 +5,7 @@ Rules (Meta's docs on placement asset customization and Advantage+ creative):
 
 - ``link_data`` needs an ``image_hash`` known to the account and an http(s) ``link``; its CTA
   type must be a current one and its ``value.link`` an http(s) URL.
-- ``asset_customization_rules``: at least two rules; each a ``customization_spec`` with known
+- ``asset_customization_rules``: one link description at most; at least two rules; each a ``customization_spec`` with known
   placement keys and positions, an ``image_label`` naming a label of ``images[].adlabels``
   (required with ``SINGLE_IMAGE``), a distinct integer ``priority``.
 - ``degrees_of_freedom_spec.creative_features_spec``: every feature needs
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from skill.sandbox.errors import (
     SUB_DOF_ENROLL,
+    SUB_FEED_LIMIT,
     SUB_FEED_REQUIRED,
     SUB_MISSING_IMAGE,
     SUB_POLICY,
@@ -76,6 +77,9 @@ def check_rules(feed: dict[str, Any]) -> None:
     if not isinstance(rules, list) or len(rules) < 2:
         raise invalid_param("Not Enough Customization Rules", "asset_feed_spec.asset_customization_rules needs at "
                             "least two rules.", SUB_FEED_REQUIRED)
+    if len(feed.get("descriptions") or []) > 1:
+        raise invalid_param("Too Many Descriptions", "Only one link description is allowed with "
+                            "asset_customization_rules.", SUB_FEED_LIMIT)
     labels = _labels(feed)
     priorities: set[int] = set()
     for i, rule in enumerate(rules):

@@ -109,6 +109,12 @@ def test_a_placement_image_of_the_wrong_shape_is_an_error(ws, capsys):
     assert "ads[1].placement_images.stories" in out
 
 
+def test_a_placements_ad_takes_one_description(ws, capsys):
+    write_json(ads_dir(ws) / "placed.json", {**GOOD_SPEC, "descriptions": [{"text": "One."}, {"text": "Two."}]})
+    code, out = run(ws, capsys, "validate", CAMPAIGN)
+    assert code == 1 and "a placements ad takes one description" in out
+
+
 def test_advantage_creative_is_off_unless_stack_md_turns_it_on(ws, capsys):
     assert all("degrees_of_freedom_spec" not in creative_body(dry_run(ws, capsys), i) for i in (0, 1))
     stack = ws / "brand" / "stack.md"

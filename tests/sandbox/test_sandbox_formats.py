@@ -66,6 +66,10 @@ def test_placement_rules_are_checked(graph):
     err = error_of(graph.post(f"{SANDBOX_ACCOUNT}/adcreatives", object_story_spec={"page_id": SANDBOX_PAGE},
                               asset_feed_spec=spec))
     assert err["error_user_title"] == "Unknown Asset Label"
+    two = placement_feed(feed, story, descriptions=[{"text": "One."}, {"text": "Two."}])
+    err = error_of(graph.post(f"{SANDBOX_ACCOUNT}/adcreatives", object_story_spec={"page_id": SANDBOX_PAGE},
+                              asset_feed_spec=two))
+    assert err["error_user_title"] == "Too Many Descriptions"
     spec = placement_feed(feed, story)
     spec["asset_customization_rules"][0]["customization_spec"]["instagram_positions"] = ["billboard"]
     err = error_of(graph.post(f"{SANDBOX_ACCOUNT}/adcreatives", object_story_spec={"page_id": SANDBOX_PAGE},
