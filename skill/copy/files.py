@@ -50,6 +50,7 @@ class BatchUpdate:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # settings the upload will still need
+    copied: list[str] = field(default_factory=list)  # images brought into the campaign's images/ folder
 
 
 def resolve_image(settings: Settings, raw: str) -> Path:
@@ -106,10 +107,11 @@ def _storage(settings: Settings, campaign: str, image: Path) -> Path | None:
     (a workspace stays self-contained and shareable through git). None when it is inside already."""
     if image.resolve().is_relative_to(settings.workspace.resolve()):
         return None
-    dest = settings.campaign_dir(campaign) / "images" / image.name
-    if dest.exists() and dest.read_bytes() != image.read_bytes():
-        raise ConfigError(f"{display_path(settings, dest)} already exists with other content", file=str(image),
-                          hint="rename the image file, or move the old one out of the campaign's images/")
+    folder, data = settings.campaign_dir(campaign) / "images", image.read_bytes()
+    dest, n = folder / image.name, 1
+    while dest.exists() and dest.read_bytes() != data:  # another image of that name: keep both
+        n += 1
+        dest = folder / f"{image.stem}-{n}{image.suffix}"
     return dest
 
 
@@ -181,9 +183,12 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
         if job.stem in names or job.stem in specs:
             update.skipped.append(job.stem)
             continue
+        image = _inside_workspace(settings, campaign, job.in_workspace, update)
+        if job.stored is not None:
+            update.copied.append(display_path(settings, job.stored))
         ads.append({
             "name": job.stem,
-            "image_path": _styled(prefix, display_path(settings, job.in_workspace)),
+            "image_path": _styled(prefix, display_path(settings, image)),
             "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
         })
         names.add(job.stem)
@@ -193,6 +198,24 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
     update.missing = [k for k, v in (("adset_id", data.get("adset_id") or settings.stack.default_adset_id),
                                      ("page_id", data.get("page_id") or settings.stack.page_id)) if not v]
     return update
+
+
+def _inside_workspace(settings: Settings, campaign: str, image: Path, update: BatchUpdate) -> Path:
+    """An image from outside the workspace is copied into the campaign's ``images/`` folder, so the
+    batch names only workspace files (upload refuses others) and travels with the workspace."""
+    if settings.outside_problem(image) is None:
+        return image
+    folder = settings.campaign_dir(campaign) / "images"
+    data = image.read_bytes()
+    target = folder / image.name
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = folder / f"{image.stem}-{n}{image.suffix}"
+    if not target.exists():
+        write_bytes_atomic(target, data)
+    update.copied.append(display_path(settings, target))
+    return target
 
 
 def _new_batch(settings: Settings, campaign: str) -> dict[str, Any]:

@@ -337,15 +337,16 @@ def generate_copy(
     if result.usage.requests:
         report(Event("copy_usage", result.usage.line(), result.usage.model_dump()))
     order = {j.image.name: i for i, j in enumerate(jobs)}
-    result.ads.sort(key=lambda a: order.get(Path(a.image).name, 0))
+    spec_order = {str(j.spec_path): i for i, j in enumerate(jobs)}
+    result.ads.sort(key=lambda a: spec_order.get(a.spec_path, 0))
     result.failed.sort(key=lambda f: order.get(f.image, 0))
     if not result.ads:
         first = result.failed[0]
         more = f" (and {len(result.failed) - 1} more image(s) failed)" if len(result.failed) > 1 else ""
         raise CopyError(f"{first.image}: {first.error}{more}; nothing was written", hint=first.hint)
     if write_batch:
-        done = {Path(a.image).name for a in result.ads}
-        _write_batch(settings, campaign, [j for j in jobs if j.image.name in done], result, report)
+        done = {a.spec_path for a in result.ads}
+        _write_batch(settings, campaign, [j for j in jobs if str(j.spec_path) in done], result, report)
     return result
 
 
@@ -369,6 +370,9 @@ def _write_batch(settings: Settings, campaign: str, jobs: list[CopyJob], result:
     report(Event("batch_written", f"✓ {display_path(settings, update.path)} {verb}: "
                                   f"{len(update.added)} ad(s) added" +
                                   (f", {len(update.skipped)} already there" if update.skipped else "")))
+    if update.copied:
+        report(Event("images_copied", f"  {len(update.copied)} image(s) from outside the workspace copied into it: "
+                                      f"{', '.join(update.copied)}"))
     if update.missing:
         report(Event("warning", f"  Warning: {', '.join(update.missing)} not set; add them to "
                                 f"{update.path.name} or brand/stack.md before uploading"))

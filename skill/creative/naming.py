@@ -1,7 +1,9 @@
 """Ad names from a template: the one function every name goes through.
 
 The template (``ad_name_template`` in brand/stack.md, default ``{campaign} - {name}``) may use
-exactly these fields, and nothing else (no attribute or index access, no format specs):
+exactly the fields of ``inputs.TEMPLATE_FIELDS``, and nothing else (no attribute or index
+access, no conversion or format spec): the check and the plain substitution are
+``inputs.template_problem`` and ``inputs.render_template``; this module supplies the values:
 
     {campaign} {name} {date} {variant} {audience} {format}
 
@@ -13,28 +15,20 @@ from __future__ import annotations
 
 from string import Formatter
 
+from skill import inputs
 from skill.errors import ConfigError
 
-NAME_FIELDS: tuple[str, ...] = ("campaign", "name", "date", "variant", "audience", "format")
+NAME_FIELDS: tuple[str, ...] = inputs.TEMPLATE_FIELDS
 DEFAULT_TEMPLATE = "{campaign} - {name}"
 STACK_FILE = "brand/stack.md"
 
 
 def template_fields(template: str) -> list[str]:
     """The fields a template uses; a ConfigError for anything but a plain known field."""
-    try:
-        parts = list(Formatter().parse(template))
-    except ValueError as exc:
-        raise _bad(template, f"is not a valid template ({exc})") from None
-    used: list[str] = []
-    for _, field, spec, conversion in parts:
-        if field is None:
-            continue
-        if field not in NAME_FIELDS or spec or conversion:
-            raise _bad(template, f"may only use {', '.join('{' + f + '}' for f in NAME_FIELDS)}; "
-                                 f"found {{{field}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}")
-        used.append(field)
-    return used
+    problem = inputs.template_problem(template, NAME_FIELDS)
+    if problem:
+        raise ConfigError(problem, file=STACK_FILE, field="ad_name_template")
+    return [field for _, field, _, _ in Formatter().parse(template) if field is not None]
 
 
 def render_name(template: str | None, **values: str | None) -> str:
@@ -47,8 +41,4 @@ def render_name(template: str | None, **values: str | None) -> str:
             f"ad_name_template {template!r} uses {{{missing[0]}}}, but the ad has no {missing[0]}",
             file=STACK_FILE, field="ad_name_template",
             hint=f"set {missing[0]!r} on the ad (or the batch config), or drop it from the template")
-    return template.format_map({f: str(values.get(f) or "") for f in NAME_FIELDS})
-
-
-def _bad(template: str, what: str) -> ConfigError:
-    return ConfigError(f"ad_name_template {template!r} {what}", file=STACK_FILE, field="ad_name_template")
+    return inputs.render_template(template, **{f: str(values.get(f) or "") for f in NAME_FIELDS})

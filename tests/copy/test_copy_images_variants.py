@@ -66,12 +66,17 @@ def test_outside_images_are_copied_into_the_campaign_and_named_by_relative_path(
     assert code == 0, out
 
 
-def test_an_outside_image_clashing_with_a_different_one_is_refused_before_any_request(ws, fake, tmp_path, capsys):
-    make_image(ws / "campaigns" / "c" / "images" / "beach.jpg", (1080, 1080))
+def test_an_outside_image_named_like_another_one_is_kept_beside_it(ws, fake, tmp_path, capsys):
+    kept = make_image(ws / "campaigns" / "c" / "images" / "beach.jpg", (1080, 1080))
+    before = kept.read_bytes()
     outside = make_image(tmp_path / "downloads" / "beach.jpg", (1200, 1200))
-    code, out = run(ws, capsys, "copy", str(outside), "--campaign", "c")
-    assert code == 1 and "campaigns/c/images/beach.jpg already exists with other content" in out
-    assert fake.message_requests == []
+    fake.default = json_message(draft(3))
+    code, out = run(ws, capsys, "copy", str(outside), "--campaign", "c", "--write-batch")
+    assert code == 0, out
+    assert kept.read_bytes() == before
+    assert (ws / "campaigns" / "c" / "images" / "beach-2.jpg").read_bytes() == outside.read_bytes()
+    assert "Image: `images/beach-2.jpg`" in (ads_dir(ws, "c") / "beach.md").read_text()
+    assert "copied into it: campaigns/c/images/beach-2.jpg" in out
 
 
 @pytest.mark.parametrize("variants", [1, 4])

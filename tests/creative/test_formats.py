@@ -176,7 +176,7 @@ def test_an_ad_missing_a_name_field_is_named(ws, capsys):
 def test_the_name_template_refuses_anything_else(ws, capsys, template):
     (ws / "brand" / "stack.md").write_text(f"ad_name_template: \"{template}\"\n")
     code, out = run(ws, capsys, "validate", CAMPAIGN)
-    assert code == 1 and "may only use {campaign}, {name}, {date}, {variant}, {audience}, {format}" in out
+    assert code == 1 and "only {audience}, {campaign}, {date}, {format}, {name}, {variant} are allowed" in out
 
 
 def test_the_shipped_workspace_shows_each_format_and_readme_command_1_works(tmp_path, monkeypatch, capsys):
