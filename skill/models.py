@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from skill import inputs
+from skill.creative.config import entry_problem
 from skill.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -102,7 +103,6 @@ class AssetFeedSpec(UserFile):
 
 
 AdFormat = Literal["dynamic", "single_image", "placements"]
-IMAGE_SOURCES = ("image_path", "image_paths", "image_url", "placement_images")
 
 
 class PlacementImages(UserFile):
@@ -113,12 +113,8 @@ class PlacementImages(UserFile):
 
 
 class AdEntry(UserFile):
-    """One ad in a batch: a name, one image or several, and the spec with its copy.
-
-    ``format``: ``dynamic`` (default: Dynamic Creative, Meta mixes the copy variants),
-    ``single_image`` (one image, the first headline/body/description, ``link_data``) or
-    ``placements`` (``placement_images``: a Feed image and a Stories/Reels image).
-    """
+    """One ad in a batch: a name, its images and its copy spec. ``format``: ``dynamic`` (default),
+    ``single_image`` (``link_data``) or ``placements`` (see reference/formats.md)."""
 
     name: str = Field(min_length=1)
     image_path: str | None = None
@@ -129,20 +125,13 @@ class AdEntry(UserFile):
     format: AdFormat | None = None
     variant: str | None = None
     audience: str | None = None
+    adset: str | None = None  # launch configs: the name of the ad set (in ``adsets``) the ad goes into
 
     @model_validator(mode="after")
     def _one_kind_of_image(self) -> AdEntry:
-        given = [k for k in IMAGE_SOURCES if getattr(self, k)]
-        if not given:
-            raise ValueError("needs image_path, image_paths, image_url or placement_images")
-        if len(given) > 1:
-            raise ValueError(f"has both {given[0]} and {given[1]}; use one")
-        if self.format == "placements" and not self.placement_images:
-            raise ValueError("format placements needs placement_images: {feed, stories}")
-        if self.placement_images and self.format not in (None, "placements"):
-            raise ValueError(f"placement_images makes a placements ad, not {self.format}")
-        if self.format == "single_image" and self.image_paths and len(self.image_paths) > 1:
-            raise ValueError("format single_image takes one image (image_path)")
+        problem = entry_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -177,6 +166,10 @@ class BatchConfig(UserFile):
     max_concurrent: int = Field(default=3, ge=1, le=20)
     date: str | None = None  # for {date} in ad names: keeps names stable across days
     audience: str | None = None  # for {audience} in ad names (an ad's own audience wins)
+    # A launch config (see skill/launch/models.py): ``campaign`` is an object with its name, and the
+    # ad sets to create are listed instead of ``adset_id``. Parsed in full by the launch package.
+    campaign_spec: dict[str, Any] | None = None
+    adsets: list[dict[str, Any]] | None = None
 
     @field_validator("adset_id", "page_id", mode="before")
     @classmethod
@@ -197,6 +190,22 @@ class BatchConfig(UserFile):
     @classmethod
     def _destination_is_a_web_address(cls, v: str | None) -> str | None:
         return v if v is None else _checked(inputs.url_problem(v), v)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _campaign_object(cls, data: Any) -> Any:
+        """``"campaign": {"name": "black-friday-2026", "objective": ...}`` → its name, the rest kept."""
+        if isinstance(data, dict) and isinstance(data.get("campaign"), dict):
+            spec = dict(data["campaign"])
+            if not isinstance(spec.get("name"), str) or not spec["name"].strip():
+                raise ValueError("campaign needs a name (the campaign's name on Meta and its folder name)")
+            data = {**data, "campaign": spec["name"], "campaign_spec": spec}
+        return data
+
+    @property
+    def is_launch(self) -> bool:
+        """A config that creates its campaign and ad sets (rather than uploading into ``adset_id``)."""
+        return self.campaign_spec is not None or self.adsets is not None
 
 
 # ---------------------------------------------------------------- outputs
@@ -250,8 +259,16 @@ class StackSettings(UserFile):
     advantage_creative: bool | str | dict[str, Any] | None = None
     retry: RetrySettings | None = None
     max_wait: float | None = Field(default=None, ge=0)  # seconds; same as retry.max_wait
+    # Launch defaults (skill/launch): a small config stays small.
+    currency: str | None = None
+    countries: list[str] | None = None
+    pixel_id: str | None = None
+    optimization_goal: str | None = None
+    conversion_event: str | None = None
+    dsa_beneficiary: str | None = None
+    dsa_payor: str | None = None
 
-    @field_validator("ad_account", "default_adset_id", "page_id", mode="before")
+    @field_validator("ad_account", "default_adset_id", "page_id", "pixel_id", mode="before")
     @classmethod
     def _ids_as_strings(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
@@ -279,6 +296,11 @@ class StackSettings(UserFile):
     @classmethod
     def _destination(cls, v: str | None) -> str | None:
         return v if v is None else _checked(inputs.url_problem(v), v)
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _countries_list(cls, v: Any) -> Any:
+        return [c.strip() for c in v.split(",") if c.strip()] if isinstance(v, str) else v
 
     @field_validator("api_version", mode="before")
     @classmethod
