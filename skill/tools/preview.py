@@ -19,9 +19,9 @@ class PreviewArgs(BaseModel):
     "meta-ads preview hero-receipt --formats INSTAGRAM_STORY,MOBILE_FEED_STANDARD",
 ))
 def preview(args: PreviewArgs, ctx: ToolContext) -> BaseModel:
-    """Write Meta's previews of an ad (Facebook and Instagram feed, Stories, Reels) as HTML files.
+    """Previews of an ad per placement, as HTML.
 
-    Fetches /{creative}/previews for each placement and writes campaigns/CAMPAIGN/previews/STEM/
+    Meta's previews for Facebook and Instagram feed, Stories and Reels. Fetches /{creative}/previews for each placement and writes campaigns/CAMPAIGN/previews/STEM/
     FORMAT.html plus an index.html that shows them side by side. Reads only; changes nothing.
     """
     from skill.creative.preview import preview_ad
