@@ -86,6 +86,8 @@ def _route(ns: argparse.Namespace) -> tuple[Settings, Route, str | None]:
     from skill.nl.router import route, runnable
 
     settings = load_settings(ns.workspace)
+    if getattr(ns, "verbose", False):
+        settings = settings.model_copy(update={"http_log": True})
     text, images = split_extras(ns.text, ns.images)
     if not text:
         raise UsageError("say what to do, e.g. meta-ads ask \"dry run summer-sale-2026\"")

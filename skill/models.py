@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from skill import inputs
+from skill.creative.config import entry_problem
 from skill.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -101,25 +102,50 @@ class AssetFeedSpec(UserFile):
 # ---------------------------------------------------------------- batch config
 
 
+AdFormat = Literal["dynamic", "single_image", "placements"]
+
+
+class PlacementImages(UserFile):
+    """One ad, one image per placement group: 1:1 or 4:5 for Feed, 9:16 for Stories and Reels."""
+
+    feed: str
+    stories: str
+
+
 class AdEntry(UserFile):
-    """One ad in a batch: a name, one image or several, and the spec with its copy."""
+    """One ad in a batch: a name, its images and its copy spec. ``format``: ``dynamic`` (default),
+    ``single_image`` (``link_data``) or ``placements`` (see reference/formats.md)."""
 
     name: str = Field(min_length=1)
     image_path: str | None = None
     image_paths: list[str] | None = None
+    image_url: str | None = None
+    placement_images: PlacementImages | None = None
     asset_feed_spec_path: str
+    format: AdFormat | None = None
+    variant: str | None = None
+    audience: str | None = None
     adset: str | None = None  # launch configs: the name of the ad set (in ``adsets``) the ad goes into
 
     @model_validator(mode="after")
     def _one_kind_of_image(self) -> AdEntry:
-        if not self.image_path and not self.image_paths:
-            raise ValueError("needs image_path or image_paths")
-        if self.image_path and self.image_paths:
-            raise ValueError("has both image_path and image_paths; use one")
+        problem = entry_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
+    def kind(self) -> str:
+        """dynamic | single_image | placements."""
+        return self.format or ("placements" if self.placement_images else "dynamic")
+
+    @property
     def images(self) -> list[str]:
+        """The image files named (placements: feed, then stories; an image_url has none yet)."""
+        if self.placement_images:
+            return [self.placement_images.feed, self.placement_images.stories]
+        if self.image_url:
+            return []
         return list(self.image_paths) if self.image_paths else [self.image_path or ""]
 
     @property
@@ -138,6 +164,8 @@ class BatchConfig(UserFile):
     ads: list[AdEntry] = Field(min_length=1)
     parallel: bool = False
     max_concurrent: int = Field(default=3, ge=1, le=20)
+    date: str | None = None  # for {date} in ad names: keeps names stable across days
+    audience: str | None = None  # for {audience} in ad names (an ad's own audience wins)
     # A launch config (see skill/launch/models.py): ``campaign`` is an object with its name, and the
     # ad sets to create are listed instead of ``adset_id``. Parsed in full by the launch package.
     campaign_spec: dict[str, Any] | None = None
@@ -203,6 +231,14 @@ class UploadRecord(BaseModel):
 # ---------------------------------------------------------------- settings
 
 
+class RetrySettings(UserFile):
+    """``retry:`` in stack.md: attempts after the first, the first wait (doubling), the longest wait."""
+
+    attempts: int | None = Field(default=None, ge=0, le=10)
+    base: float | None = Field(default=None, ge=0)
+    max_wait: float | None = Field(default=None, ge=0)
+
+
 class StackSettings(UserFile):
     """The ``key: value`` settings in ``brand/stack.md``. Every key is optional."""
 
@@ -220,6 +256,10 @@ class StackSettings(UserFile):
     ad_name_template: str | None = None
     copy_model: str | None = None
     brand_name: str | None = None
+    copy_variants: int | None = Field(default=None, ge=1, le=5)
+    advantage_creative: bool | str | dict[str, Any] | None = None
+    retry: RetrySettings | None = None
+    max_wait: float | None = Field(default=None, ge=0)  # seconds; same as retry.max_wait
     # Launch defaults (skill/launch): a small config stays small.
     currency: str | None = None
     countries: list[str] | None = None

@@ -29,6 +29,9 @@ class Printer:
         self.secrets = secrets
 
     def __call__(self, event: Event) -> None:
+        if event.kind == "http":  # --verbose request lines: stderr, so --json output stays one document
+            print(redact(event.message, self.secrets), file=sys.stderr, flush=True)
+            return
         if self.json_mode:
             return
         write_out(redact(event.message, self.secrets))

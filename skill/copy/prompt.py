@@ -134,7 +134,7 @@ def user_prompt(brief: CopyBrief, image_name: str) -> str:
         campaign=brief.campaign,
         product=brief.product,
         variants=brief.variants,
-        descriptions=min(brief.variants, 2),
+        descriptions=brief.variants,
         cta=brief.cta,
     )
 

@@ -46,6 +46,7 @@ from skill.copy.prompt import (
     system_prompt,
     user_prompt,
 )
+from skill.creative.cta import ACCEPTED_CTA_TYPES
 from skill.errors import CopyError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.models import AssetFeedSpec
@@ -58,6 +59,7 @@ QUALITY_COPY_MODEL = "claude-sonnet-5-5"  # the documented quality option (--mod
 MAX_REPAIRS = 2  # times broken copy is sent back for a fix
 MAX_WORKERS = 4  # images in flight at once
 MAX_TOKENS = 2048
+DEFAULT_VARIANTS = 3  # headlines, bodies and descriptions per image (--variants, copy_variants in stack.md)
 
 OUTPUT_FORMAT: dict[str, Any] = {"type": "json_schema", "schema": anthropic.transform_schema(CopyDraft)}
 
@@ -132,9 +134,19 @@ def check_reply(text: str, brief: CopyBrief, image: str) -> tuple[CopyDraft | No
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors()[:6]]
         return None, None, [], ["The reply was not a JSON object matching the schema."] + problems
+    draft, short = fit_counts(draft, brief.variants)
     spec = build_spec(draft, brief)
     findings = validate_copy(spec, ad=image)
-    return draft, spec, findings, [f.message for f in findings if f.severity == "error"]
+    return draft, spec, findings, [f.message for f in findings if f.severity == "error"] + short
+
+
+def fit_counts(draft: CopyDraft, wanted: int) -> tuple[CopyDraft, list[str]]:
+    """Exactly ``wanted`` headlines, bodies and descriptions: extras are dropped, a shortfall goes back."""
+    trimmed = draft.model_copy(update={k: getattr(draft, k)[:wanted] for k in ("titles", "bodies", "descriptions")})
+    short = [f"Give exactly {wanted} {what} (you gave {len(getattr(draft, key))})"
+             for key, what in (("titles", "headlines"), ("bodies", "primary texts"), ("descriptions", "descriptions"))
+             if len(getattr(draft, key)) < wanted]
+    return trimmed, short
 
 
 def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, report: Reporter = silent) -> Drafted:
@@ -257,7 +269,7 @@ def generate_copy(
     campaign: str,
     *,
     product: str | None = None,
-    variants: int = 3,
+    variants: int | None = None,
     cta: str | None = None,
     model: str | None = None,
     force: bool = False,
@@ -273,6 +285,7 @@ def generate_copy(
     existing files, the batch config, the landing page, the API key).
     """
     check_name(campaign, "campaign")
+    variants = variants or settings.stack.copy_variants or DEFAULT_VARIANTS
     cta = _check_options(variants, cta)
     paths = [resolve_image(settings, raw) for raw in images]
     if not paths:
@@ -313,7 +326,7 @@ def generate_copy(
             return
         with lock:
             result.ads.append(CopiedAd(
-                image=str(job.image), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
+                image=str(job.in_workspace), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
                 attempts=drafted.attempts, warnings=[str(w) for w in drafted.warnings]))
         spec = drafted.spec
         report(Event("copy_written", f"{tag}: ✓ {display_path(settings, job.spec_path)} + .md "
@@ -328,15 +341,16 @@ def generate_copy(
     if result.usage.requests:
         report(Event("copy_usage", result.usage.line(), result.usage.model_dump()))
     order = {j.image.name: i for i, j in enumerate(jobs)}
-    result.ads.sort(key=lambda a: order.get(Path(a.image).name, 0))
+    spec_order = {str(j.spec_path): i for i, j in enumerate(jobs)}
+    result.ads.sort(key=lambda a: spec_order.get(a.spec_path, 0))
     result.failed.sort(key=lambda f: order.get(f.image, 0))
     if not result.ads:
         first = result.failed[0]
         more = f" (and {len(result.failed) - 1} more image(s) failed)" if len(result.failed) > 1 else ""
         raise CopyError(f"{first.image}: {first.error}{more}; nothing was written", hint=first.hint)
     if write_batch:
-        done = {Path(a.image).name for a in result.ads}
-        _write_batch(settings, campaign, [j for j in jobs if j.image.name in done], result, report)
+        done = {a.spec_path for a in result.ads}
+        _write_batch(settings, campaign, [j for j in jobs if str(j.spec_path) in done], result, report)
     return result
 
 
@@ -346,8 +360,9 @@ def _check_options(variants: int, cta: str | None) -> str | None:
     if cta is None:
         return None
     cta = cta.strip().upper()
-    if cta not in CTA_TYPES:
-        raise UsageError(f"--cta {cta!r} is not a call to action", hint=f"use one of {', '.join(CTA_TYPES)}")
+    if cta not in ACCEPTED_CTA_TYPES:  # the model picks among the product's list; --cta may name any v26 type
+        raise UsageError(f"--cta {cta!r} is not a call to action", hint=f"use one of {', '.join(CTA_TYPES)}, "
+                         "or any of Meta's v26 types (reference/formats.md)")
     return cta
 
 

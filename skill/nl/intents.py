@@ -102,6 +102,7 @@ REFUSALS: list[tuple[re.Pattern[str], str]] = [
 # Several requests in one sentence: clauses joined by these, each asking for a different job.
 CLAUSES = _p(r"\s*(?:;|\band then\b|\band also\b|\bthen\b|\balso\b|\band\b|(?<=\w)[.!?]\s)\s*")
 STRONG_INSIGHTS = _p(r"\b(insights?|reports?|numbers|stats|performance|results|how (is|are|did|was))\b")
+PREVIEW = _p(r"\b(preview\w*|what (does|do|would) .* look like|show me (how|what)|see (it|them|how it looks) in)\b")
 # A new campaign from the workspace (skill/launch): "create a campaign for black-friday-2026".
 CREATE_CAMPAIGN = _p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(campaign|ad ?sets?)\b")
 WHAT_WOULD_LAUNCH = _p(r"\bwhat would (launching|uploading|the launch( of)?|a launch( of)?)\b")
@@ -143,6 +144,8 @@ def detect_one(t: str, m: Mentions) -> Intent:
     reports = [name for name, pattern in REPORT_INTENTS if pattern.search(t)]
     if is_copy(t, m):
         return Intent("copy")
+    if PREVIEW.search(t) and m.ads:
+        return Intent("preview")
     if AUTH.search(t) and not reports:
         return Intent("auth_check")
     if BEFORE_UPLOAD.search(t) and (VALIDATE.search(t) or CHECK.search(t) or TEST.search(t)):

@@ -273,6 +273,16 @@ def _status(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     return route
 
 
+PREVIEW_PLACES = {"stor": ["INSTAGRAM_STORY", "FACEBOOK_STORY_MOBILE"], "reel": ["INSTAGRAM_REELS"],
+                  "feed": ["MOBILE_FEED_STANDARD", "INSTAGRAM_STANDARD"], "desktop": ["DESKTOP_FEED_STANDARD"]}
+
+
+def _preview(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
+    """One ad; the placements the text names (stories, reels, feed, desktop), else the main six."""
+    formats = [f for word, fmts in PREVIEW_PLACES.items() if word in t for f in fmts]
+    return Route(tool="preview", args={"ad": m.ads[0], **({"formats": formats} if formats else {})})
+
+
 def _auth(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
     return Route(tool="auth_check", args={})
 
@@ -293,7 +303,7 @@ def _history(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> 
 
 BUILDERS = {
     "validate": _upload, "upload": _upload, "copy": _copy, "pause": _status, "activate": _status,
-    "auth_check": _auth, "history": _history, **{name: _report for name in REPORTS},
+    "auth_check": _auth, "preview": _preview, "history": _history, **{name: _report for name in REPORTS},
 }
 BUILDERS["launch"] = _launch
 ACTING = {"budget", "bleeders", "winners", "fatigue", "activate"}  # their yes is the user's alone

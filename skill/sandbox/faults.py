@@ -34,6 +34,11 @@ class Config:
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     seed: int | None = None
     verbose: bool = False
+    expired_hashes: list[str] = field(default_factory=list)  # image hashes creatives refuse until re-uploaded
+    policy_words: list[str] = field(default_factory=list)  # creative text containing one is a policy rejection
+    images_expire: bool = False  # every uploaded image hash expires at once (a hash that never sticks)
+    user_limit_calls: int = 0  # the next N requests are refused with error 17 (user request limit)
+    user_limit_minutes: int = 0  # ... and estimated_time_to_regain_access says this many minutes
     clock_days: float = 0.0  # move the sandbox's clock forward (insights' "today", change times)
 
     def public(self) -> dict[str, Any]:

@@ -12,7 +12,8 @@ class CopyArgs(BaseModel):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/ to write the copy into")
     product: str | None = arg(None, "A product brief for this run (offer, audience, angle); brand notes come "
                                     "from workspace/brand/")
-    variants: int = arg(3, "Headlines and primary texts per image, 1 to 5", metavar="N")
+    variants: int | None = arg(None, "Headlines, primary texts and descriptions per image, 1 to 5 (default: "
+                                     "copy_variants in brand/stack.md, else 3)", metavar="N")
     cta: str | None = arg(None, "Call to action for every ad (e.g. SHOP_NOW); default: the model picks",
                           metavar="TYPE")
     model: str | None = arg(None, "Claude model (default: copy_model in brand/stack.md, else claude-haiku-5-5; "

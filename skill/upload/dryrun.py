@@ -131,7 +131,7 @@ def _report_ad(ad: AdCheck, calls: list[PlannedCall], report: Reporter) -> None:
         report(Event("invalid", "✗ Validation failed"))
     for finding in ad.findings:
         report(_finding_event(finding))
-    if ad.spec is not None and ad.ok:
+    if ad.spec is not None and ad.ok and ad.entry.kind == "dynamic":  # only Dynamic Creative mixes variants
         report(Event("combinations", f"  {len(ad.image_paths)} image(s) × {len(ad.spec.titles)} headline(s) × "
                                      f"{len(ad.spec.bodies)} bod{'y' if len(ad.spec.bodies) == 1 else 'ies'} = "
                                      f"{ad.combinations} combinations Meta will test"))

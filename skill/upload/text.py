@@ -32,6 +32,9 @@ def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> l
     data: dict[str, Any] = {"ad": ad.check.name, "stem": ad.check.entry.stem}
     events = [Event("ad_start", header(ad.check, total), data), Event("validated", "✓ Validation passed", data)]
     events += [Event("warning", f"  Warning: {f}", f.to_dict()) for f in ad.check.warnings]
+    if ad.image_retried:
+        events.append(Event("image_retry", "↻ Meta no longer had the image (missing or expired hash): "
+                                           "uploaded it again and retried the ad", data))
     for md5, image_hash in zip(ad.md5s, hashes, strict=True):
         note = "" if md5 in uploaded else " - already in the ad account"
         events.append(Event("image", f"✓ Image uploaded (hash: {short_hash(image_hash)}){note}",
@@ -42,6 +45,11 @@ def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> l
     note = FOUND_NOTE if "ad" in ad.adopted else ""
     events.append(Event("ad", f"✓ Ad created (ID: {ad_id}) - PAUSED{note}", {**data, "ad_id": ad_id}))
     return events
+
+
+def complete_line(check: AdCheck, total: int) -> Event:
+    """A resumed run's line for an ad done now: ``[2/3] receipt - ✓ Complete``."""
+    return Event("complete", f"{header(check, total)} - ✓ Complete", {"ad": check.name, "stem": check.entry.stem})
 
 
 def found_lines(ad: AdWork, total: int, record_name: str) -> list[Event]:
