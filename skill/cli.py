@@ -210,7 +210,7 @@ def _tools_run(ns: argparse.Namespace) -> int:
         print(json.dumps([t.anthropic_schema() for t in tools], indent=2))
     else:
         print(json.dumps([{"name": t.name, "command": " ".join(t.command), "description": t.description,
-                           "examples": list(t.examples), "input_schema": t.input_schema()} for t in tools], indent=2))
+                           "safety": t.safety_level, "input_schema": t.input_schema()} for t in tools], indent=2))
     return 0
 
 

@@ -16,7 +16,7 @@ from skill.errors import ConfigError, GraphError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.graph import BatchOp
 from skill.models import UploadRecord
-from skill.money import show_minor
+from skill.money import from_minor, show, show_minor
 from skill.records import find_records, update_asset_status, write_record
 from skill.settings import Settings
 
@@ -39,7 +39,9 @@ class AdChange(BaseModel):
     ok: bool = True
     error: str | None = None
     adset_id: str | None = None
-    daily_budget: str | None = None
+    daily_budget: Decimal | None = None  # the ad set's, in major units of ``currency``
+    lifetime_budget: Decimal | None = None
+    currency: str | None = None
 
 
 class StatusResult(BaseModel):
@@ -47,7 +49,8 @@ class StatusResult(BaseModel):
     changed: int
     failed: int
     activated: int = 0  # ads that started spending: 0 unless activated with --yes
-    daily_budget: str | None = None  # preview only: what the ads' ad sets hold per day, together
+    daily_budget: Decimal | None = None  # preview only: the ads' ad sets per day, together (one currency)
+    currency: str | None = None
     ads: list[AdChange]
     message: str
 
@@ -173,7 +176,7 @@ def _preview(settings: Settings, client: Any, refs: list[AdRef]) -> StatusResult
         if not ad.ok:
             lines.append(f"  ✗ {ad.name} ({ad.ad_id}): {ad.error}")
             continue
-        budget = f", ad set {ad.adset_id} budget {ad.daily_budget}" if ad.daily_budget else ""
+        budget = f", ad set {ad.adset_id} budget {_budget_words(ad)}" if _budget_words(ad) else ""
         lines.append(f"  {ad.name} ({ad.ad_id}): now {ad.status or 'unknown'}{budget}")
     total = _total_daily(adsets)
     if total:
@@ -183,8 +186,9 @@ def _preview(settings: Settings, client: Any, refs: list[AdRef]) -> StatusResult
     lines.append("Nothing was changed. To activate, re-run with --yes: "
                  f"meta-ads activate {' '.join(r.asked for r in refs)} --yes")
     failed = sum(1 for ad in ads if not ad.ok)
-    return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=total, ads=ads,
-                        message="\n".join(lines))
+    amount, currency = _total_amount(adsets)
+    return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=amount,
+                        currency=currency, ads=ads, message="\n".join(lines))
 
 
 def _preview_one(settings: Settings, client: Any, ref: AdRef, adsets: dict[str, dict[str, Any]],
@@ -203,8 +207,25 @@ def _preview_one(settings: Settings, client: Any, ref: AdRef, adsets: dict[str, 
     adset = adsets.get(adset_id, {})
     if adset:
         adset["currency"] = currencies.get(account or "", "")
+    currency = adset.get("currency") or None
     return AdChange(ad_id=ref.ad_id, name=ref.name, status=ad.get("status"), adset_id=adset_id or None,
-                    daily_budget=_budget_text(adset))
+                    daily_budget=_amount(adset, "daily_budget"), lifetime_budget=_amount(adset, "lifetime_budget"),
+                    currency=currency)
+
+
+def _amount(adset: dict[str, Any], key: str) -> Decimal | None:
+    """An ad set's budget in major units; None when it has none of this kind."""
+    if not adset.get(key) or str(adset[key]) == "0":
+        return None
+    return from_minor(adset[key], adset.get("currency") or "")
+
+
+def _budget_words(ad: AdChange) -> str | None:
+    if ad.daily_budget is not None:
+        return f"{show(ad.daily_budget, ad.currency or '')}/day"
+    if ad.lifetime_budget is not None:
+        return f"{show(ad.lifetime_budget, ad.currency or '')} lifetime"
+    return None
 
 
 def _adset(client: Any, adset_id: str) -> dict[str, Any]:
@@ -219,25 +240,30 @@ def show_money(minor: Any, currency: str) -> str:
     return show_minor(minor, currency)
 
 
-def _budget_text(adset: dict[str, Any]) -> str | None:
-    currency = adset.get("currency", "")
-    if adset.get("daily_budget") and str(adset["daily_budget"]) != "0":
-        return f"{show_money(adset['daily_budget'], currency)}/day"
-    if adset.get("lifetime_budget") and str(adset["lifetime_budget"]) != "0":
-        return f"{show_money(adset['lifetime_budget'], currency)} lifetime"
-    return None
-
-
-def _total_daily(adsets: dict[str, dict[str, Any]]) -> str | None:
-    """The daily budgets of the ad sets, added up per currency."""
+def _daily_per_currency(adsets: dict[str, dict[str, Any]]) -> dict[str, Decimal]:
+    """The daily budgets of the ad sets (minor units), added up per currency."""
     per_currency: dict[str, Decimal] = {}
     for adset in adsets.values():
         if adset.get("daily_budget") and str(adset["daily_budget"]) != "0":
             cur = adset.get("currency", "")
             per_currency[cur] = per_currency.get(cur, Decimal(0)) + Decimal(str(adset["daily_budget"]))
+    return per_currency
+
+
+def _total_daily(adsets: dict[str, dict[str, Any]]) -> str | None:
+    per_currency = _daily_per_currency(adsets)
     if not per_currency:
         return None
     return " + ".join(f"{show_money(v, c)}/day" for c, v in per_currency.items())
+
+
+def _total_amount(adsets: dict[str, dict[str, Any]]) -> tuple[Decimal | None, str | None]:
+    """The ad sets' daily budgets together, in major units, when they share one currency."""
+    per_currency = _daily_per_currency(adsets)
+    if len(per_currency) != 1:
+        return None, None
+    currency, minor = next(iter(per_currency.items()))
+    return from_minor(minor, currency), currency or None
 
 
 def _summary(action: str, changes: list[AdChange], verb: str) -> StatusResult:

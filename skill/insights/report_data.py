@@ -1,6 +1,6 @@
 """Report data: what was fetched, judged into the numbers a report gives (pure, no I/O).
 
-``ReportResult`` is what ``--json`` prints (Decimals as strings, never floats); the markdown
+``ReportResult`` is what ``--json`` prints (Decimals as JSON numbers, see ``skill/jsonout.py``); the markdown
 templates get the same numbers formatted by :func:`fmt`.
 """
 
@@ -68,7 +68,7 @@ class ReportResult(BaseModel):
     daily: list[DayResult] = []
     statuses: dict[str, str] = {}  # ad id → effective_status (daily check, bleeders, winners)
     findings: list[str]
-    thresholds: dict[str, dict[str, str | None]]
+    thresholds: dict[str, dict[str, Decimal | int | str | None]]  # name → {value (a number), source}
     report_path: str | None = None
     chart_path: str | None = None
 
@@ -223,9 +223,9 @@ def findings(kind: str, lines: list[AdLine], th: Thresholds, got: Fetched, names
     return analysis.recommendations(lines, th)
 
 
-def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, str | None]]:
+def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, Decimal | int | str | None]]:
     sources = th.sources(stack)
     values = th.model_dump()
-    return {k: {"value": None if values[k] is None else str(values[k]), "source": sources.get(k, "default")}
+    return {k: {"value": values[k], "source": sources.get(k, "default")}
             for k in values}
 

@@ -20,7 +20,7 @@ class NoArgs(BaseModel):
     pass
 
 
-@tool("pause", PauseArgs, examples=("meta-ads pause hero-receipt", "meta-ads pause 23847111000000001 hero-split-test"))
+@tool("pause", PauseArgs, safety="write", examples=("meta-ads pause hero-receipt", "meta-ads pause 23847111000000001 hero-split-test"))
 def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
     """Pause ads (stops spend; no confirmation needed). Updates their upload.json and assets.md row."""
     from skill.account import status
@@ -28,21 +28,22 @@ def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
     return status.pause(ctx.settings, ctx.client(), args.ads, ctx.report)
 
 
-@tool("activate", ActivateArgs, destructive=True, examples=(
+@tool("activate", ActivateArgs, destructive=True, safety="spend", examples=(
     "meta-ads activate hero-receipt            (shows what would start spending; changes nothing)",
     "meta-ads activate hero-receipt --yes      (activates: only after the user said yes)",
 ))
 def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
-    """Activate ads: they start spending. Without --yes it only shows the ads and their ad sets' budgets.
+    """Activate ads: they start spending. Without the user's yes it only shows the ads and their ad sets' budgets.
 
-    Only run with yes=true after the user explicitly agreed to start spending.
+    Call it without yes first and show the preview; set yes only after the user explicitly agreed
+    to start spending.
     """
     from skill.account import status
 
     return status.activate(ctx.settings, ctx.client(), args.ads, args.yes, ctx.report)
 
 
-@tool("auth_check", NoArgs, command=("auth", "check"), examples=("meta-ads auth check", "meta-ads auth check --json"))
+@tool("auth_check", NoArgs, command=("auth", "check"), safety="read", examples=("meta-ads auth check", "meta-ads auth check --json"))
 def auth_check(args: NoArgs, ctx: ToolContext) -> BaseModel:
     """Check the token: valid?, expiry (warns within 7 days), scopes, and the ad accounts it reaches.
 

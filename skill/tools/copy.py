@@ -24,6 +24,7 @@ class CopyArgs(BaseModel):
 @tool(
     "copy",
     CopyArgs,
+    safety="create_paused",
     examples=(
         "meta-ads copy img1.jpg img2.png --campaign summer-sale-2026 --write-batch",
         'meta-ads copy hero.jpg --campaign summer-sale-2026 --product "50% off until Aug 31" --cta SHOP_NOW',
@@ -37,7 +38,7 @@ def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
     descriptions, call to action linking to destination_url) and {stem}.md for review. Reads the
     brand context from brand/stack.md and the other brand/*.md notes. Copy is checked against the
     copy rules and fixed by the model before it is written. Needs ANTHROPIC_API_KEY. With
-    write_batch, adds one ad per image to batch-upload.json, ready for upload --dry-run.
+    write_batch, adds one ad per image to batch-upload.json, ready for a dry run of the upload.
     """
     from skill.copy.writer import generate_copy
 

@@ -13,7 +13,7 @@ class ValidateArgs(BaseModel):
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
 
 
-@tool("validate", ValidateArgs, examples=("meta-ads validate summer-sale-2026",))
+@tool("validate", ValidateArgs, safety="read", examples=("meta-ads validate summer-sale-2026",))
 def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     """Check a campaign's batch (copy lengths, CTAs, images) without calling Meta.
 
@@ -35,6 +35,7 @@ class UploadArgs(BaseModel):
 @tool(
     "upload",
     UploadArgs,
+    safety="create_paused",
     examples=(
         "meta-ads upload summer-sale-2026 --dry-run",
         "meta-ads upload summer-sale-2026 --sandbox",

@@ -77,7 +77,7 @@ def test_activate_preview_json_says_nothing_was_activated(ws, capsys):
     code, out, _ = cli(ws, capsys, "activate", "hero-receipt", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["activated"] == 0 and doc["changed"] == 0 and doc["action"] == "activate-preview"
-    assert doc["daily_budget"] == "$50.00/day" and doc["ads"][0]["status"] == "PAUSED"
+    assert doc["daily_budget"] == 50 and doc["currency"] == "USD" and doc["ok"] is True and doc["ads"][0]["status"] == "PAUSED"
     assert sandbox_ads(ws)["hero-receipt"] == "PAUSED"
 
 
