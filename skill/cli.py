@@ -240,5 +240,14 @@ def _register_sandbox_command() -> None:
 _register_sandbox_command()
 
 
+def _register_mcp_command() -> None:
+    from skill import mcp_face  # light: the mcp SDK itself is imported only when the command runs
+
+    EXTRA_COMMANDS["mcp"] = (mcp_face.HELP, mcp_face.add_arguments, mcp_face.run)
+
+
+_register_mcp_command()
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
