@@ -88,7 +88,7 @@ def _route(ns: argparse.Namespace) -> tuple[Settings, Route]:
 def run_route(ns: argparse.Namespace) -> int:
     _, found = _route(ns)
     if ns.json:
-        print(json.dumps(found.public(), indent=2))
+        print(json.dumps({"ok": found.tool is not None, **found.public()}, indent=2))
     elif found.tool is None:
         print(found.reason)
     else:

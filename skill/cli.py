@@ -54,7 +54,7 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
     common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
     common.add_argument("--sandbox", action="store_true",
-                        help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/)")
+                        help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/, or ~/.cache/meta-ads/sandbox/ without a workspace)")
     return common
 
 
@@ -243,7 +243,12 @@ _register_sandbox_command()
 def _register_mcp_command() -> None:
     from skill import mcp_face  # light: the mcp SDK itself is imported only when the command runs
 
-    EXTRA_COMMANDS["mcp"] = (mcp_face.HELP, mcp_face.add_arguments, mcp_face.run)
+    def run(ns: argparse.Namespace) -> int:
+        from skill.mcp_server import serve
+
+        return serve(ns.workspace, sandbox=bool(ns.sandbox))
+
+    EXTRA_COMMANDS["mcp"] = (mcp_face.HELP, mcp_face.add_arguments, run)
 
 
 _register_mcp_command()

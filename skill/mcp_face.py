@@ -121,9 +121,3 @@ def confirmation_preview(tool: Tool, args: BaseModel) -> dict[str, Any]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``meta-ads mcp`` takes only the common options (--workspace, --sandbox)."""
-
-
-def run(ns: argparse.Namespace) -> int:
-    from skill.mcp_server import serve
-
-    return serve(ns.workspace, sandbox=bool(ns.sandbox))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator
 
 from skill.registry import ToolContext, arg, tool
+from skill.validate import CTA_TYPES
+
+# a fixed list (an enum in the schema); "shop_now" is taken as SHOP_NOW
+CtaType = Annotated[Literal[CTA_TYPES], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # type: ignore[valid-type]
 
 
 class CopyArgs(BaseModel):
@@ -13,7 +19,7 @@ class CopyArgs(BaseModel):
     product: str | None = arg(None, "A product brief for this run (offer, audience, angle); brand notes come "
                                     "from workspace/brand/")
     variants: int = arg(3, "Headlines and primary texts per image, 1 to 5", metavar="N")
-    cta: str | None = arg(None, "Call to action for every ad (e.g. SHOP_NOW); default: the model picks",
+    cta: CtaType | None = arg(None, "Call to action for every ad (e.g. SHOP_NOW); default: the model picks",
                           metavar="TYPE")
     model: str | None = arg(None, "Claude model (default: copy_model in brand/stack.md, else claude-haiku-5-5; "
                                   "claude-sonnet-5-5 for quality)")
