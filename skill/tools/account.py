@@ -33,9 +33,9 @@ def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
     "meta-ads activate hero-receipt --yes      (activates: only after the user said yes)",
 ))
 def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
-    """Activate ads: they start spending. Without the user's yes it only shows the ads and their ad sets' budgets.
+    """Activate ads: they start spending. Unconfirmed, it only shows the ads and their ad sets' budgets.
 
-    Call it without yes first and show the preview; set yes only after the user explicitly agreed
+    Run it unconfirmed first and show the preview; confirm only after the user explicitly agreed
     to start spending.
     """
     from skill.account import status
