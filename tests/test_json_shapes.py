@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from factories import CAMPAIGN, copy_workspace, make_image
+from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_image
 from fake_anthropic import FakeAnthropic, json_message
 from skill.cli import EXTRA_COMMANDS, main
 from skill.tools import all_tools
@@ -105,6 +105,10 @@ def test_batch_commands_match_the_documented_shapes(ws, capsys):
     upload = run(ws, capsys, "upload", CAMPAIGN)
     check(upload, "upload")
     assert upload["ok"] is True and upload["created"] == 3
+    edit_json(ads_dir(ws) / "notes-app.json", lambda spec: spec["titles"].append({"text": "x" * 60}))
+    invalid = run(ws, capsys, "validate", CAMPAIGN, expect=1)
+    check(invalid, "validate")
+    assert invalid["ok"] is False and invalid["ads"][0]["findings"][0]["severity"] == "error"
     failed = run(ws, capsys, "validate", "no-such-campaign", expect=1)
     check(failed, "error")
     assert failed["ok"] is False and failed["hint"]
