@@ -9,7 +9,9 @@ stdout is the JSON-RPC channel: nothing else may write to it.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from contextlib import ExitStack
 from typing import Any
 
@@ -91,8 +93,10 @@ def build_server(face: Face) -> Server:
         except KitError as exc:
             return _result(error_document(exc), secrets, True)
         except Exception as exc:  # a tool error, never a protocol error with the message hidden
+            if os.environ.get("META_ADS_DEBUG"):  # the traceback to stderr (the client's log), never stdout
+                print(redact(traceback.format_exc(), secrets), file=sys.stderr, flush=True)
             doc = {"ok": False, "error": "InternalError", "message": f"{type(exc).__name__}: {exc}",
-                   "hint": "run the same command with META_ADS_DEBUG=1 for a traceback, and report it"}
+                   "hint": "start the server with META_ADS_DEBUG=1 for a traceback on stderr, and report it"}
             return _result(doc, secrets, True)
 
     return Server(NAME, version=__version__, title="Meta Ads Kit", instructions=INSTRUCTIONS,
