@@ -19,10 +19,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from skill import __version__
-from skill.errors import KitError, UsageError, redact
+from skill.errors import KitError, UsageError
 from skill.models import format_loc
 from skill.registry import Tool
-from skill.runner import print_error, run_with, sandbox_settings
+from skill.runner import (
+    print_error,
+    print_internal_error,
+    run_with,
+    sandbox_settings,
+    silence_stdout,
+)
 from skill.settings import load_settings
 from skill.tools import all_tools
 
@@ -113,7 +119,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel])
         annotation, _ = _unwrap(info.annotation)
         is_list = typing.get_origin(annotation) is list
         choices = list(typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else None
-        kwargs: dict[str, Any] = {"help": info.description or None}
+        kwargs: dict[str, Any] = {"help": (info.description or "").replace("%", "%%") or None}
         if cli.get("metavar"):
             kwargs["metavar"] = cli["metavar"]
         if cli.get("positional"):
@@ -165,8 +171,22 @@ def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
     return run_with(tool, args, settings, ns.json)
 
 
+SIGNED_OPTIONS = ("--by", "--scale")  # take values like -30%, which argparse would read as an option
+
+
+def _join_signed(argv: list[str]) -> list[str]:
+    """``--by -30%`` → ``--by=-30%``."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in SIGNED_OPTIONS and arg[:1] == "-" and arg[1:2].isdigit():
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _join_signed(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     try:
         parser = build_parser()
@@ -186,14 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     except KitError as exc:
         print_error(exc, json_mode)
         return exc.exit_code
+    except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        silence_stdout()
+        return 0
     except KeyboardInterrupt:
         print("Interrupted. Re-run the same command to resume; nothing done is lost.", file=sys.stderr)
         return 130
-    except Exception as exc:  # last resort: never a traceback for the user
+    except (Exception, RecursionError) as exc:  # last resort: never a traceback for the user
         if os.environ.get("META_ADS_DEBUG"):
             raise
-        print(f"Internal error: {type(exc).__name__}: {redact(str(exc))}", file=sys.stderr)
-        print("  → re-run with META_ADS_DEBUG=1 for a traceback, and report it", file=sys.stderr)
+        print_internal_error(exc, json_mode)
         return 1
 
 

@@ -31,18 +31,25 @@ def arg(
     flags: list[str] | None = None,
     metavar: str | None = None,
     comma_list: bool = False,
+    **constraints: Any,
 ) -> Any:
     """A tool argument: a pydantic Field that also says how it looks on the command line.
 
     ``positional``: a positional CLI argument. ``flags``: the option strings (default
-    ``--field-name``). ``comma_list``: ``--breakdown age,gender`` splits on commas.
+    ``--field-name``). ``comma_list``: ``--breakdown age,gender`` splits on commas. ``constraints``
+    go to the Field (``ge=1, le=20``), so the CLI, MCP and agents all get the same refusal.
     """
     cli = {"positional": positional, "flags": flags, "metavar": metavar, "comma_list": comma_list}
-    return Field(default, description=description, json_schema_extra={"cli": cli})
+    return Field(default, description=description, json_schema_extra={"cli": cli}, **constraints)
 
 
 class ToolContext:
-    """What a running tool may use: settings, a progress reporter, a Graph client on demand."""
+    """What a running tool may use: settings, a progress reporter, a Graph client on demand.
+
+    ``via`` says which face asked (cli, ask, mcp): the change log records it.
+    """
+
+    via: str = "library"
 
     def __init__(self, settings: Settings, report: Reporter = silent, confirm: Callable[[str], bool] | None = None):
         self.settings = settings

@@ -82,7 +82,7 @@ def test_frontmatter_is_block_yaml_with_a_plain_name_line():
 
 def test_skill_md_says_what_needs_a_token_and_how_to_install():
     assert "pipx install {baseDir}" in BODY and "FACEBOOK_ACCESS_TOKEN" in BODY
-    assert "--workspace" in BODY and "~/.cache/meta-ads/sandbox/" in BODY
+    assert "--workspace" in BODY and "~/.cache/meta-ads/sandbox/" in BODY and "Token" in BODY
 
 
 def test_skill_md_is_short_and_its_references_exist():

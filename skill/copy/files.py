@@ -13,7 +13,7 @@ from typing import Any
 
 from skill.copy.doc import copy_doc_path, render_copy_doc
 from skill.errors import ConfigError, ValidationFailed
-from skill.fileio import write_json_atomic, write_text_atomic
+from skill.fileio import write_bytes_atomic, write_json_atomic, write_text_atomic
 from skill.models import AssetFeedSpec, load_batch_config, read_json_file
 from skill.settings import Settings, check_name
 from skill.validate import validate_image
@@ -37,6 +37,9 @@ class CopyJob:
         return copy_doc_path(self.spec_path)
 
 
+NEW_ADSET = "main"
+
+
 @dataclass
 class BatchUpdate:
     path: Path
@@ -44,6 +47,9 @@ class BatchUpdate:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # settings the upload will still need
+    adset: str | None = None  # which ad set the new ads go to, in words
+    launch: bool = False  # the config creates its campaign and ad sets (meta-ads launch)
+    copied: list[str] = field(default_factory=list)  # images brought into the campaign's images/ folder
 
 
 def resolve_image(settings: Settings, raw: str) -> Path:
@@ -68,8 +74,11 @@ def check_images(paths: list[Path]) -> None:
         raise ValidationFailed(f"{text}{more}; no copy was generated", errors)
 
 
-def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:
-    """One job per image; outputs must not collide, and must not exist unless ``force``."""
+def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool, suffix: str = "",
+              ) -> list[CopyJob]:
+    """One job per image; outputs must not collide, and must not exist unless ``force``.
+
+    ``suffix`` names the outputs ``{stem}{suffix}.json`` (``-fresh`` for a fresh angle)."""
     ads_dir = settings.ads_dir(campaign)
     jobs: list[CopyJob] = []
     for image in images:
@@ -86,7 +95,7 @@ def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: b
         if clash:
             raise ConfigError(f"{clash.image.name} and {image.name} would both write {stem}.json",
                               file=str(image), hint="rename one of them")
-        jobs.append(CopyJob(image, ads_dir / f"{stem}.json"))
+        jobs.append(CopyJob(image, ads_dir / f"{stem}{suffix}.json"))
     if not force:
         existing = [p for j in jobs for p in (j.spec_path, j.doc_path) if p.exists()]
         if existing:
@@ -147,6 +156,7 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
     created = not path.exists()
     data: dict[str, Any] = _new_batch(settings, campaign) if created else read_json_file(path)
     ads: list[dict[str, Any]] = data.setdefault("ads", [])
+    launch_adset = _launch_adset(data)
     prefix = _path_prefix(settings, ads)
     names = {ad.get("name") for ad in ads if isinstance(ad, dict)}
     specs = {Path(str(ad.get("asset_feed_spec_path", ""))).stem for ad in ads if isinstance(ad, dict)}
@@ -155,25 +165,61 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
         if job.stem in names or job.stem in specs:
             update.skipped.append(job.stem)
             continue
+        image = _inside_workspace(settings, campaign, job.image, update)
         ads.append({
             "name": job.stem,
-            "image_path": _styled(prefix, display_path(settings, job.image)),
+            "image_path": _styled(prefix, display_path(settings, image)),
             "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
-        })
+        } | ({"adset": launch_adset} if launch_adset else {}))
         names.add(job.stem)
         update.added.append(job.stem)
     if update.added or created:
         write_json_atomic(path, data)
-    update.missing = [k for k, v in (("adset_id", data.get("adset_id") or settings.stack.default_adset_id),
+    adset_id = data.get("adset_id") or settings.stack.default_adset_id
+    update.missing = [k for k, v in (("adset_id", adset_id or launch_adset),
                                      ("page_id", data.get("page_id") or settings.stack.page_id)) if not v]
+    if launch_adset:
+        update.launch = True
+        update.adset = f"the new ad set {launch_adset!r} of the campaign this config launches"
+    elif adset_id:
+        update.adset = f"ad set {adset_id}" + ("" if data.get("adset_id") else " (default_adset_id in brand/stack.md)")
     return update
 
 
+def _inside_workspace(settings: Settings, campaign: str, image: Path, update: BatchUpdate) -> Path:
+    """An image from outside the workspace is copied into the campaign's ``images/`` folder, so the
+    batch names only workspace files (upload refuses others) and travels with the workspace."""
+    if settings.outside_problem(image) is None:
+        return image
+    folder = settings.campaign_dir(campaign) / "images"
+    data = image.read_bytes()
+    target = folder / image.name
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = folder / f"{image.stem}-{n}{image.suffix}"
+    if not target.exists():
+        write_bytes_atomic(target, data)
+    update.copied.append(display_path(settings, target))
+    return target
+
+
 def _new_batch(settings: Settings, campaign: str) -> dict[str, Any]:
+    """A new campaign starts a launch config (reference/launch.md): the campaign and one ad set to create,
+    its budget left for the user to set, rather than borrowing another campaign's ad set."""
     stack = settings.stack
-    fields = {"campaign": campaign, "adset_id": stack.default_adset_id, "page_id": stack.page_id,
-              "destination_url": stack.destination_url}
-    return {k: v for k, v in fields.items() if v} | {"ads": []}
+    fields = {"page_id": stack.page_id, "destination_url": stack.destination_url}
+    return ({"campaign": {"name": campaign, "objective": "OUTCOME_SALES", "special_ad_categories": []}}
+            | {k: v for k, v in fields.items() if v}
+            | {"adsets": [{"name": NEW_ADSET, "daily_budget": None}], "ads": []})
+
+
+def _launch_adset(data: dict[str, Any]) -> str | None:
+    """In a launch config, the ad set new ads go to: the first one listed."""
+    adsets = data.get("adsets")
+    if not isinstance(adsets, list) or not adsets or not isinstance(adsets[0], dict):
+        return None
+    return str(adsets[0].get("name") or "") or None
 
 
 def _styled(prefix: str, path: str) -> str:

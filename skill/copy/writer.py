@@ -36,6 +36,7 @@ from skill.copy.files import (
     resolve_image,
     write_copy,
 )
+from skill.copy.fresh import FRESH_SUFFIX, fresh_brief
 from skill.copy.prompt import (
     CopyBrief,
     CopyDraft,
@@ -261,6 +262,7 @@ def generate_copy(
     model: str | None = None,
     force: bool = False,
     write_batch: bool = False,
+    fresh_angle: str | None = None,
     report: Reporter = silent,
     client: anthropic.Anthropic | None = None,
     env: Mapping[str, str] | None = None,
@@ -276,7 +278,9 @@ def generate_copy(
     if not paths:
         raise UsageError("name at least one image", hint="meta-ads copy img1.jpg --campaign CAMPAIGN")
     check_images(paths)
-    jobs = plan_copy(settings, campaign, paths, force=force)
+    jobs = plan_copy(settings, campaign, paths, force=force, suffix=FRESH_SUFFIX if fresh_angle else "")
+    if fresh_angle:
+        product = fresh_brief(product, fresh_angle, [settings.ads_dir(campaign) / f"{p.stem}.json" for p in paths])
     if write_batch:
         check_batch_file(settings, campaign)
     destination = landing_page(settings, campaign)
@@ -355,6 +359,14 @@ def _write_batch(settings: Settings, campaign: str, jobs: list[CopyJob], result:
     report(Event("batch_written", f"✓ {display_path(settings, update.path)} {verb}: "
                                   f"{len(update.added)} ad(s) added" +
                                   (f", {len(update.skipped)} already there" if update.skipped else "")))
+    if update.copied:
+        report(Event("images_copied", f"  {len(update.copied)} image(s) from outside the workspace copied into it: "
+                                      f"{', '.join(update.copied)}"))
+    if update.adset and update.added:
+        report(Event("batch_adset", f"  The new ads go to {update.adset}"))
+    if update.created and update.launch:
+        report(Event("warning", f"  New campaign: {update.path.name} describes it for `meta-ads launch {campaign}`; "
+                                "set adsets[0].daily_budget (and targeting) first, then dry-run it"))
     if update.missing:
         report(Event("warning", f"  Warning: {', '.join(update.missing)} not set; add them to "
                                 f"{update.path.name} or brand/stack.md before uploading"))

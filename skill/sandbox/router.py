@@ -14,10 +14,14 @@ from skill.sandbox import (
     async_batch,
     endpoints_account,
     endpoints_ads,
+    endpoints_audiences,
+    endpoints_campaigns,
     endpoints_creatives,
     endpoints_images,
     endpoints_insights,
+    endpoints_pixels,
     objects,
+    validate_only,
 )
 from skill.sandbox.errors import ApiError, not_exist, permission, unknown_path
 from skill.sandbox.request import Request
@@ -40,10 +44,18 @@ ACCOUNT_EDGES: dict[tuple[str, str], AccountHandler] = {
     ("POST", "ads"): endpoints_ads.create,
     ("GET", "adsets"): endpoints_ads.account_adsets,
     ("GET", "campaigns"): endpoints_ads.account_campaigns,
+    ("POST", "campaigns"): endpoints_campaigns.create_campaign,
+    ("POST", "adsets"): endpoints_campaigns.create_adset,
     ("POST", "async_batch_requests"): async_batch.create,
     ("GET", "async_requests"): async_batch.account_sets,
     ("GET", "asyncadrequestsets"): async_batch.account_sets,
 }
+
+ACCOUNT_EDGES.update({  # audiences and pixels
+    ("GET", "customaudiences"): endpoints_audiences.list_audiences,
+    ("POST", "customaudiences"): endpoints_audiences.create,
+    ("GET", "adspixels"): endpoints_pixels.account_pixels,
+})
 
 NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
     ("GET", "adsets", "ads"): endpoints_ads.node_ads,
@@ -55,6 +67,13 @@ NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
 for _c in ("ads", "adsets", "campaigns", "accounts"):
     NODE_EDGES[("GET", _c, "insights")] = endpoints_insights.sync
     NODE_EDGES[("POST", _c, "insights")] = endpoints_insights.start_run
+
+NODE_EDGES.update({  # audiences and pixels
+    ("POST", "audiences", "users"): endpoints_audiences.add_users,
+    ("GET", "audiences", "sessions"): endpoints_audiences.sessions,
+    ("GET", "pixels", "stats"): endpoints_pixels.pixel_stats,
+    ("POST", "pixels", "events"): endpoints_pixels.send_events,
+})
 
 NODE_METHODS: dict[str, NodeHandler] = {
     "GET": objects.get_node, "POST": objects.update_node, "DELETE": objects.delete_node,
@@ -106,6 +125,8 @@ def _account(api: Api, req: Request) -> dict[str, Any]:
     handler = ACCOUNT_EDGES.get((req.method, req.path[1])) if len(req.path) == 2 else None
     if handler is None:
         raise unknown_path(req.path_str())
+    if validate_only.requested(req):
+        return validate_only.run(api, req, account, handler)
     return handler(api, req, account)
 
 
