@@ -101,7 +101,7 @@ def run_route(ns: argparse.Namespace) -> int:
 
     _, found, blocked = _route(ns)
     if ns.json:
-        doc = found.public()
+        doc = {"ok": found.tool is not None and not blocked, **found.public()}
         if found.tool is not None and blocked:
             doc.update(runnable=False, reason=blocked)
         print(json.dumps(doc, indent=2))

@@ -60,7 +60,7 @@ def _common_options(verbose: bool = True) -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
     common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
     common.add_argument("--sandbox", action="store_true",
-                        help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/)")
+                        help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/, or ~/.cache/meta-ads/sandbox/ without a workspace)")
     if verbose:  # `meta-ads sandbox` has its own --verbose (the server's request log)
         common.add_argument("--verbose", action="store_true",
                             help="one line per Graph API request on stderr: method, path, status, time, usage, "
@@ -239,7 +239,7 @@ def _tools_run(ns: argparse.Namespace) -> int:
         print(json.dumps([t.anthropic_schema() for t in tools], indent=2))
     else:
         print(json.dumps([{"name": t.name, "command": " ".join(t.command), "description": t.description,
-                           "examples": list(t.examples), "input_schema": t.input_schema()} for t in tools], indent=2))
+                           "safety": t.safety_level, "input_schema": t.input_schema()} for t in tools], indent=2))
     return 0
 
 
@@ -267,6 +267,20 @@ def _register_sandbox_command() -> None:
 
 
 _register_sandbox_command()
+
+
+def _register_mcp_command() -> None:
+    from skill import mcp_face  # light: the mcp SDK itself is imported only when the command runs
+
+    def run(ns: argparse.Namespace) -> int:
+        from skill.mcp_server import serve
+
+        return serve(ns.workspace, sandbox=bool(ns.sandbox))
+
+    EXTRA_COMMANDS["mcp"] = (mcp_face.HELP, mcp_face.add_arguments, run)
+
+
+_register_mcp_command()
 
 
 if __name__ == "__main__":

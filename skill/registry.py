@@ -2,7 +2,12 @@
 
 Tool schemas for Anthropic, ``meta-ads tools`` and the CLI's options are all derived
 from the input models here; nothing is written by hand twice. The tools themselves
-are defined in ``tools.py``.
+are defined in ``skill/tools/``.
+
+Every tool says how safe it is (``safety``), in one place, for every face: ``read`` (changes
+nothing in the account), ``create_paused`` (creates objects, always PAUSED, exactly once),
+``write`` (changes that never raise spend, e.g. pause) and ``spend`` (can start or raise spend:
+preview first, then an explicit yes). A tool that does not say is treated as ``spend``.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -61,6 +66,11 @@ class ToolContext:
         return self._client
 
 
+Safety = Literal["read", "create_paused", "write", "spend"]
+SAFETY_LEVELS: tuple[str, ...] = ("read", "create_paused", "write", "spend")
+CONFIRM_FIELD = "yes"  # the argument that carries the user's yes: --yes on the CLI, confirm over MCP
+
+
 @dataclass(frozen=True)
 class Tool:
     name: str
@@ -70,6 +80,23 @@ class Tool:
     examples: tuple[str, ...] = ()
     destructive: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    safety: str | None = None
+
+    @property
+    def safety_level(self) -> str:
+        """The declared safety; anything undeclared or unknown counts as ``spend`` (needs a yes)."""
+        if self.safety in SAFETY_LEVELS and not (self.destructive and self.safety != "spend"):
+            return self.safety
+        return "spend"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.safety_level == "spend"
+
+    @property
+    def confirm_field(self) -> str | None:
+        """The input field that says "the user said yes", when the tool has one."""
+        return CONFIRM_FIELD if CONFIRM_FIELD in self.args.model_fields else None
 
     @property
     def description(self) -> str:
@@ -114,11 +141,16 @@ def tool(
     command: tuple[str, ...] | None = None,
     examples: tuple[str, ...] = (),
     destructive: bool = False,
+    safety: Safety | None = None,
 ) -> Callable[[Callable[[Any, ToolContext], BaseModel]], Callable[[Any, ToolContext], BaseModel]]:
-    """Register ``func(args, ctx) -> result`` as a tool. Its docstring is its description."""
+    """Register ``func(args, ctx) -> result`` as a tool. Its docstring is its description.
+
+    ``safety``: ``read``, ``create_paused``, ``write`` or ``spend`` (see the module docstring);
+    leave it out and the tool is handled as ``spend``: previewed, and run only after a yes.
+    """
 
     def register(func: Callable[[Any, ToolContext], BaseModel]) -> Callable[[Any, ToolContext], BaseModel]:
-        REGISTRY[name] = Tool(name, command or (name,), args, func, examples, destructive)
+        REGISTRY[name] = Tool(name, command or (name,), args, func, examples, destructive, safety=safety)
         return func
 
     return register

@@ -5,15 +5,20 @@ The only code that prints a tool's progress and result; ``cli.py`` and ``chat.py
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
 from skill.errors import KitError, UsageError, redact
 from skill.events import Event
+from skill.jsonout import error_document, result_document
 from skill.registry import Tool, ToolContext
 from skill.settings import Settings
 
@@ -57,18 +62,34 @@ def silence_stdout() -> None:
         pass
 
 
+def sandbox_state_path(workspace: Path, env: dict[str, str] | None = None) -> Path:
+    """Where the sandbox keeps its account: ``WORKSPACE/.sandbox/state.json`` when the workspace
+    exists; else under the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``, then
+    ``meta-ads/sandbox/<hash of the workspace path>/``), so a folder without a workspace gets no
+    stray files and each such folder still keeps its own account from one command to the next."""
+    if workspace.is_dir():
+        return workspace / ".sandbox" / "state.json"
+    env = dict(os.environ) if env is None else env
+    cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(str(workspace.absolute()).encode()).hexdigest()[:16]
+    return cache / "meta-ads" / "sandbox" / key / "state.json"
+
+
+def sandbox_overrides(settings: Settings, url: str) -> dict[str, Any]:
+    """What changes in the settings when they point at a sandbox at ``url``."""
+    return {"graph_url": url, "token": SecretStr(SANDBOX_TOKEN), "token_source": "sandbox",
+            "ad_account": settings.ad_account or SANDBOX_ACCOUNT, "sandbox": True}
+
+
 @contextmanager
 def sandbox_settings(settings: Settings) -> Iterator[Settings]:
-    """Start the sandbox in-process and point the settings at it; its state lives in the workspace."""
+    """Start the sandbox in-process and point the settings at it (state: :func:`sandbox_state_path`)."""
     from skill.sandbox import Sandbox
 
-    state = settings.workspace / ".sandbox" / "state.json"
+    state = sandbox_state_path(settings.workspace)
     state.parent.mkdir(parents=True, exist_ok=True)
     with Sandbox(token=SANDBOX_TOKEN, state_path=state) as sb:
-        yield settings.model_copy(update={
-            "graph_url": sb.url, "token": SecretStr(SANDBOX_TOKEN), "token_source": "sandbox",
-            "ad_account": settings.ad_account or SANDBOX_ACCOUNT, "sandbox": True,
-        })
+        yield settings.model_copy(update=sandbox_overrides(settings, sb.url))
 
 
 def confirm_on_tty(question: str) -> bool:
@@ -89,7 +110,7 @@ def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool, v
     ctx.via = via
     result = tool.run(args, ctx)
     if json_mode:
-        write_out(redact(result.model_dump_json(indent=2), secrets))
+        write_out(redact(json.dumps(result_document(result), indent=2, ensure_ascii=False), secrets))
     else:
         text = result.render_text() if hasattr(result, "render_text") else ""
         if text:
@@ -104,7 +125,7 @@ def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool, v
 def print_error(exc: KitError, json_mode: bool) -> None:
     """One JSON document on stdout (``--json``), else one line on stderr: where, what, what to do."""
     if json_mode:
-        write_out(redact(json.dumps({"ok": False, **exc.to_dict()}, indent=2)))
+        write_out(redact(json.dumps(error_document(exc), indent=2, ensure_ascii=False)))
         return
     label = "Usage error" if isinstance(exc, UsageError) else "Error"
     hint = f" → {exc.hint}" if exc.hint else ""

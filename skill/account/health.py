@@ -31,7 +31,8 @@ class AdAccount(BaseModel):
 class AuthReport(BaseModel):
     token_source: str | None
     valid: bool
-    expires_at: str | None = None  # ISO date, or "never"
+    expires_at: datetime | None = None  # ISO 8601 in JSON; None when it never expires
+    never_expires: bool = False
     days_left: int | None = None
     scopes: list[str] = []
     missing_scopes: list[str] = []
@@ -47,9 +48,11 @@ class AuthReport(BaseModel):
 
     def render_text(self) -> str:
         lines = [f"Token: {'valid' if self.valid else 'NOT valid'} (from {self.token_source or 'nowhere'})"]
-        if self.expires_at:
+        if self.never_expires:
+            lines.append("Expires: never")
+        elif self.expires_at:
             left = f" ({self.days_left} days left)" if self.days_left is not None else ""
-            lines.append(f"Expires: {self.expires_at}{left}")
+            lines.append(f"Expires: {_when(self.expires_at)}{left}")
         if self.user:
             lines.append(f"User: {self.user}")
         if self.scopes:
@@ -102,16 +105,20 @@ def _why_invalid(data: dict[str, Any], now: datetime, token: str) -> str:
     return f"the token is not valid ({reason})" if reason else "the token is expired or revoked"
 
 
+def _when(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _expiry(result: AuthReport, expires_at: Any, now: datetime) -> None:
     """0 (or none) is a token that never expires: a system user's."""
     if not expires_at or int(expires_at) == 0:
-        result.expires_at = "never"
+        result.never_expires = True
         return
     when = datetime.fromtimestamp(int(expires_at), UTC)
-    result.expires_at = when.strftime("%Y-%m-%d %H:%M UTC")
+    result.expires_at = when
     result.days_left = max(math.ceil((when - now).total_seconds() / 86400), 0)
     if when - now <= timedelta(days=WARN_DAYS):
-        result.warnings.append(f"the token expires in {result.days_left} day(s), on {result.expires_at}; "
+        result.warnings.append(f"the token expires in {result.days_left} day(s), on {_when(when)}; "
                                f"renew it now: {LOGIN}")
 
 

@@ -156,7 +156,7 @@ def total(rows: Iterable[Row]) -> Metrics:
 
 class Numbers(BaseModel):
     """A Metrics as the numbers a report gives: counts exact, derived rates rounded
-    (money to the cent, percentages and ratios to 4 places). Decimals serialize as strings."""
+    (money to the cent, percentages and ratios to 4 places). In JSON, Decimals are numbers."""
 
     spend: Decimal
     impressions: int

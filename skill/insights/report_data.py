@@ -1,6 +1,6 @@
 """Report data: what was fetched, judged into the numbers a report gives (pure, no I/O).
 
-``ReportResult`` is what ``--json`` prints (Decimals as strings, never floats); the markdown
+``ReportResult`` is what ``--json`` prints (Decimals as JSON numbers, see ``skill/jsonout.py``); the markdown
 templates get the same numbers formatted by :func:`fmt`.
 """
 
@@ -78,7 +78,7 @@ class ReportResult(BaseModel):
     changes: dict[str, Decimal | None] = {}  # metric → % change against the previous period
     findings: list[str]
     flagged: list[str] = []  # ids of the ads a bleeders / winners / fatigue check names, in its order
-    thresholds: dict[str, dict[str, str | None]]
+    thresholds: dict[str, dict[str, Decimal | int | str | None]]  # name → {value (a number), source}
     report_path: str | None = None
     chart_path: str | None = None
 
@@ -223,9 +223,9 @@ def flagged(kind: str, lines: list[AdLine], th: Thresholds) -> list[str]:
     return [line.id for line, _ in check(lines, th)] if check else []
 
 
-def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, str | None]]:
+def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, Decimal | int | str | None]]:
     sources = th.sources(stack)
     values = th.model_dump()
-    return {k: {"value": None if values[k] is None else str(values[k]), "source": sources.get(k, "default")}
+    return {k: {"value": values[k], "source": sources.get(k, "default")}
             for k in values}
 

@@ -22,7 +22,7 @@ class NoArgs(BaseModel):
     pass
 
 
-@tool("pause", PauseArgs, examples=("meta-ads pause hero-receipt", "meta-ads pause 23847111000000001 hero-split-test",
+@tool("pause", PauseArgs, safety="write", examples=("meta-ads pause hero-receipt", "meta-ads pause 23847111000000001 hero-split-test",
                                    'meta-ads pause "summer-sale-2026 - broad"      (an ad set: all its ads stop)'))
 def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
     """Pause ads, ad sets or campaigns (stops spend; no confirmation needed). Says which kind each one is.
@@ -34,18 +34,18 @@ def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
     return status.pause(ctx.settings, ctx.client(), args.ads, ctx.report, via=ctx.via)
 
 
-@tool("activate", ActivateArgs, destructive=True, examples=(
+@tool("activate", ActivateArgs, destructive=True, safety="spend", examples=(
     "meta-ads activate hero-receipt            (shows what would start spending; changes nothing)",
     "meta-ads activate hero-receipt --yes      (activates: only after the user said yes)",
     "meta-ads activate black-friday-2026       (a launched campaign: every ad set and ad, total daily budget)",
     "meta-ads activate summer-sale-2026        (a campaign: lists every ad set and ad that would start)",
 ))
 def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
-    """Activate ads, ad sets or campaigns: they start spending. Without --yes it only shows what would start.
+    """Activate ads, ad sets or campaigns: they start spending. Unconfirmed, it only shows what would start.
 
     The preview lists the ads (or, for an ad set or campaign, everything under it that would start)
-    and the daily budget behind them; an object already active is said to be. Only run with
-    yes=true after the user explicitly agreed to start spending.
+    and the daily budget behind them; an object already active is said to be. Confirm only
+    after the user explicitly agreed to start spending.
     """
     from skill.account import spend_preview, status
 
@@ -55,7 +55,7 @@ def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
     return status.activate(ctx.settings, ctx.client(), args.ads, args.yes, ctx.report, via=ctx.via)
 
 
-@tool("auth_check", NoArgs, command=("auth", "check"), examples=("meta-ads auth check", "meta-ads auth check --json"))
+@tool("auth_check", NoArgs, command=("auth", "check"), safety="read", examples=("meta-ads auth check", "meta-ads auth check --json"))
 def auth_check(args: NoArgs, ctx: ToolContext) -> BaseModel:
     """Check the token: valid?, expiry (warns within 7 days), scopes, and the ad accounts it reaches.
 

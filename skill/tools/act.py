@@ -14,7 +14,7 @@ class BudgetArgs(BaseModel):
     target: str = arg(description="An ad set, or a campaign with a campaign budget (CBO): id or name",
                       positional=True, metavar="TARGET")
     daily: str | None = arg(None, "New daily budget in the account's currency (e.g. 60)", metavar="AMOUNT")
-    lifetime: str | None = arg(None, "New lifetime budget in the account's currency (needs --end)", metavar="AMOUNT")
+    lifetime: str | None = arg(None, "New lifetime budget in the account's currency (needs end)", metavar="AMOUNT")
     end: str | None = arg(None, "End date of a lifetime budget, YYYY-MM-DD", metavar="DATE")
     by: str | None = arg(None, "Change the current budget by a percentage: +20% or -30%", metavar="PCT")
     bid_cap: str | None = arg(None, "Bid cap (LOWEST_COST_WITH_BID_CAP) in the account's currency", metavar="AMOUNT")
@@ -45,7 +45,7 @@ def budget_command(args: BudgetArgs) -> str:
     "meta-ads budget 23847000000001 --bid-cap 2.50",
 ))
 def budget(args: BudgetArgs, ctx: ToolContext) -> BaseModel:
-    """Change the budget or bid of an ad set or a CBO campaign. Increases wait for --yes; decreases don't.
+    """Change the budget or bid of an ad set or a CBO campaign. Increases wait for the user's yes; decreases don't.
 
     Without yes it shows the object, its current and new budget in the account's currency, the
     change in daily spend, and Meta's learning-phase warning for changes over ~20%. Changes past
@@ -74,7 +74,7 @@ def history(args: HistoryArgs, ctx: ToolContext) -> BaseModel:
 class RefreshArgs(BaseModel):
     ad: str = arg(description="The ad to refresh: its name from the workspace, or its id", positional=True)
     spec: str = arg(description="The new copy: an asset_feed_spec JSON in the workspace (e.g. from "
-                                "`meta-ads copy IMAGE --fresh-angle ...`)", metavar="FILE")
+                                "the copy tool with fresh_angle)", metavar="FILE")
     image: str | None = arg(None, "A new image (default: the ad's current images)", metavar="IMAGE")
     mode: Literal["swap", "new-ad"] | None = arg(None, "swap: point the ad at the new creative; new-ad: a v2 ad "
                                                        "(PAUSED) in the same ad set, the old one paused "

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator
 
 from skill.registry import ToolContext, arg, tool
+from skill.validate import CTA_TYPES
+
+# a fixed list (an enum in the schema); "shop_now" is taken as SHOP_NOW
+CtaType = Annotated[Literal[CTA_TYPES], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # type: ignore[valid-type]
 
 
 class CopyArgs(BaseModel):
@@ -28,6 +34,7 @@ class CopyArgs(BaseModel):
 @tool(
     "copy",
     CopyArgs,
+    safety="create_paused",
     examples=(
         "meta-ads copy img1.jpg img2.png --campaign summer-sale-2026 --write-batch",
         'meta-ads copy hero.jpg --campaign summer-sale-2026 --product "50% off until Aug 31" --cta SHOP_NOW',
@@ -42,7 +49,7 @@ def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
     descriptions, call to action linking to destination_url) and {stem}.md for review. Reads the
     brand context from brand/stack.md and the other brand/*.md notes. Copy is checked against the
     copy rules and fixed by the model before it is written. Needs ANTHROPIC_API_KEY. With
-    write_batch, adds one ad per image to batch-upload.json, ready for upload --dry-run.
+    write_batch, adds one ad per image to batch-upload.json, ready for a dry run of the upload.
     """
     from skill.copy.writer import generate_copy
 

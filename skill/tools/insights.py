@@ -6,9 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from skill.insights.fetch import BREAKDOWNS, DATE_PRESETS
 from skill.registry import ToolContext, arg, tool
 
 PRESET_HELP = "Meta date preset: today, yesterday, last_7d, last_14d, last_30d, this_month, last_month, maximum, ..."
+DatePreset = Literal[DATE_PRESETS]  # type: ignore[valid-type]
+Breakdown = Literal[BREAKDOWNS]  # type: ignore[valid-type]
 
 
 class InsightsArgs(BaseModel):
@@ -20,7 +23,7 @@ class InsightsArgs(BaseModel):
     adsets: list[str] | None = arg(None, "Meta ad set ids to report on (repeatable)", flags=["--adset"],
                                    metavar="ID")
     level: Literal["ad", "adset", "campaign"] = arg("ad", "Rows per ad, ad set or campaign (only the ads asked for)")
-    date_preset: str = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
+    date_preset: DatePreset = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
     since: str | None = arg(None, "Start date YYYY-MM-DD (with --until, instead of --preset)")
     until: str | None = arg(None, "End date YYYY-MM-DD")
     breakdowns: list[str] | None = arg(
@@ -42,7 +45,7 @@ class CheckArgs(BaseModel):
                                 flags=["--ad"], metavar="AD")
     campaign_ids: list[str] | None = arg(None, "Meta campaign ids (repeatable)", flags=["--campaign-id"], metavar="ID")
     adsets: list[str] | None = arg(None, "Meta ad set ids (repeatable)", flags=["--adset"], metavar="ID")
-    date_preset: str = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
+    date_preset: DatePreset = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
     result: str | None = arg(None, "What counts as a result (purchase, lead, initiate_checkout, add_to_cart, "
                                    "landing_page_view, link_click); default result_action in stack.md",
                              metavar="ACTION")
@@ -51,22 +54,22 @@ class CheckArgs(BaseModel):
 
 
 class BleedersArgs(CheckArgs):
-    pause: bool = arg(False, "Turn the list into a preview of the pauses (with --yes: pause them)")
-    yes: bool = arg(False, "With --pause: really pause the ads the preview lists")
+    pause: bool = arg(False, "Turn the list into a preview of the pauses (confirmed: pause them)")
+    yes: bool = arg(False, "With pause: really pause the ads the preview lists")
 
 
 class WinnersArgs(CheckArgs):
     scale: str | None = arg(None, "Preview raising the winners' ad set (or CBO campaign) budgets by PCT, e.g. 20%; "
-                                  "with --yes: do it", metavar="PCT")
-    yes: bool = arg(False, "With --scale: really raise the budgets the preview lists")
+                                  "confirmed: do it", metavar="PCT")
+    yes: bool = arg(False, "With scale: really raise the budgets the preview lists")
 
 
 class FatigueArgs(CheckArgs):
     refresh: bool = arg(False, "Preview refreshing the fatigued ads' creatives from their {stem}-v2.json specs "
-                               "(with --yes: do it)")
+                               "(confirmed: do it)")
     mode: Literal["swap", "new-ad"] | None = arg(None, "swap: point the ad at the new creative; new-ad: a v2 ad, "
                                                        "old one paused (default: refresh_mode in stack.md, else swap)")
-    yes: bool = arg(False, "With --refresh: really refresh the ads the preview lists")
+    yes: bool = arg(False, "With refresh: really refresh the ads the preview lists")
 
 
 def _command(name: str, args: BaseModel, flag: str, value: str | None = None) -> str:
@@ -86,7 +89,7 @@ def _report(kind: str, args: BaseModel, ctx: ToolContext) -> BaseModel:
     return run_report(ctx.settings, ctx.client(), kind, ReportRequest(**data), ctx.report)  # type: ignore[arg-type]
 
 
-@tool("insights", InsightsArgs, examples=(
+@tool("insights", InsightsArgs, safety="read", examples=(
     "meta-ads insights summer-sale-2026 --preset last_7d",
     "meta-ads insights summer-sale-2026 --breakdown age,gender",
     "meta-ads insights --ad 23847111000000001 --since 2026-11-01 --until 2026-11-15 --daily --json",
@@ -103,7 +106,7 @@ def insights(args: InsightsArgs, ctx: ToolContext) -> BaseModel:
     return _report("insights", args, ctx)
 
 
-@tool("daily_check", CheckArgs, command=("daily-check",), examples=("meta-ads daily-check summer-sale-2026",))
+@tool("daily_check", CheckArgs, command=("daily-check",), safety="read", examples=("meta-ads daily-check summer-sale-2026",))
 def daily_check(args: CheckArgs, ctx: ToolContext) -> BaseModel:
     """The morning check: spend pace against budget, results and CPA against target, anything broken."""
     return _report("daily_check", args, ctx)
@@ -158,7 +161,7 @@ def fatigue(args: FatigueArgs, ctx: ToolContext) -> BaseModel:
     """Creative fatigue: frequency above max_frequency, or CTR falling over the period.
 
     With refresh: a preview of refreshing each fatigued ad from its {stem}-v2.json spec (write one
-    with `meta-ads copy IMAGE --campaign C --fresh-angle`); nothing happens without yes.
+    with the copy tool's fresh_angle); nothing happens without yes.
     """
     result = _report("fatigue", args, ctx)
     if not args.refresh:

@@ -12,7 +12,7 @@ class LaunchArgs(BaseModel):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/ (its batch-upload.json describes "
                         "the campaign and ad sets)", positional=True)
     dry_run: bool = arg(False, "Check the config and show every object that would be created; create nothing")
-    remote: bool = arg(False, "With --dry-run: send each create to Meta with validate_only (Meta checks it, "
+    remote: bool = arg(False, "With dry_run: send each create to Meta with validate_only (Meta checks it, "
                        "nothing is created)")
     config: str | None = arg(None, "Another launch config file instead of the campaign's batch-upload.json")
     parallel: int | None = arg(None, "Upload up to N batches of ads at once", metavar="N")

@@ -32,7 +32,7 @@ def with_allowed(settings: Settings, folders: list[str] | None) -> Settings:
     return settings.model_copy(update={"allowed_folders": [*settings.allowed_folders, *paths]})
 
 
-@tool("validate", ValidateArgs, examples=("meta-ads validate summer-sale-2026",))
+@tool("validate", ValidateArgs, safety="read", examples=("meta-ads validate summer-sale-2026",))
 def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     """Check a campaign's batch (copy lengths, CTAs, images) without calling Meta.
 
@@ -56,7 +56,7 @@ class UploadArgs(BaseModel):
     parallel: int | None = arg(None, "Upload up to N batches at once, 1 to 20 (overrides the config's "
                                      "max_concurrent)", metavar="N", ge=1, le=20)
     keep_going: bool = arg(False, "On a failed ad, go on with the rest instead of pausing the batch")
-    remote: bool = arg(False, "Launch configs, with --dry-run: Meta checks each create (validate_only); "
+    remote: bool = arg(False, "Launch configs, with dry_run: Meta checks each create (validate_only); "
                        "nothing is created")
     recreate_deleted: bool = arg(False, "Create again the ads that were deleted in Ads Manager (by default they are "
                                         "reported, not recreated)")
@@ -67,6 +67,7 @@ class UploadArgs(BaseModel):
 @tool(
     "upload",
     UploadArgs,
+    safety="create_paused",
     examples=(
         "meta-ads upload summer-sale-2026 --dry-run",
         "meta-ads upload summer-sale-2026 --sandbox",

@@ -118,6 +118,6 @@ def test_without_a_token_says_how_to_get_one(ws, capsys):
 def test_zero_expiry_is_never():
     report = AuthReport(token_source="env", valid=True)
     _expiry(report, 0, datetime.now(UTC))
-    assert report.expires_at == "never" and report.days_left is None and report.warnings == []
+    assert report.never_expires and report.expires_at is None and report.days_left is None and report.warnings == []
     _expiry(report, int(time.time()) + 30 * 86400, datetime.now(UTC))
     assert report.days_left == 30 and report.warnings == []

@@ -73,11 +73,11 @@ def ad_ids(ws: Path) -> list[str]:
 
 def test_report_totals_match_the_sandbox(uploaded, capsys):
     code, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--preset", "last_7d", "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     rows = sandbox_rows(uploaded, date_preset="last_7d")
     assert code == 0 and not doc["empty"] and len(doc["ads"]) == 3 == len(rows)
     t = doc["totals"]
-    assert Decimal(t["spend"]) == sum(dec(r["spend"]) for r in rows) > 0  # exact: a decimal string, not a float
+    assert Decimal(t["spend"]) == sum(dec(r["spend"]) for r in rows) > 0  # exact: the JSON number read as a Decimal
     assert t["impressions"] == sum(int(r["impressions"]) for r in rows)
     assert t["clicks"] == sum(int(r["clicks"]) for r in rows)
     assert doc["result_kind"] == "purchase" and Decimal(t["results"]) == action_sum(rows, "actions")
@@ -99,7 +99,7 @@ def test_report_totals_match_the_sandbox(uploaded, capsys):
 
 def test_best_and_worst_show_headline_and_image(uploaded, capsys):
     _, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--json")
-    report = Path(json.loads(out)["report_path"])
+    report = Path(json.loads(out, parse_float=Decimal)["report_path"])
     section = report.read_text().split("## Best and worst")[1].split("\n## ")[0]
     links = [line.split("](")[1].rstrip(")") for line in section.splitlines() if line.strip().startswith("![")]
     assert "**Best: " in section and "headline \"" in section and links
@@ -118,7 +118,7 @@ def test_text_output_ranks_ads_and_recommends_without_acting(uploaded, capsys):
 
 def test_breakdown_report_adds_up(uploaded, capsys):
     code, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--breakdown", "age,gender", "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     text = Path(doc["report_path"]).read_text()
     assert code == 0 and "## By age and gender" in text and "| 25-34, female |" in text
     assert len(doc["breakdown"]) >= 14 and set(doc["breakdown"][0]["key"]) == {"age", "gender"}
@@ -129,24 +129,24 @@ def test_breakdown_report_adds_up(uploaded, capsys):
 def test_placement_breakdown_and_levels(uploaded, capsys):
     _, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--breakdown", "publisher_platform,platform_position",
                  "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     assert {tuple(b["key"]) for b in doc["breakdown"]} == {("publisher_platform", "platform_position")}
     _, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--level", "adset", "--json")
-    adset = json.loads(out)
+    adset = json.loads(out, parse_float=Decimal)
     assert [a["id"] for a in adset["ads"]] == [SANDBOX_ADSET] and adset["totals"]["spend"] == doc["totals"]["spend"]
 
 
 def test_ads_by_id_and_name(uploaded, capsys):
     first = json.loads((ads_dir(uploaded) / "receipt.upload.json").read_text())
     _, out = cli(uploaded, capsys, "insights", "--ad", first["ad_id"], "--ad", "hero-notes-app", "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     assert sorted(a["name"] for a in doc["ads"]) == ["hero-notes-app", "hero-receipt"]
 
 
 def test_daily_rows_add_up_to_the_period(uploaded, capsys):
     _, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--since", "2026-11-01", "--until", "2026-11-21",
                  "--daily", "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     assert doc["period"] == "2026-11-01_2026-11-21" and len(doc["daily"]) >= 2
     assert sum(Decimal(d["spend"]) for d in doc["daily"]) == Decimal(doc["totals"]["spend"])
     assert "## Day by day" in Path(doc["report_path"]).read_text()
@@ -155,7 +155,7 @@ def test_daily_rows_add_up_to_the_period(uploaded, capsys):
 def test_async_job_with_thousands_of_rows_through_the_cli(big, capsys):
     code, out = cli(big, capsys, "insights", CAMPAIGN, "--preset", "last_30d", "--daily",
                     "--breakdown", "age,gender", "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     assert code == 0 and doc["mode"] == "async" and doc["rows"] >= 5000 and len(doc["ads"]) == 12
     rows = sandbox_rows(big, date_preset="last_30d")
     assert Decimal(doc["totals"]["spend"]) == sum(dec(r["spend"]) for r in rows)
@@ -189,7 +189,7 @@ def test_async_and_sync_agree(sandbox, graph):
 ])
 def test_daily_questions_write_their_reports(uploaded, capsys, command, heading):
     code, out = cli(uploaded, capsys, command, CAMPAIGN, "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     text = Path(doc["report_path"]).read_text()
     assert code == 0 and text.startswith(heading) and "## Thresholds used" in text
     assert "| target_cpa | 25.00 | stack.md |" in text
@@ -198,7 +198,7 @@ def test_daily_questions_write_their_reports(uploaded, capsys, command, heading)
 
 def test_daily_check_reads_status_and_budget(uploaded, capsys):
     _, out = cli(uploaded, capsys, "daily-check", CAMPAIGN, "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     text = Path(doc["report_path"]).read_text()
     assert set(doc["statuses"].values()) == {"PAUSED"} and "## Delivery status" in text
     assert "daily budget 50.00" in text and "%** of the ad sets' combined daily budget" in text
@@ -206,7 +206,7 @@ def test_daily_check_reads_status_and_budget(uploaded, capsys):
 
 def test_bleeders_name_the_ad_cpa_and_target(uploaded, capsys):
     _, out = cli(uploaded, capsys, "bleeders", CAMPAIGN, "--json")
-    findings = json.loads(out)["findings"]
+    findings = json.loads(out, parse_float=Decimal)["findings"]
     # the uploaded ads are still PAUSED, so the advice is to keep them so
     assert findings and all(f.startswith(("keep ", "review ", "refresh ")) for f in findings)
     assert any("target CPA 25.00" in f or "vs target 25.00" in f for f in findings)
@@ -215,7 +215,7 @@ def test_bleeders_name_the_ad_cpa_and_target(uploaded, capsys):
 def test_period_without_delivery_says_so(uploaded, capsys):
     code, out = cli(uploaded, capsys, "insights", CAMPAIGN, "--since", "2020-01-01", "--until", "2020-01-31",
                     "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     text = Path(doc["report_path"]).read_text()
     assert code == 0 and doc["empty"] and doc["chart_path"] is None and "No delivery yet" in text
 
@@ -223,7 +223,7 @@ def test_period_without_delivery_says_so(uploaded, capsys):
 def test_campaign_without_uploads_says_so(tmp_path, capsys):
     ws = copy_workspace(tmp_path)
     code, out = cli(ws, capsys, "insights", CAMPAIGN, "--json")
-    doc = json.loads(out)
+    doc = json.loads(out, parse_float=Decimal)
     assert code == 0 and doc["empty"] and "No delivery yet" in Path(doc["report_path"]).read_text()
 
 

@@ -61,7 +61,7 @@ def test_route_prints_the_call_and_runs_nothing(ws, capsys):
     before = tree(ws)
     code, out, _ = run(ws, capsys, "route", "Dry run: batch upload summer-sale-2026 ads", "--json")
     assert code == 0
-    assert json.loads(out) == {"tool": "upload", "args": {"campaign": CAMPAIGN, "dry_run": True}, "source": "grammar"}
+    assert json.loads(out) == {"ok": True, "tool": "upload", "args": {"campaign": CAMPAIGN, "dry_run": True}, "source": "grammar"}
     code, out, _ = run(ws, capsys, "route", "upload summer-sale-2026")
     assert code == 0 and "meta-ads upload summer-sale-2026" in out
     assert tree(ws) == before

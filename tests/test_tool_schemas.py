@@ -1,0 +1,118 @@
+"""The rules every tool's schema keeps, as a model reads it (``meta-ads tools``, the router, MCP):
+checked over the whole registry, so a tool added later is checked too."""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from skill import mcp_face
+from skill.cli import main
+from skill.registry import SAFETY_LEVELS, Tool, arg
+from skill.tools import all_tools
+
+TOOLS = all_tools()
+FIXED_VALUES = {"date_preset", "level", "breakdowns", "mode", "cta"}  # fields whose values Meta fixes
+
+
+def descriptions(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["description"]] if isinstance(node.get("description"), str) else []
+        return own + [d for v in node.values() for d in descriptions(v)]
+    if isinstance(node, list):
+        return [d for v in node for d in descriptions(v)]
+    return []
+
+
+def branches(prop: dict[str, Any]) -> list[dict[str, Any]]:
+    """A property's schema without the ``null`` of an optional field."""
+    return [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_no_cli_flags_in_what_a_model_reads(tool: Tool):
+    for schema in (tool.anthropic_schema(), {"d": mcp_face.description(tool), "s": mcp_face.input_schema(tool)}):
+        text = json.dumps(schema)
+        assert "--" not in text, f"{tool.name}: a CLI flag in {[d for d in descriptions(schema) if '--' in d]}"
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_arrays_are_arrays_and_fixed_values_are_enums(tool: Tool):
+    schema = mcp_face.input_schema(tool)
+    assert schema["type"] == "object"
+    for name, field in tool.args.model_fields.items():
+        if name == tool.confirm_field and tool.needs_confirmation:
+            continue
+        prop = schema["properties"][name]
+        assert prop.get("description"), f"{tool.name}.{name} has no description"
+        annotation = typing.get_origin(field.annotation) and field.annotation
+        if "list[" in str(field.annotation):
+            arrays = [b for b in branches(prop) if b.get("type") == "array"]
+            assert arrays and arrays[0].get("items", {}).get("type"), f"{tool.name}.{name} is not an array of typed items"
+        if name in FIXED_VALUES:
+            inner = [b.get("items", b) for b in branches(prop)]
+            assert all("enum" in b or "const" in b for b in inner), f"{tool.name}.{name}: no enum ({annotation})"
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_every_tool_has_known_safety_and_matching_annotations(tool: Tool):
+    assert tool.safety_level in SAFETY_LEVELS
+    hints = mcp_face.annotations(tool)
+    assert hints["read_only_hint"] is (tool.safety_level == "read")
+    assert hints["destructive_hint"] is (tool.safety_level == "spend")
+    props = mcp_face.input_schema(tool)["properties"]
+    if tool.needs_confirmation:
+        assert props["confirm"]["type"] == "boolean" and props["confirm"]["default"] is False
+        assert "yes" not in props and "explicitly said yes" in props["confirm"]["description"]
+        assert "confirm" in mcp_face.description(tool)
+    else:
+        assert "confirm" not in props
+
+
+def test_the_jobs_declare_what_the_issue_says():
+    safety = {t.name: t.safety_level for t in TOOLS}
+    assert {safety[n] for n in ("validate", "insights", "daily_check", "auth_check")} == {"read"}
+    assert safety["winners"] == "spend"  # with scale it raises budgets: preview, then confirm
+    assert safety["upload"] == safety["copy"] == "create_paused"
+    assert safety["activate"] == "spend" and safety["pause"] == "write"
+
+
+class _BudgetArgs(BaseModel):
+    adset: str = arg(description="Ad set id")
+    amount: float = arg(description="New daily budget")
+
+
+def _undeclared() -> Tool:
+    return Tool("raise_budget", ("raise-budget",), _BudgetArgs, lambda a, c: a)
+
+
+def test_an_undeclared_tool_is_handled_as_spend_and_previewed():
+    tool = _undeclared()
+    assert tool.safety_level == "spend" and tool.needs_confirmation and tool.confirm_field is None
+    assert Tool("x", ("x",), _BudgetArgs, lambda a, c: a, safety="shiny").safety_level == "spend"
+    args, confirmed = mcp_face.parse_arguments(tool, {"adset": "1", "amount": 80})
+    assert confirmed is False
+    preview = mcp_face.confirmation_preview(tool, args)
+    assert preview["needs_confirmation"] is True and preview["args"] == {"adset": "1", "amount": 80.0}
+    assert mcp_face.parse_arguments(tool, {"adset": "1", "amount": 80, "confirm": True})[1] is True
+
+
+def test_confirm_is_the_clis_yes_and_a_yes_alone_is_dropped():
+    activate = next(t for t in TOOLS if t.name == "activate")
+    args, confirmed = mcp_face.parse_arguments(activate, {"ads": ["a"], "yes": True})
+    assert args.yes is False and confirmed is False  # type: ignore[attr-defined]
+    args, confirmed = mcp_face.parse_arguments(activate, {"ads": ["a"], "confirm": True})
+    assert args.yes is True and confirmed is True  # type: ignore[attr-defined]
+    args, _ = mcp_face.parse_arguments(activate, {"ads": ["a"], "confirm": "yes"})
+    assert args.yes is False  # type: ignore[attr-defined]  # only a real true confirms
+
+
+def test_meta_ads_tools_shows_safety_and_no_cli_flags(capsys):
+    assert main(["tools"]) == 0
+    out = capsys.readouterr().out
+    tools = json.loads(out)
+    assert "--" not in out and {t["name"]: t["safety"] for t in tools}["activate"] == "spend"
