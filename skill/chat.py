@@ -128,8 +128,8 @@ def run_ask(ns: argparse.Namespace) -> int:
         return 1
     if ns.sandbox:
         with sandbox_settings(settings) as sb_settings:
-            return run_with(tool, args, sb_settings, ns.json)
-    return run_with(tool, args, settings, ns.json)
+            return run_with(tool, args, sb_settings, ns.json, via="ask")
+    return run_with(tool, args, settings, ns.json, via="ask")
 
 
 def _parse(tool: Tool, found: Route) -> BaseModel:
@@ -143,10 +143,13 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
 
 # Tools that send people's (hashed) data or real events to Meta: `ask` asks first, like an upload.
 SENDS_DATA = {"audience_create": "send the customer list (hashed) to", "capi_send": "send server events to the pixel of"}
+PREVIEW_FIRST = frozenset({"budget", "bleeders", "winners", "fatigue"})
 
 
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
+    if tool.name in PREVIEW_FIRST:  # ask runs them as previews; the printed command with --yes acts
+        return args.model_copy(update={"yes": False})
     if tool.destructive or tool.name == "activate":
         ads = ", ".join(getattr(args, "ads", []) or [])
         if not sys.stdin.isatty():

@@ -119,7 +119,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel])
         annotation, _ = _unwrap(info.annotation)
         is_list = typing.get_origin(annotation) is list
         choices = list(typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else None
-        kwargs: dict[str, Any] = {"help": info.description or None}
+        kwargs: dict[str, Any] = {"help": (info.description or "").replace("%", "%%") or None}
         if cli.get("metavar"):
             kwargs["metavar"] = cli["metavar"]
         if cli.get("positional"):
@@ -171,8 +171,22 @@ def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
     return run_with(tool, args, settings, ns.json)
 
 
+SIGNED_OPTIONS = ("--by", "--scale")  # take values like -30%, which argparse would read as an option
+
+
+def _join_signed(argv: list[str]) -> list[str]:
+    """``--by -30%`` → ``--by=-30%``."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in SIGNED_OPTIONS and arg[:1] == "-" and arg[1:2].isdigit():
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _join_signed(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     try:
         parser = build_parser()

@@ -227,6 +227,10 @@ class StackSettings(UserFile):
     conversion_event: str | None = None
     dsa_beneficiary: str | None = None
     dsa_payor: str | None = None
+    # Acting on the account: guardrails for budget changes, and how a creative refresh is done
+    max_daily_budget: Decimal | None = None  # account currency, major units: no budget change goes above it
+    max_budget_increase_pct: Decimal | None = None  # no single change raises a budget by more than this
+    refresh_mode: str | None = None  # swap | new-ad (default swap)
 
     @field_validator("ad_account", "default_adset_id", "page_id", "pixel_id", mode="before")
     @classmethod

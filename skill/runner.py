@@ -77,12 +77,14 @@ def confirm_on_tty(question: str) -> bool:
         return False
 
 
-def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool) -> int:
+def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool, via: str = "cli") -> int:
     secrets = (settings.token.get_secret_value(),) if settings.token else ()
     printer = Printer(json_mode, secrets)
     for warning in settings.stack_warnings:
         printer(Event("warning", f"  Warning: {warning}"))
-    result = tool.run(args, ToolContext(settings, printer, confirm_on_tty))
+    ctx = ToolContext(settings, printer, confirm_on_tty)
+    ctx.via = via
+    result = tool.run(args, ctx)
     if json_mode:
         write_out(redact(result.model_dump_json(indent=2), secrets))
     else:

@@ -74,8 +74,11 @@ def check_images(paths: list[Path]) -> None:
         raise ValidationFailed(f"{text}{more}; no copy was generated", errors)
 
 
-def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:
-    """One job per image; outputs must not collide, and must not exist unless ``force``."""
+def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool, suffix: str = "",
+              ) -> list[CopyJob]:
+    """One job per image; outputs must not collide, and must not exist unless ``force``.
+
+    ``suffix`` names the outputs ``{stem}{suffix}.json`` (``-fresh`` for a fresh angle)."""
     ads_dir = settings.ads_dir(campaign)
     jobs: list[CopyJob] = []
     for image in images:
@@ -92,7 +95,7 @@ def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: b
         if clash:
             raise ConfigError(f"{clash.image.name} and {image.name} would both write {stem}.json",
                               file=str(image), hint="rename one of them")
-        jobs.append(CopyJob(image, ads_dir / f"{stem}.json"))
+        jobs.append(CopyJob(image, ads_dir / f"{stem}{suffix}.json"))
     if not force:
         existing = [p for j in jobs for p in (j.spec_path, j.doc_path) if p.exists()]
         if existing:

@@ -36,6 +36,7 @@ from skill.copy.files import (
     resolve_image,
     write_copy,
 )
+from skill.copy.fresh import FRESH_SUFFIX, fresh_brief
 from skill.copy.prompt import (
     CopyBrief,
     CopyDraft,
@@ -261,6 +262,7 @@ def generate_copy(
     model: str | None = None,
     force: bool = False,
     write_batch: bool = False,
+    fresh_angle: str | None = None,
     report: Reporter = silent,
     client: anthropic.Anthropic | None = None,
     env: Mapping[str, str] | None = None,
@@ -276,7 +278,9 @@ def generate_copy(
     if not paths:
         raise UsageError("name at least one image", hint="meta-ads copy img1.jpg --campaign CAMPAIGN")
     check_images(paths)
-    jobs = plan_copy(settings, campaign, paths, force=force)
+    jobs = plan_copy(settings, campaign, paths, force=force, suffix=FRESH_SUFFIX if fresh_angle else "")
+    if fresh_angle:
+        product = fresh_brief(product, fresh_angle, [settings.ads_dir(campaign) / f"{p.stem}.json" for p in paths])
     if write_batch:
         check_batch_file(settings, campaign)
     destination = landing_page(settings, campaign)

@@ -68,6 +68,7 @@ class ReportResult(BaseModel):
     daily: list[DayResult] = []
     statuses: dict[str, str] = {}  # ad id → effective_status (daily check, bleeders, winners)
     findings: list[str]
+    flagged: list[str] = []  # ids of the ads a bleeders / winners / fatigue check names, in its order
     thresholds: dict[str, dict[str, str | None]]
     report_path: str | None = None
     chart_path: str | None = None
@@ -159,6 +160,7 @@ def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thres
         ads=[ad_result(a) for a in lines], breakdown=breakdown_results(got.split, rk),
         daily=daily_results(got.daily, rk), statuses=dict(got.statuses),
         findings=findings(kind, lines, th, got, names), thresholds=thresholds_view(th, stack),
+        flagged=flagged(kind, lines, th),
     )
     return result, lines
 
@@ -221,6 +223,12 @@ def findings(kind: str, lines: list[AdLine], th: Thresholds, got: Fetched, names
     if kind == "fatigue":
         return [t for _, t in analysis.fatigue(lines, th)]
     return analysis.recommendations(lines, th)
+
+
+def flagged(kind: str, lines: list[AdLine], th: Thresholds) -> list[str]:
+    """The ads a check names (what ``--pause``, ``--scale`` and ``--refresh`` act on)."""
+    check = {"bleeders": analysis.bleeders, "winners": analysis.winners, "fatigue": analysis.fatigue}.get(kind)
+    return [line.id for line, _ in check(lines, th)] if check else []
 
 
 def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, str | None]]:

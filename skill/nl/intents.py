@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from skill.nl import grammar
+from skill.nl import acting, grammar
 from skill.nl.mentions import Mentions
 
 
@@ -84,10 +84,6 @@ SYNC = _p(r"\bsync(hronous(ly)?)?\b")
 REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(delete|remove|archive|trash|erase|destroy)\b"),
      "I never delete or archive anything. To stop an ad, pause it: meta-ads pause AD."),
-    (_p(r"\b(increase|raise|decrease|lower|reduce|change|set|double|triple|bump|up|adjust|update|boost|cut|edit)\b"
-        r"( the| my| our| its| their)?( daily| lifetime)? (budgets?|bids?|bidding)\b|\bbudget (to|by) \$?\d"),
-     "I don't change budgets or bids: that spends money, and is done in Ads Manager. "
-     "Ask for winners to see where more budget would pay."),
     (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(audience|lookalike)\b"),
      "Audiences are made with their own commands: meta-ads audience create NAME --customers FILE, "
      "meta-ads audience website NAME ..., meta-ads audience lookalike NAME ...; then name them in a launch "
@@ -121,6 +117,10 @@ def detect(t: str, m: Mentions) -> Intent:
         return Intent("upload", dry_run=True)  # upload launches a config that describes its campaign
     if CREATE_CAMPAIGN.search(t):
         return Intent("launch", dry_run=bool(DRY.search(t)))
+    if acting.wants_history(t):
+        return Intent("history")
+    if acting.wants_budget(t):
+        return Intent("budget")
     targets = bool(m.ads or m.campaign_ids)
     reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
                                           ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from skill.nl import audience_routes, grammar, intents
+from skill.nl import acting, audience_routes, grammar, intents
 from skill.nl.mentions import Mentions, Vocabulary, find_mentions
 from skill.registry import Tool
 from skill.tools import all_tools, get_tool
@@ -104,10 +104,10 @@ def route_grammar(text: str, vocab: Vocabulary, images: list[str] | None = None)
     if intent.tool is None:
         reason = _understood(intent.reason, m)
         return Route(tool=None, reason=reason + " " + capabilities() if intent.sure else reason, sure=intent.sure)
-    unknown = _unknown_names(m, vocab, intent.tool)
+    unknown = None if intent.tool == "budget" else _unknown_names(m, vocab, intent.tool)
     if unknown:
         return Route(tool=None, reason=unknown)
-    route = BUILDERS[intent.tool](t, m, vocab, intent)
+    route = _budget(text, t, m) if intent.tool == "budget" else BUILDERS[intent.tool](t, m, vocab, intent)
     route.sure = route.sure and intent.sure
     if not intent.sure and route.tool is not None:
         route.reason = intent.reason
@@ -216,6 +216,9 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     if not _campaign(m, vocab, tool, route):
         return route
     dates = grammar.date_range(t, vocab.today)
+    act_args, act_notes = acting.action_args(tool, t)
+    route.args.update(act_args)
+    route.notes += act_notes
     if tool != "insights":
         if "date_preset" in dates:
             route.args["date_preset"] = dates["date_preset"]
@@ -268,11 +271,28 @@ def _auth(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Rou
     return Route(tool="auth_check", args={})
 
 
+def _budget(raw: str, t: str, m: Mentions) -> Route:
+    args, reason = acting.budget_args(raw, t, m)
+    if args is None:
+        return Route(tool=None, reason=reason)
+    return Route(tool="budget", args=args)
+
+
+def _history(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
+    route = Route(tool="history", args={})
+    if m.campaigns:
+        route.args["campaign"] = m.campaigns[0]
+    return route
+
+
 BUILDERS = {
     "validate": _upload, "upload": _upload, "copy": _copy, "pause": _status, "activate": _status,
-    "auth_check": _auth, **{name: _report for name in REPORTS},
+    "auth_check": _auth, "history": _history, **{name: _report for name in REPORTS},
 }
 BUILDERS["launch"] = _launch
+ACTING = {"budget", "bleeders", "winners", "fatigue", "activate"}  # their yes is the user's alone
+YES_NOTE = ("This can change spend: run it without yes, show the preview, and add --yes only after the user's "
+            "explicit yes: {command} --yes")
 
 
 # ---------------------------------------------------------------- after any router
@@ -285,6 +305,9 @@ def finish(route: Route) -> Route:
     if route.tool == "activate":
         route.args["yes"] = False
         route.notes.append(ACTIVATE_NOTE.format(command=command_line("activate", {"ads": route.args.get("ads", [])})))
+    elif route.tool in ACTING and (route.args.pop("yes", None) is not None or
+                                   {"pause", "scale", "refresh", "target"} & route.args.keys()):
+        route.notes.append(YES_NOTE.format(command=command_line(route.tool, route.args)))
     tool = get_tool(route.tool)
     if tool is not None:
         fields = tool.args.model_fields

@@ -34,6 +34,7 @@ class Config:
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     seed: int | None = None
     verbose: bool = False
+    clock_days: float = 0.0  # move the sandbox's clock forward (insights' "today", change times)
 
     def public(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -55,7 +56,7 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {value!r}")
         if key == "report_polls" and value is not None and int(value) < 1:
             raise ValueError(f"report_polls must be at least 1, got {value!r}")
-        if key in ("latency_ms", "rate_budget", "rate_window_s", "report_delay_s") and value is not None \
+        if key in ("latency_ms", "rate_budget", "rate_window_s", "report_delay_s", "clock_days") and value is not None \
                 and float(value) < 0:
             raise ValueError(f"{key} must not be negative, got {value!r}")
     return settings

@@ -18,6 +18,7 @@ from skill.tools import account  # noqa: F401
 from skill.tools import launch  # noqa: F401
 from skill.tools import audiences  # noqa: F401
 from skill.tools import tracking  # noqa: F401
+from skill.tools import act  # noqa: F401
 # isort: on
 
 __all__ = ["REGISTRY", "all_tools", "get_tool"]

@@ -19,6 +19,9 @@ class CopyArgs(BaseModel):
                                   "claude-sonnet-5-5 for quality)")
     force: bool = arg(False, "Overwrite existing {stem}.json / {stem}.md")
     write_batch: bool = arg(False, "Create or extend the campaign's batch-upload.json with one ad per image")
+    fresh_angle: str | None = arg(None, "New copy for a tiring ad, from this angle (e.g. 'lead with the time "
+                                        "saved'): writes {stem}-fresh.json, unlike the current {stem}.json, for "
+                                        "`meta-ads refresh`", metavar="ANGLE")
 
 
 @tool(
@@ -28,6 +31,7 @@ class CopyArgs(BaseModel):
         "meta-ads copy img1.jpg img2.png --campaign summer-sale-2026 --write-batch",
         'meta-ads copy hero.jpg --campaign summer-sale-2026 --product "50% off until Aug 31" --cta SHOP_NOW',
         "meta-ads copy hero.jpg --campaign summer-sale-2026 --model claude-sonnet-5-5 --force",
+        'meta-ads copy images/receipt.png --campaign summer-sale-2026 --fresh-angle "lead with the time saved"',
     ),
 )
 def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
@@ -51,5 +55,6 @@ def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
         model=args.model,
         force=args.force,
         write_batch=args.write_batch,
+        fresh_angle=args.fresh_angle,
         report=ctx.report,
     )

@@ -30,6 +30,31 @@ class CheckArgs(BaseModel):
     date_preset: str = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
 
 
+class BleedersArgs(CheckArgs):
+    pause: bool = arg(False, "Turn the list into a preview of the pauses (with --yes: pause them)")
+    yes: bool = arg(False, "With --pause: really pause the ads the preview lists")
+
+
+class WinnersArgs(CheckArgs):
+    scale: str | None = arg(None, "Preview raising the winners' ad set (or CBO campaign) budgets by PCT, e.g. 20%; "
+                                  "with --yes: do it", metavar="PCT")
+    yes: bool = arg(False, "With --scale: really raise the budgets the preview lists")
+
+
+class FatigueArgs(CheckArgs):
+    refresh: bool = arg(False, "Preview refreshing the fatigued ads' creatives from their {stem}-v2.json specs "
+                               "(with --yes: do it)")
+    mode: Literal["swap", "new-ad"] | None = arg(None, "swap: point the ad at the new creative; new-ad: a v2 ad, "
+                                                       "old one paused (default: refresh_mode in stack.md, else swap)")
+    yes: bool = arg(False, "With --refresh: really refresh the ads the preview lists")
+
+
+def _command(name: str, args: BaseModel, flag: str, value: str | None = None) -> str:
+    parts = ["meta-ads", name] + ([args.campaign] if getattr(args, "campaign", None) else [])  # type: ignore[list-item]
+    parts += [f"--preset {args.date_preset}", flag] + ([value] if value else [])  # type: ignore[attr-defined]
+    return " ".join(parts)
+
+
 def _report(kind: str, args: BaseModel, ctx: ToolContext) -> BaseModel:
     from skill.insights.reports import ReportRequest, run_report
 
@@ -57,19 +82,60 @@ def daily_check(args: CheckArgs, ctx: ToolContext) -> BaseModel:
     return _report("daily_check", args, ctx)
 
 
-@tool("bleeders", CheckArgs, examples=("meta-ads bleeders summer-sale-2026 --preset last_14d",))
-def bleeders(args: CheckArgs, ctx: ToolContext) -> BaseModel:
-    """Ads losing money: CPA over target_cpa with enough impressions to judge, or CTR under min_ctr."""
-    return _report("bleeders", args, ctx)
+@tool("bleeders", BleedersArgs, examples=(
+    "meta-ads bleeders summer-sale-2026 --preset last_14d",
+    "meta-ads bleeders summer-sale-2026 --pause          (preview: which ads would be paused)",
+    "meta-ads bleeders summer-sale-2026 --pause --yes    (pauses them, after the user said yes)",
+))
+def bleeders(args: BleedersArgs, ctx: ToolContext) -> BaseModel:
+    """Ads losing money: CPA over target_cpa with enough impressions to judge, or CTR under min_ctr.
+
+    With pause: the list becomes a preview of the exact pauses; nothing happens without yes.
+    """
+    result = _report("bleeders", args, ctx)
+    if not args.pause:
+        return result
+    from skill.account.actions import pause_bleeders
+
+    return pause_bleeders(ctx.settings, ctx.client(), result, args.yes,  # type: ignore[arg-type]
+                          command=_command("bleeders", args, "--pause"), report=ctx.report, via=ctx.via)
 
 
-@tool("winners", CheckArgs, examples=("meta-ads winners summer-sale-2026",))
-def winners(args: CheckArgs, ctx: ToolContext) -> BaseModel:
-    """Ads to scale: the best cost per result, beating target_cpa (or the campaign average)."""
-    return _report("winners", args, ctx)
+@tool("winners", WinnersArgs, examples=(
+    "meta-ads winners summer-sale-2026",
+    "meta-ads winners summer-sale-2026 --scale 20%        (preview: budgets before and after)",
+    "meta-ads winners summer-sale-2026 --scale 20% --yes  (raises them, after the user said yes)",
+))
+def winners(args: WinnersArgs, ctx: ToolContext) -> BaseModel:
+    """Ads to scale: the best cost per result, beating target_cpa (or the campaign average).
+
+    With scale: a preview of raising each winner's ad set (or CBO campaign) budget by that much,
+    within the stack.md guardrails; nothing happens without yes.
+    """
+    result = _report("winners", args, ctx)
+    if not args.scale:
+        return result
+    from skill.account.actions import scale_winners
+
+    return scale_winners(ctx.settings, ctx.client(), result, args.scale, args.yes,  # type: ignore[arg-type]
+                         command=_command("winners", args, "--scale", args.scale), report=ctx.report, via=ctx.via)
 
 
-@tool("fatigue", CheckArgs, examples=("meta-ads fatigue summer-sale-2026 --preset last_14d",))
-def fatigue(args: CheckArgs, ctx: ToolContext) -> BaseModel:
-    """Creative fatigue: frequency above max_frequency, or CTR falling over the period."""
-    return _report("fatigue", args, ctx)
+@tool("fatigue", FatigueArgs, examples=(
+    "meta-ads fatigue summer-sale-2026 --preset last_14d",
+    "meta-ads fatigue summer-sale-2026 --refresh          (preview: which creatives would be replaced)",
+    "meta-ads fatigue summer-sale-2026 --refresh --yes",
+))
+def fatigue(args: FatigueArgs, ctx: ToolContext) -> BaseModel:
+    """Creative fatigue: frequency above max_frequency, or CTR falling over the period.
+
+    With refresh: a preview of refreshing each fatigued ad from its {stem}-v2.json spec (write one
+    with `meta-ads copy IMAGE --campaign C --fresh-angle`); nothing happens without yes.
+    """
+    result = _report("fatigue", args, ctx)
+    if not args.refresh:
+        return result
+    from skill.account.actions import refresh_fatigued
+
+    return refresh_fatigued(ctx.settings, ctx.client(), result, args.mode, args.yes,  # type: ignore[arg-type]
+                            command=_command("fatigue", args, "--refresh"), report=ctx.report, via=ctx.via)

@@ -370,5 +370,5 @@ def test_copy_is_a_tool_with_a_schema(capsys):
     schema = tools["copy"]["input_schema"]
     assert schema["required"] == ["images", "campaign"]
     assert set(schema["properties"]) == {"images", "campaign", "product", "variants", "cta", "model", "force",
-                                         "write_batch"}
+                                         "write_batch", "fresh_angle"}
     assert any("--write-batch" in e for e in tools["copy"]["examples"])

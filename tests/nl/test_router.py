@@ -20,8 +20,8 @@ from skill.tools import REGISTRY
 
 # The grammar's accuracy on tests/data/phrasings.yaml when it was last measured
 # (bench/bench_router.py prints it). Raise it when the grammar improves; never lower it.
-RECORDED_CORRECT = 215
-RECORDED_TOTAL = 215
+RECORDED_CORRECT = 232
+RECORDED_TOTAL = 232
 
 VOCAB, ITEMS = load()
 
