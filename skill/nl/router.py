@@ -335,8 +335,14 @@ def _understood(reason: str | None, m: Mentions) -> str:
 
 def capabilities() -> str:
     tools = sorted(all_tools(), key=lambda t: t.name)
-    listed = "; ".join(f"{t.name.replace('_', ' ')} ({t.summary.rstrip('.')})" for t in tools)
+    listed = "; ".join(f"{t.name.replace('_', ' ')} ({_short(t.summary)})" for t in tools)
     return f"I can: {listed}." if listed else "No tools are registered."
+
+
+def _short(summary: str, limit: int = 60) -> str:
+    """A tool's summary up to its first colon, so the whole list stays one readable line."""
+    text = summary.split(":", 1)[0].rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def command_line(name: str, args: dict[str, Any]) -> str:
