@@ -5,7 +5,6 @@ the account's currency, minimum budget and audience ids when it has read them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from skill.errors import ConfigError
 from skill.launch.models import LaunchSpec, parse_launch
 from skill.launch.payloads import Context, adset_payload, campaign_payload
 from skill.launch.rules import Rules
+from skill.models import read_json_file
 from skill.settings import Settings
 from skill.validate import AdCheck, BatchCheck, Finding, resolve_config_path, validate_batch
 
@@ -50,10 +50,9 @@ class LaunchCheck:
 
 def is_launch_config(settings: Settings, campaign: str | None, config: str | Path | None = None) -> bool:
     """Does this campaign's batch config create its campaign and ad sets? (False when unreadable.)"""
-    try:
-        path = resolve_config_path(settings, campaign or "", config)
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ConfigError, OSError, ValueError, RecursionError):  # unreadable: validation says why, in one line
+    try:  # the kit's own reader: size, encoding and nesting limits; anything wrong is reported by the real load
+        data = read_json_file(resolve_config_path(settings, campaign or "", config))
+    except ConfigError:
         return False
     return isinstance(data, dict) and (isinstance(data.get("campaign"), dict) or "adsets" in data)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from skill.errors import ConfigError, InvalidParameter
+from skill.errors import ConfigError, InvalidParameter, PermissionDenied
 from skill.events import Event, Reporter, silent
 from skill.launch.check import LaunchCheck, check_launch
 from skill.launch.ensure import Structure, ensure
@@ -91,6 +91,17 @@ def preflight(client: Any, account: str) -> Account:
     return Account(str(node.get("currency") or "USD"), int(minimum) if str(minimum or "").isdigit() else None)
 
 
+def check_page(client: Any, check: LaunchCheck) -> None:
+    """The page the ads run as exists for this token: else nothing is created (not even the campaign)."""
+    page = check.batch.page_id or ""
+    try:
+        client.get(page, {"fields": "id,name"})
+    except (InvalidParameter, PermissionDenied) as exc:
+        raise ConfigError(f"page {page!r} does not exist or this token cannot reach it (Meta: "
+                          f"{exc.user_msg or exc.message}); nothing was sent", file=str(check.batch.config_path),
+                          field="page_id", hint="check the page id in Ads Manager (or page_id in brand/stack.md)") from None
+
+
 def resolve_audiences(client: Any, account: str, names: set[str]) -> dict[str, str]:
     """Custom audiences by name, in the account's ``customaudiences`` edge; a missing one stops the launch."""
     if not names:
@@ -116,6 +127,8 @@ def checked(settings: Settings, campaign: str | None, config: str | Path | None,
     account = settings.require_ad_account()
     first = check_launch(settings, campaign, config)
     pre = preflight(client, account)
+    if first.batch.page_id:
+        check_page(client, first)
     audiences = resolve_audiences(client, account, audience_names(first))
     check = check_launch(settings, campaign, config, currency=pre.currency, min_daily=pre.min_daily,
                          audiences=audiences)

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator
 
 from skill.registry import ToolContext, arg, tool
-from skill.validate import CTA_TYPES
+from skill.creative.cta import ACCEPTED_CTA_TYPES
 
 # a fixed list (an enum in the schema); "shop_now" is taken as SHOP_NOW
-CtaType = Annotated[Literal[CTA_TYPES], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # type: ignore[valid-type]
+CtaType = Annotated[Literal[tuple(sorted(ACCEPTED_CTA_TYPES))], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # type: ignore[valid-type]
 
 
 class CopyArgs(BaseModel):
@@ -20,7 +20,7 @@ class CopyArgs(BaseModel):
                                     "from workspace/brand/")
     variants: int | None = arg(None, "Headlines, primary texts and descriptions per image, 1 to 5 (default: "
                                      "copy_variants in brand/stack.md, else 3)", metavar="N")
-    cta: str | None = arg(None, "Call to action for every ad (e.g. SHOP_NOW); default: the model picks",
+    cta: CtaType | None = arg(None, "Call to action for every ad (e.g. SHOP_NOW); default: the model picks",
                           metavar="TYPE")
     model: str | None = arg(None, "Claude model (default: copy_model in brand/stack.md, else claude-haiku-5-5; "
                                   "claude-sonnet-5-5 for quality)")

@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from skill.insights.fetch import BREAKDOWNS, DATE_PRESETS
+from skill.insights.fetch import BREAKDOWN_WORDS, BREAKDOWNS, DATE_PRESETS
 from skill.registry import ToolContext, arg, tool
 
 PRESET_HELP = "Meta date preset: today, yesterday, last_7d, last_14d, last_30d, this_month, last_month, maximum, ..."
 DatePreset = Literal[DATE_PRESETS]  # type: ignore[valid-type]
-Breakdown = Literal[BREAKDOWNS]  # type: ignore[valid-type]
+Breakdown = Literal[BREAKDOWNS + tuple(BREAKDOWN_WORDS)]  # type: ignore[valid-type]
 
 
 class InsightsArgs(BaseModel):
@@ -24,9 +24,9 @@ class InsightsArgs(BaseModel):
                                    metavar="ID")
     level: Literal["ad", "adset", "campaign"] = arg("ad", "Rows per ad, ad set or campaign (only the ads asked for)")
     date_preset: DatePreset = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
-    since: str | None = arg(None, "Start date YYYY-MM-DD (with --until, instead of --preset)")
+    since: str | None = arg(None, "Start date YYYY-MM-DD (with until, instead of date_preset)")
     until: str | None = arg(None, "End date YYYY-MM-DD")
-    breakdowns: list[str] | None = arg(
+    breakdowns: list[Breakdown] | None = arg(
         None, "age, gender, publisher_platform, platform_position, device_platform, country, region, dma, "
               "product_id, hourly (comma-separated; dma, product_id and hourly on their own)",
         flags=["--breakdown"], metavar="NAMES", comma_list=True)

@@ -143,7 +143,7 @@ def test_each_rule_is_refused_before_any_call(ws, live, capsys, label, edit, mes
     before = live.request_count
     code, out, err = run(ws, capsys, "launch", BF)
     assert code == 1 and message in out and "nothing was sent" in err
-    assert live.request_counts.get("POST", 0) == 0 and live.request_count - before <= 1  # the pre-flight read
+    assert live.request_counts.get("POST", 0) == 0 and live.request_count - before <= 2  # the pre-flight reads
 
 
 def test_the_account_minimum_is_read_in_the_preflight(ws, live, capsys):
@@ -210,17 +210,28 @@ def test_the_readme_first_command_still_uploads_the_summer_sale(ws, live, capsys
     assert code == 0 and "Batch complete: 3 ads created, all PAUSED" in out
 
 
-def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys):
-    edit_json(config(ws), lambda d: d.update(page_id="999"))  # Meta refuses creatives for a page it doesn't know
+def test_an_unknown_page_is_refused_before_anything_is_created(ws, live, capsys):
+    edit_json(config(ws), lambda d: d.update(page_id="999"))
     code, out, err = run(ws, capsys, "launch", BF)
+    assert code == 1 and "page_id: page '999' does not exist" in err and "nothing was sent" in err
+    assert live.request_counts.get("POST", 0) == 0 and "✓" not in out
+
+
+def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys):
+    # Meta refuses the first ad's creative (a CTA it does not take): the launch pauses before the next ad set
+    spec = ws / "campaigns" / BF / "ads" / "doorbuster.json"
+    edit_json(spec, lambda d: d["call_to_actions"][0].update(type="SEE_MENU"))
+    code, out, _ = run(ws, capsys, "launch", BF)
     assert code == 1 and "✓ Campaign created" in out and out.count("✓ Ad set created") == 2
-    assert "page_id" in err and "'999'" in err, err  # the upload's pre-flight refuses before any creative
-    assert "Ad set eu-organisers" not in out and not objects(live)["creatives"]
+    assert "Invalid Call-To-Action Type" in out
+    assert "Ad set eu-organisers" not in out and "Launch stopped: 3 ad(s) not created" in out
     assert not {n for n in objects(live)["ads"] if n.startswith(BF)}
-    edit_json(config(ws), lambda d: d.update(page_id="123456789"))
+    edit_json(spec, lambda d: d["call_to_actions"][0].update(type="SHOP_NOW"))
     code, out, _ = run(ws, capsys, "launch", BF)
     assert code == 0 and out.count("found in the account (created earlier)") == 3
-    assert out.count("✓ Ad created") == 3 and objects(live)["campaigns"][BF] == 1
+    assert out.count("✓ Ad created") + out.count("✓ Complete") == 3, out  # a resumed ad prints one line
+    ads = {n: c for n, c in objects(live)["ads"].items() if n.startswith(BF)}
+    assert len(ads) == 3 and set(ads.values()) == {1} and objects(live)["campaigns"][BF] == 1
 
 
 @pytest.mark.parametrize("seed", [3, 11, 29])

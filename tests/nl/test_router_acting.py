@@ -4,6 +4,7 @@ Routes never carry a yes, and `ask` runs them as previews."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,7 @@ def test_route_json_for_pause_the_bleeders(ws, capsys):
 
 
 def test_ask_pause_the_bleeders_previews_and_changes_nothing(ws, capsys):
+    shutil.rmtree(ws / "campaigns" / "black-friday-2026")  # one campaign: "the bleeders" needs no name
     assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
     assert main(["activate", "hero-receipt", "hero-notes-app", "hero-split-test", "--yes", "--sandbox",
                  "--workspace", str(ws)]) == 0

@@ -45,7 +45,9 @@ def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
 
 def routed(ws: Path, capsys, text: str) -> tuple[int, dict]:
     code, out, _ = run(ws, capsys, "route", text, "--json", "--no-model")
-    return code, json.loads(out)
+    doc = json.loads(out)
+    assert doc.pop("ok") is (code == 0), "ok says whether the call can run"
+    return code, doc
 
 
 @pytest.mark.parametrize("text", ["how did the winter sale do last week?", "upload black friday",
