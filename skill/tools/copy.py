@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator
 
-from skill.registry import ToolContext, arg, tool
 from skill.creative.cta import ACCEPTED_CTA_TYPES
+from skill.registry import ToolContext, arg, tool
 
 # a fixed list (an enum in the schema); "shop_now" is taken as SHOP_NOW
 CtaType = Annotated[Literal[tuple(sorted(ACCEPTED_CTA_TYPES))], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # type: ignore[valid-type]
