@@ -125,7 +125,7 @@ def test_copy_fresh_angle_writes_a_fresh_spec_unlike_the_old(ws, capsys, monkeyp
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
         fake.enqueue(json_message(reply))
         code, out, _ = cli(ws, capsys, "copy", f"campaigns/{CAMPAIGN}/images/receipt.png", "--campaign", CAMPAIGN,
-                           "--fresh-angle", "lead with tax time", sandbox=False)
+                           "--fresh-angle", "lead with tax time", "--variants", "1", sandbox=False)
         requests = fake.message_requests
     assert code == 0, out + _
     [request] = requests

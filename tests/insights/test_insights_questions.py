@@ -66,7 +66,7 @@ def test_an_ad_with_its_campaign_reports_that_ad_only(ws, capsys):
     assert [a["name"] for a in doc["ads"]] == ["hero-receipt"]
     with sandbox(ws) as sb:
         [row] = rows_of(sb, records(ws)["hero-receipt"], fields="spend", date_preset="last_7d")
-    assert Decimal(doc["totals"]["spend"]) == dec(row["spend"])
+    assert Decimal(str(doc["totals"]["spend"])) == dec(row["spend"])
     code, _, err = cli(ws, capsys, "insights", CAMPAIGN, "--ad", "bf-countdown")
     assert code == 2 and "'bf-countdown' is not an uploaded ad of campaign summer-sale-2026" in err
 
@@ -130,15 +130,15 @@ def test_funnel_actions_values_and_roas_match_the_sandbox(ws, capsys):
     t = doc["totals"]
     for field, kind in (("landing_page_views", "landing_page_view"), ("add_to_carts", "add_to_cart"),
                         ("checkouts", "initiate_checkout"), ("purchases", "purchase"), ("leads", "lead")):
-        assert Decimal(t[field]) == action(kind) > 0, field
-    assert Decimal(t["landing_page_views"]) >= Decimal(t["add_to_carts"]) >= Decimal(t["checkouts"]) \
-        >= Decimal(t["purchases"])
+        assert Decimal(str(t[field])) == action(kind) > 0, field
+    assert Decimal(str(t["landing_page_views"])) >= Decimal(str(t["add_to_carts"])) >= Decimal(str(t["checkouts"])) \
+        >= Decimal(str(t["purchases"]))
     spend = sum(dec(r["spend"]) for r in rows)
-    assert Decimal(t["purchase_value"]) == action("purchase", "action_values")
-    assert Decimal(t["roas"]) == (action("purchase", "action_values") / spend).quantize(Decimal("0.0001"))
+    assert Decimal(str(t["purchase_value"])) == action("purchase", "action_values")
+    assert Decimal(str(t["roas"])) == (action("purchase", "action_values") / spend).quantize(Decimal("0.0001"))
     carts = report(ws, capsys, CAMPAIGN, "--preset", "last_30d", "--result", "add_to_cart")
     assert carts["result_kind"] == "add_to_cart" and carts["totals"]["results"] == t["add_to_carts"]
-    assert Decimal(carts["totals"]["cost_per_result"]) == (spend / action("add_to_cart")).quantize(Decimal("0.01"))
+    assert Decimal(str(carts["totals"]["cost_per_result"])) == (spend / action("add_to_cart")).quantize(Decimal("0.01"))
     code, _, err = cli(ws, capsys, "insights", CAMPAIGN, "--result", "likes")
     assert code == 2 and "unknown result 'likes'" in err
 
@@ -179,8 +179,8 @@ def test_compare_previous_gives_every_total_its_change_and_the_trend(ws, capsys)
         before = [r for ad in records(ws).values() for r in rows_of(
             sb, ad, fields="spend,impressions", time_range=json.dumps({"since": start, "until": end}))]
     spend_before = sum(dec(r["spend"]) for r in before)
-    assert Decimal(doc["previous"]["spend"]) == spend_before > 0
-    expected = ((Decimal(doc["totals"]["spend"]) - spend_before) / spend_before * 100).quantize(Decimal("0.1"))
+    assert Decimal(str(doc["previous"]["spend"])) == spend_before > 0
+    expected = ((Decimal(str(doc["totals"]["spend"])) - spend_before) / spend_before * 100).quantize(Decimal("0.1"))
     assert Decimal(doc["changes"]["spend"]) == expected
     assert {"ctr", "cpc", "cpm", "cost_per_result", "roas", "results", "landing_page_views"} <= set(doc["changes"])
     assert any("previous period" in f for f in doc["findings"])

@@ -104,7 +104,7 @@ def test_a_spec_meta_rejects_pauses_the_batch_then_a_fixed_rerun_finishes(ws, li
     edit_json(ads_dir(ws) / "receipt.json", lambda d: d["call_to_actions"][0].update(type="LEARN_MORE"))
     code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
     assert code == 0, out
-    lines = out.strip().splitlines()
+    lines = [line for line in out.strip().splitlines() if not line.startswith("Ad names (")]
     assert lines[:4] == ["[1/3] notes-app - ⊙ Skipped (already uploaded)", "[2/3] receipt - ✓ Complete",
                          "[3/3] split-test - ✓ Complete", "Batch complete: 3 ads total, 2 newly uploaded"]
     assert names(live.state_dump(), "ads") == {f"{CAMPAIGN} - hero-{s}": 1 for s in STEMS}
