@@ -94,23 +94,33 @@ class AssetFeedSpec(UserFile):
 
 
 class AdEntry(UserFile):
-    """One ad in a batch: a name, one image or several, and the spec with its copy."""
+    """One ad in a batch: a name, one image or several (or a video), and the spec with its copy."""
 
     name: str = Field(min_length=1)
     image_path: str | None = None
     image_paths: list[str] | None = None
+    video_path: str | None = None  # an MP4/MOV instead of images
+    thumbnail_path: str | None = None  # the video's thumbnail; else a frame of the video
     asset_feed_spec_path: str
 
     @model_validator(mode="after")
     def _one_kind_of_image(self) -> AdEntry:
+        if self.video_path and (self.image_path or self.image_paths):
+            raise ValueError("has both video_path and images; a video ad names its thumbnail as thumbnail_path")
+        if self.thumbnail_path and not self.video_path:
+            raise ValueError("thumbnail_path is for video ads (add video_path)")
+        if self.video_path:
+            return self
         if not self.image_path and not self.image_paths:
-            raise ValueError("needs image_path or image_paths")
+            raise ValueError("needs image_path, image_paths or video_path")
         if self.image_path and self.image_paths:
             raise ValueError("has both image_path and image_paths; use one")
         return self
 
     @property
     def images(self) -> list[str]:
+        if self.video_path and not self.image_path:
+            return []
         return list(self.image_paths) if self.image_paths else [self.image_path or ""]
 
     @property

@@ -28,6 +28,8 @@ from skill.models import (
     unknown_keys,
 )
 from skill.settings import Settings, check_name
+from skill.video.probe import VideoInfo
+from skill.video.rules import check_video
 
 # The product's CTA list, in the product's order. The one place it lives.
 CTA_TYPES: tuple[str, ...] = (
@@ -189,6 +191,9 @@ class AdCheck:
     spec: AssetFeedSpec | None = None
     images: list[ImageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    video_path: Path | None = None  # a video ad: the MP4/MOV, its facts and its thumbnail file
+    video: VideoInfo | None = None
+    thumbnail_path: Path | None = None
 
     @property
     def name(self) -> str:
@@ -210,7 +215,7 @@ class AdCheck:
     def combinations(self) -> int:
         if not self.spec:
             return 0
-        return len(self.image_paths) * max(len(self.spec.titles), 1) * max(len(self.spec.bodies), 1)
+        return (len(self.image_paths) or int(self.video_path is not None)) * max(len(self.spec.titles), 1) * max(len(self.spec.bodies), 1)
 
 
 @dataclass
@@ -322,4 +327,19 @@ def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, conf
         check.findings += found
         if info:
             check.images.append(info)
+    if entry.video_path:
+        _check_video_ad(settings, check, base, config_path)
     return check
+
+
+def _check_video_ad(settings: Settings, check: AdCheck, base: Path, config_path: Path) -> None:
+    """A video ad: the video's rules (skill/video/rules.py) and, if named, its thumbnail image."""
+    i, entry = check.index, check.entry
+    check.video_path = settings.resolve(entry.video_path or "", base)
+    rules, check.video = check_video(check.video_path)
+    check.findings += [Finding(r.severity, r.message, ad=entry.name, file=str(check.video_path),  # type: ignore[arg-type]
+                               field=f"ads[{i}].video_path") for r in rules]
+    if entry.thumbnail_path:
+        check.thumbnail_path = settings.resolve(entry.thumbnail_path, base)
+        found, _ = validate_image(check.thumbnail_path, ad=entry.name, field=f"ads[{i}].thumbnail_path")
+        check.findings += found

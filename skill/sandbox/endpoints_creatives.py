@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from skill.sandbox import endpoints_videos
 from skill.sandbox.endpoints_images import image_key
 from skill.sandbox.errors import (
     SUB_FEED_LIMIT,
@@ -64,6 +65,9 @@ def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
     feed = json_param(req.params, "asset_feed_spec")
     if feed is not None:
         check_feed(api, account, check_object(feed, "asset_feed_spec"))
+        endpoints_videos.check_feed_videos(api, account, feed)
+    elif "video_data" in story:
+        endpoints_videos.check_video_data(api, account, story)
     else:
         check_link_data(api, account, story)
     creative_id = api.state.new_id("creative")

@@ -17,6 +17,7 @@ from skill.sandbox import (
     endpoints_creatives,
     endpoints_images,
     endpoints_insights,
+    endpoints_videos,
     objects,
 )
 from skill.sandbox.errors import ApiError, not_exist, permission, unknown_path
@@ -43,6 +44,8 @@ ACCOUNT_EDGES: dict[tuple[str, str], AccountHandler] = {
     ("POST", "async_batch_requests"): async_batch.create,
     ("GET", "async_requests"): async_batch.account_sets,
     ("GET", "asyncadrequestsets"): async_batch.account_sets,
+    ("POST", "advideos"): endpoints_videos.upload,
+    ("GET", "advideos"): endpoints_videos.list_videos,
 }
 
 NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
@@ -51,6 +54,7 @@ NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
     ("GET", "campaigns", "adsets"): endpoints_ads.node_adsets,
     ("GET", "report_runs", "insights"): endpoints_insights.run_insights,
     ("GET", "async_sets", "requests"): async_batch.set_requests,
+    ("GET", "videos", "thumbnails"): endpoints_videos.thumbnails,
 }
 for _c in ("ads", "adsets", "campaigns", "accounts"):
     NODE_EDGES[("GET", _c, "insights")] = endpoints_insights.sync

@@ -19,12 +19,14 @@ from typing import Any
 
 SCHEMA = 1
 COLLECTIONS = ("accounts", "pages", "campaigns", "adsets", "ads", "creatives", "images",
-               "report_runs", "async_sets", "async_requests")
+               "report_runs", "async_sets", "async_requests",
+               "videos", "video_sessions")
 
 # Prefixes of new ids: numeric strings of Meta's length (17 digits).
 ID_PREFIX = {
     "creative": "23847293", "ad": "23847111", "campaign": "23846100", "adset": "23847100",
     "report_run": "60000000", "async_set": "60123840", "async_request": "60123850",
+    "video": "12000000", "video_session": "15000000",
 }
 
 USER_ID = "10000000000001"
