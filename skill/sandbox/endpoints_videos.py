@@ -134,6 +134,8 @@ def _transfer(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]
 
 def _finish(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
     session = _session(api, req, account)
+    if session["state"] == "finished":  # a finish whose answer was lost, sent again
+        return {"success": True}
     if session["next_offset"] != session["file_size"]:
         raise bad_chunk(session)
     video = api.state["videos"][session["video_id"]]

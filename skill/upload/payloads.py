@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from skill.models import AssetFeedSpec
 from skill.settings import Settings
 from skill.validate import AdCheck, BatchCheck
+from skill.video.payloads import video_creative_spec
 
 DEFAULT_AD_FORMATS = ["SINGLE_IMAGE"]
 BINARY_PLACEHOLDER = "<binary data>"
@@ -42,12 +43,18 @@ def feed_spec_payload(spec: AssetFeedSpec, hashes: list[str], destination_url: s
     return payload
 
 
-def creative_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, hashes: list[str]) -> dict[str, Any]:
+def creative_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, hashes: list[str],
+                     video: tuple[str, str] | None = None) -> dict[str, Any]:
+    """``video``: (video id, thumbnail hash) for a video ad (see skill/video/payloads.py)."""
     assert ad.spec is not None, "creative_payload needs a validated spec"
+    feed = feed_spec_payload(ad.spec, hashes, batch.destination_url or "")
+    if video is not None:
+        return {"name": settings.ad_name(batch.config.campaign, ad.name),
+                **video_creative_spec(ad.spec, batch.page_id, batch.destination_url or "", *video, feed)}
     return {
         "name": settings.ad_name(batch.config.campaign, ad.name),
         "object_story_spec": {"page_id": batch.page_id},
-        "asset_feed_spec": feed_spec_payload(ad.spec, hashes, batch.destination_url or ""),
+        "asset_feed_spec": feed,
     }
 
 

@@ -46,6 +46,7 @@ from skill.upload.text import (
 )
 from skill.upload.work import AdWork, RunContext
 from skill.validate import AdCheck, BatchCheck, validate_batch
+from skill.video.phase import resolve_videos
 
 
 class Progress:
@@ -110,6 +111,7 @@ class Upload:
             image_hashes=hashes if len(hashes) > 1 else None,
             creative_id=entry.creative.id or "", ad_id=entry.ad.id or "", adset_id=self.batch.adset_id or "",
             status="PAUSED", review_url=self.settings.review_url(),
+            **({"video_id": ad.video.video_id, "thumbnail_hash": ad.video.thumbnail_hash} if ad.video else {}),
         )
         path = record_path(check.spec_path)
         with self.write_lock:  # the record goes last: it is what marks the ad as done
@@ -126,7 +128,7 @@ class Upload:
         if doc.exists() or check.spec is None:
             return
         campaign_dir = self.ads_dir.parent
-        first = check.image_paths[0]
+        first = check.image_paths[0] if check.image_paths else check.video_path or check.spec_path
         image = str(first.relative_to(campaign_dir)) if first.is_relative_to(campaign_dir) else first.name
         write_text_atomic(doc, render_copy_doc(
             check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
@@ -188,6 +190,8 @@ class Upload:
 
     def run(self, workers: int) -> None:
         todo = self.plan()
+        if todo and not self.ctx.fatal:
+            todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
             self._known_images(todo)
         groups = split_batches(todo, self.images.known)
