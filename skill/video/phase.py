@@ -22,7 +22,7 @@ from skill.errors import AccountBlocked, GraphError, TokenInvalid
 from skill.events import Event
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.work import AdWork, RunContext
-from skill.video.processing import POLL_INTERVAL_S, TIMEOUT_S, wait_ready
+from skill.video.processing import POLL_INTERVAL_S, TIMEOUT_S, VideoProcessingFailed, wait_ready
 from skill.video.store import VideoStore, file_sha256, video_title
 from skill.video.upload import ChunkedUpload, find_uploaded
 
@@ -99,8 +99,13 @@ class _Phase:
             video_id = ChunkedUpload(ctx.client, ctx.account, path, key=key, title=title, store=self.store,
                                      report=ctx.report).run()
         interval = min(POLL_INTERVAL_S, max(ctx.settings.retry_base_s, 0.0))
-        wait_ready(ctx.client, video_id, interval_s=interval, timeout_s=TIMEOUT_S, sleep=ctx.sleep,
-                   report=ctx.report)
+        try:
+            wait_ready(ctx.client, video_id, interval_s=interval, timeout_s=TIMEOUT_S, sleep=ctx.sleep,
+                       report=ctx.report)
+        except VideoProcessingFailed as exc:
+            if exc.unusable:  # never usable: the next run uploads the (fixed) file again
+                self.store.drop(key)
+            raise
         ctx.report(Event("video_ready", f"  ✓ Video ready (ID: {video_id})", {"video_id": video_id}))
         return video_id, reused
 

@@ -22,7 +22,10 @@ TIMEOUT_S = 600.0  # the SDK's AdVideo.waitUntilEncodingReady default
 
 
 class VideoProcessingFailed(GraphError):
-    """Meta could not process the video, or did not finish in time."""
+    """Meta could not process the video (``unusable``: that video will never be ready), or did
+    not finish in time."""
+
+    unusable = True
 
 
 def processing_error(status: dict[str, Any]) -> str:
@@ -57,7 +60,9 @@ def wait_ready(client: Any, video_id: str, *, interval_s: float = POLL_INTERVAL_
             report(Event("video_processing", f"  … Meta is processing the video ({progress or 0}%)",
                          {"video_id": video_id, "progress": progress}))
         if clock() >= deadline:
-            raise VideoProcessingFailed(f"video {video_id} still processing after {timeout_s:.0f} s",
-                                        hint="re-run later: the video is on the account and is not sent again")
+            late = VideoProcessingFailed(f"video {video_id} still processing after {timeout_s:.0f} s",
+                                         hint="re-run later: the video is on the account and is not sent again")
+            late.unusable = False
+            raise late
         sleep(min(interval_s, FIRST_WAIT_S * 2 ** polls))
         polls += 1

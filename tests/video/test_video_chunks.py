@@ -1,0 +1,79 @@
+"""The uploader alone against the sandbox: a stale offset moves to the one Meta asks for (1363037),
+progress in bytes and percent, and the processing wait's progress, error and timeout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from video_clips import Clips
+
+from skill.events import Collector, Event
+from skill.graph import GraphClient
+from skill.sandbox import Sandbox
+from skill.video.processing import VideoProcessingFailed, wait_ready
+from skill.video.store import VideoStore
+from skill.video.upload import ChunkedUpload
+from support import SANDBOX_ACCOUNT, SANDBOX_TOKEN
+
+CHUNK = 8 * 1024
+
+
+class Stop(Exception):
+    """Ends a run from its own progress: the in-process stand-in for a kill."""
+
+
+def client(sandbox: Sandbox) -> GraphClient:
+    return GraphClient(sandbox.url, SANDBOX_TOKEN, retry_base_s=0.01, ad_account=SANDBOX_ACCOUNT)
+
+
+def uploader(sandbox: Sandbox, path: Path, store: VideoStore, report=None) -> ChunkedUpload:
+    return ChunkedUpload(client(sandbox), SANDBOX_ACCOUNT, path, key="k", title="t · kit:1", store=store,
+                         report=report or Collector())
+
+
+def test_progress_in_bytes_and_percent_and_a_lost_acknowledgement_resent_once(sandbox, clips: Clips, tmp_path):
+    sandbox.configure(video_chunk_bytes=CHUNK)
+    clip = clips.good()
+    size = clip.stat().st_size
+    store = VideoStore(tmp_path)
+
+    def stop_after_three(event: Event) -> None:
+        if event.kind == "video_progress" and event.data["bytes"] >= 3 * CHUNK:
+            raise Stop
+
+    with pytest.raises(Stop):
+        uploader(sandbox, clip, store, stop_after_three).run()
+    rec = store.get("k")
+    assert (rec["start"], rec["end"]) == (3 * CHUNK, 4 * CHUNK)
+    store.put("k", {**rec, "start": 2 * CHUNK, "end": 3 * CHUNK})  # as if the third answer never got saved
+    events = Collector()
+    video_id = uploader(sandbox, clip, VideoStore(tmp_path), events).run()
+    progress = [e.data for e in events.events if e.kind == "video_progress"]
+    assert progress[-1] == {"bytes": size, "total": size, "percent": 100.0}
+    assert all(0 < p["percent"] <= 100 for p in progress) and progress[0]["bytes"] == 4 * CHUNK
+    counts = sandbox.request_counts
+    assert counts["video_sessions"] == 1 and counts["video_bytes"] == size + CHUNK  # one chunk twice
+    assert VideoStore(tmp_path).get("k")["state"] == "finished"
+    assert uploader(sandbox, clip, VideoStore(tmp_path)).run() == video_id  # finished: nothing sent
+    assert sandbox.request_counts["video_bytes"] == size + CHUNK
+
+
+def test_the_processing_wait_reports_progress_then_ready(sandbox, clips: Clips, tmp_path):
+    sandbox.configure(video_chunk_bytes=1 << 20, video_processing_polls=4)
+    video_id = uploader(sandbox, clips.good(), VideoStore(tmp_path)).run()
+    events, waits = Collector(), []
+    status = wait_ready(client(sandbox), video_id, interval_s=3.0, sleep=waits.append, report=events)
+    assert status["video_status"] == "ready"
+    assert [e.message for e in events.events] == [f"  … Meta is processing the video ({p}%)" for p in (25, 50, 75)]
+    assert waits == [0.5, 1.0, 2.0]
+
+
+def test_the_processing_wait_gives_up_after_its_timeout_without_sleeping_for_real(sandbox, clips: Clips, tmp_path):
+    sandbox.configure(video_chunk_bytes=1 << 20, video_processing_polls=1000)
+    video_id = uploader(sandbox, clips.good(), VideoStore(tmp_path)).run()
+    now = [0.0]
+    with pytest.raises(VideoProcessingFailed, match="still processing after 10 s") as info:
+        wait_ready(client(sandbox), video_id, interval_s=3.0, timeout_s=10.0,
+                   sleep=lambda s: now.__setitem__(0, now[0] + s), clock=lambda: now[0])
+    assert info.value.unusable is False and "not sent again" in (info.value.hint or "")

@@ -1,0 +1,177 @@
+"""Video ads end to end over real HTTP against the sandbox: upload, processing, creative, PAUSED
+ad; a run killed mid-transfer resumes in the same session; an expired session starts over once;
+a processing error names Meta's message; the same file goes to an account once."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factories import CAMPAIGN, copy_workspace, write_json
+from skill.cli import main
+from skill.sandbox import Sandbox
+from support import SANDBOX_TOKEN
+
+CHUNK = 16 * 1024
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch, sandbox: Sandbox) -> Path:
+    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
+    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
+    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
+    sandbox.configure(video_chunk_bytes=CHUNK)
+    return copy_workspace(tmp_path)
+
+
+def video_dir(ws: Path) -> Path:
+    return ws / "campaigns" / CAMPAIGN / "video"
+
+
+def config(ws: Path) -> str:
+    return str(video_dir(ws) / "batch-upload.json")
+
+
+def run(ws: Path, capsys, *args: str) -> tuple[int, str]:
+    code = main(["upload", CAMPAIGN, "--config", config(ws), "--workspace", str(ws), *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out + err
+
+
+def test_a_video_ad_goes_up_end_to_end_paused_with_its_video_and_thumbnail(ws, sandbox, capsys):
+    size = (video_dir(ws) / "summer-clip.mp4").stat().st_size
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert re.search(r"↑ Uploading summer-clip\.mp4 \(212,\d{3} bytes, video \d+\)", out)
+    assert f"{size:,} / {size:,} bytes (100%)" in out and "(50%)" not in out.split("Meta is processing")[0][-40:]
+    assert "Meta is processing the video (50%)" in out
+    for line in ("✓ Video uploaded (ID: ", "✓ Thumbnail uploaded (hash: ", "✓ Creative created (ID: ",
+                 ") - PAUSED", "Batch complete: 1 ads created, all PAUSED"):
+        assert line in out
+    dump = sandbox.state_dump()
+    (video,) = dump["videos"].values()
+    assert video["title"].startswith("summer-clip.mp4 · kit:") and video["phase"] == "ready"
+    (creative,) = dump["creatives"].values()
+    data = creative["object_story_spec"]["video_data"]
+    assert data["video_id"] == video["id"] and any(i["hash"] == data["image_hash"] for i in dump["images"].values())
+    assert data["call_to_action"] == {"type": "LEARN_MORE", "value": {"link": "https://yoursite.com/summer-sale"}}
+    (ad,) = dump["ads"].values()
+    assert ad["status"] == "PAUSED" and ad["creative"]["id"] == creative["id"]
+    record = json.loads((video_dir(ws) / "summer-clip.upload.json").read_text())
+    assert record["video_id"] == video["id"] and record["ad_id"] == ad["id"]
+    assert dump["requests"]["video_bytes"] == size and dump["requests"]["video_sessions"] == 1
+    assert dump["requests"]["video_chunks"] == -(-size // CHUNK)
+    code, again = run(ws, capsys)
+    assert code == 0 and "⊙ Skipped (already uploaded)" in again
+    assert sandbox.state_dump()["requests"]["video_sessions"] == 1
+
+
+def test_identical_files_go_up_once_per_account_even_without_local_records(ws, sandbox, capsys):
+    clip = video_dir(ws) / "summer-clip.mp4"
+    shutil.copy(clip, video_dir(ws) / "same-bytes-other-name.mp4")
+    write_json(video_dir(ws) / "second.json", json.loads((video_dir(ws) / "summer-clip.json").read_text()))
+    cfg = json.loads(Path(config(ws)).read_text())
+    cfg["ads"].append({"name": "hero-second", "video_path": "same-bytes-other-name.mp4",
+                       "asset_feed_spec_path": "second.json"})
+    write_json(Path(config(ws)), cfg)
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert out.count("↑ Uploading") == 1 and "Batch complete: 2 ads created" in out
+    # a second checkout: no records, no ledger, no store; a new ad naming the same bytes
+    shutil.rmtree(video_dir(ws) / ".ledger")
+    for rec in video_dir(ws).glob("*.upload.json"):
+        rec.unlink()
+    cfg["ads"] = [{"name": "hero-third", "video_path": "summer-clip.mp4", "asset_feed_spec_path": "second.json"}]
+    write_json(Path(config(ws)), cfg)
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert "Already in the ad account" in out and "↑ Uploading" not in out
+    assert "✓ Video uploaded (ID: " in out and "- already in the ad account" in out
+    dump = sandbox.state_dump()
+    assert len(dump["videos"]) == 1 and dump["requests"]["video_sessions"] == 1
+    assert dump["requests"]["video_bytes"] == clip.stat().st_size
+    assert len(dump["ads"]) == 3 and len({c["object_story_spec"]["video_data"]["image_hash"]
+                                          for c in dump["creatives"].values()}) == 1
+
+
+def test_a_processing_error_fails_the_ad_with_metas_message_then_a_fixed_run_succeeds(ws, sandbox, capsys):
+    sandbox.configure(video_processing_error="The video could not be processed: unsupported pixel format.")
+    code, out = run(ws, capsys)
+    assert code == 1
+    assert "✗ Failed" in out and "unsupported pixel format" in out
+    assert "re-encode the file" in out
+    dump = sandbox.state_dump()
+    assert not dump["creatives"] and not dump["ads"]
+    sandbox.configure(video_processing_error=None)
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert len(sandbox.state_dump()["ads"]) == 1
+
+
+def cli(ws: Path, sandbox: Sandbox, tmp_path: Path) -> subprocess.Popen:
+    env = {**os.environ, "META_GRAPH_URL": sandbox.url, "FACEBOOK_ACCESS_TOKEN": SANDBOX_TOKEN,
+           "META_RETRY_BASE_S": "0.01", "HOME": str(tmp_path / "home"), "PYTHONUNBUFFERED": "1"}
+    env.pop("META_AD_ACCOUNT", None)
+    return subprocess.Popen([sys.executable, "-m", "skill", "upload", CAMPAIGN, "--config", config(ws),
+                             "--workspace", str(ws)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def kill_after_chunks(ws: Path, sandbox: Sandbox, tmp_path: Path, chunks: int) -> None:
+    """Run the CLI and SIGKILL it once it has printed ``chunks`` acknowledged chunks."""
+    sandbox.configure(latency_ms=40)  # so the kill lands while chunks are still in flight
+    proc = cli(ws, sandbox, tmp_path)
+    seen = 0
+    for line in proc.stdout:
+        if re.search(r" bytes \(\d+%\)$", line.rstrip()):
+            seen += 1
+            if seen == chunks:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.communicate(timeout=60)
+    sandbox.configure(latency_ms=0)
+    assert seen == chunks
+    (session,) = sandbox.state_dump()["video_sessions"].values()
+    assert chunks * CHUNK <= session["next_offset"] < session["file_size"], "killed mid-transfer"
+
+
+def test_a_transfer_killed_mid_way_resumes_in_the_same_session_no_chunk_sent_twice_but_one(
+        ws, sandbox, capsys, tmp_path):
+    size = (video_dir(ws) / "summer-clip.mp4").stat().st_size
+    kill_after_chunks(ws, sandbox, tmp_path, chunks=3)
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert re.search(r"↻ Resuming the upload at byte [\d,]+ of " + f"{size:,}", out)
+    dump = sandbox.state_dump()
+    assert dump["requests"]["video_sessions"] == 1 and len(dump["videos"]) == 1
+    assert size <= dump["requests"]["video_bytes"] <= size + CHUNK
+    assert len(dump["ads"]) == 1
+
+
+def test_an_expired_session_starts_over_once(ws, sandbox, capsys, tmp_path):
+    size = (video_dir(ws) / "summer-clip.mp4").stat().st_size
+    kill_after_chunks(ws, sandbox, tmp_path, chunks=2)
+    (session,) = sandbox.state_dump()["video_sessions"].values()
+    sandbox.configure(video_sessions_expired_before=session["opened_at"] + 0.001)
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert "↻ the upload session expired: starting the upload again" in out
+    dump = sandbox.state_dump()
+    assert dump["requests"]["video_sessions"] == 2
+    ready = [v for v in dump["videos"].values() if v["phase"] == "ready"]
+    assert len(ready) == 1 and len(dump["ads"]) == 1
+    (creative,) = dump["creatives"].values()
+    assert creative["object_story_spec"]["video_data"]["video_id"] == ready[0]["id"]
+    assert dump["requests"]["video_bytes"] <= 2 * size
