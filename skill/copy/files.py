@@ -16,7 +16,9 @@ from skill.errors import ConfigError, ValidationFailed
 from skill.fileio import write_json_atomic, write_text_atomic
 from skill.models import AssetFeedSpec, load_batch_config, read_json_file
 from skill.settings import Settings, check_name
-from skill.validate import validate_image
+from skill.validate import Finding, validate_image
+from skill.video.rules import check_video
+from skill.video.stills import is_video
 
 RESERVED_STEMS = {"batch-upload"}
 
@@ -60,12 +62,19 @@ def resolve_image(settings: Settings, raw: str) -> Path:
 
 def check_images(paths: list[Path]) -> None:
     """Every image must be usable in an ad (found, JPG/PNG, size, ratio) before copy is paid for."""
-    errors = [f for path in paths for f in validate_image(path)[0] if f.severity == "error"]
+    errors = [f for path in paths for f in _media_findings(path) if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         first = errors[0]
         text = first.message if first.file and first.file in first.message else str(first)
         raise ValidationFailed(f"{text}{more}; no copy was generated", errors)
+
+
+def _media_findings(path: Path) -> list[Finding]:
+    """An image's findings, or a video's (its rules: skill/video/rules.py)."""
+    if not is_video(path):
+        return validate_image(path)[0]
+    return [Finding(r.severity, r.message, file=str(path)) for r in check_video(path)[0]]  # type: ignore[arg-type]
 
 
 def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:
@@ -157,7 +166,7 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
             continue
         ads.append({
             "name": job.stem,
-            "image_path": _styled(prefix, display_path(settings, job.image)),
+            "video_path" if is_video(job.image) else "image_path": _styled(prefix, display_path(settings, job.image)),
             "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
         })
         names.add(job.stem)

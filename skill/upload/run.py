@@ -132,7 +132,7 @@ class Upload:
         image = str(first.relative_to(campaign_dir)) if first.is_relative_to(campaign_dir) else first.name
         write_text_atomic(doc, render_copy_doc(
             check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
-            images=len(check.image_paths), destination=self.batch.destination_url))
+            images=len(check.image_paths) or 1, destination=self.batch.destination_url))
 
     def fail(self, ad: AdWork, error: GraphError) -> None:
         ad.state, ad.error = "failed", error
