@@ -10,7 +10,7 @@ The protocol the official SDK speaks (``video_uploader.py``), all ``POST act_{id
   error 6001 / subcode 1363037 with the expected offsets in ``error_data``, as Meta answers.
 - ``upload_phase=finish, upload_session_id, title`` → ``{"success": true}``; processing starts.
 
-Processing takes a while, counted in reads, not seconds: each ``GET /{video_id}`` moves
+Processing takes a while, counted in reads, not seconds: each ``GET /{video_id}?fields=status`` moves
 ``status.processing_progress`` on, and after ``video_processing_polls`` reads the video is
 ``ready`` (or ``error`` with Meta's message, when ``video_processing_error`` is set or the bytes
 do not start like an MP4/MOV container). ``GET /{video_id}/thumbnails`` lists thumbnails once

@@ -114,7 +114,7 @@ def get_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> di
     if collection == "videos":
         from skill.sandbox.endpoints_videos import video_view
 
-        obj = video_view(api, obj, advance=True)
+        obj = video_view(api, obj, advance="status" in (str_param(req.params, "fields") or ""))
     if collection == "async_sets":
         from skill.sandbox.async_batch import set_view
 

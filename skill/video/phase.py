@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skill.errors import AccountBlocked, GraphError, TokenInvalid
+from skill.errors import AccountBlocked, GraphError, InvalidParameter, TokenInvalid
 from skill.events import Event
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.work import AdWork, RunContext
@@ -65,6 +65,14 @@ def resolve_videos(ctx: RunContext, todo: list[AdWork], store_dir: Path) -> list
     return [ad for ad in todo if ad.state == "pending" and (ad.check.video_path is None or ad.video)]
 
 
+def _exists(client: Any, video_id: str) -> bool:
+    try:
+        client.get(video_id, {"fields": "id"})
+    except InvalidParameter:
+        return False
+    return True
+
+
 class _Phase:
     def __init__(self, ctx: RunContext, store: VideoStore) -> None:
         self.ctx, self.store = ctx, store
@@ -88,6 +96,9 @@ class _Phase:
         ctx.report(Event("video_file", f"▶ Video {path.name}" + (f" ({info.summary()})" if info else ""),
                          {"ad": ad.check.name, "file": str(path)}))
         rec = self.store.get(key)
+        if rec and rec.get("state") == "finished" and not _exists(ctx.client, str(rec["video_id"])):
+            self.store.drop(key)  # the store is a cache: the account no longer has that video
+            rec = None
         found = None if rec else find_uploaded(ctx.client, ctx.account, sha)
         if found:
             video_id, reused = str(found["id"]), True

@@ -7,8 +7,9 @@
   :class:`~skill.video.store.VideoStore` (atomically), so a killed or failed run resumes from the
   last chunk Meta acknowledged, in the same session. A chunk Meta did not expect (error 1363037)
   carries the offsets it wants in ``error_data``: the upload moves there, as the official SDK
-  does, within a budget of one retry per 10 MB (at least 2). A lost answer re-sends that chunk
-  (Meta then says 1363037 with the right offsets if it had arrived): at most one chunk twice.
+  does, within a budget of one retry per 10 MB (at least 2) between two acknowledged chunks. A
+  lost answer re-sends that chunk (Meta then says 1363037 with the right offsets if it had
+  arrived): one chunk twice per lost answer, never more.
 - An **expired** session (``status.video_status`` = ``expired``) starts over, once.
 - **finish** (``upload_session_id``, ``title``) hands the video to processing. The title ends
   with ``kit:<sha256 prefix>`` so the same file is found on the account and never sent twice.
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from skill.errors import GraphConnectionError, GraphError
+from skill.errors import GraphConnectionError, GraphError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.video.store import VideoStore, title_tag
 
@@ -33,6 +34,7 @@ BYTES_PER_RETRY = 10 * 1024 * 1024
 META_GRAPH_HOST = "graph.facebook.com"
 META_VIDEO_URL = "https://graph-video.facebook.com"
 UNUSABLE = {"error", "expired"}
+FINISH_ATTEMPTS = 3
 
 
 def video_client(client: Any) -> Any:
@@ -77,7 +79,7 @@ class ChunkedUpload:
             return str(rec["video_id"])
         restarted = False
         if rec and rec.get("size") == self.size and self._expired(rec):
-            rec, restarted = self._restart("the upload session expired"), True
+            rec, restarted = self._restart("the upload session expired or is gone"), True
         elif rec and rec.get("size") == self.size:
             self.report(Event("video_resume", f"  ↻ Resuming the upload at byte {rec['start']:,} of {self.size:,}",
                               {"video_id": rec["video_id"], "offset": rec["start"]}))
@@ -90,7 +92,7 @@ class ChunkedUpload:
             except GraphError:
                 if restarted or not self._expired(rec):
                     raise
-                rec, restarted = self._restart("the upload session expired"), True
+                rec, restarted = self._restart("the upload session expired or is gone"), True
         self._finish(rec)
         return str(rec["video_id"])
 
@@ -116,13 +118,16 @@ class ChunkedUpload:
         return self._start()
 
     def _expired(self, rec: dict[str, Any]) -> bool:
+        """The session cannot go on: Meta says ``expired``, or the video no longer exists."""
         try:
             return video_status(self.client, rec["video_id"]).get("video_status") == "expired"
+        except InvalidParameter:  # 100: no such object (another account, deleted)
+            return True
         except GraphError:
             return False
 
     def _transfer(self, rec: dict[str, Any]) -> None:
-        budget = max(self.size / BYTES_PER_RETRY, 2)
+        full = budget = max(self.size / BYTES_PER_RETRY, 2)  # the SDK's; here renewed by each acknowledged chunk
         with self.path.open("rb") as fh:
             while rec["start"] != rec["end"]:
                 fh.seek(rec["start"])
@@ -144,6 +149,7 @@ class ChunkedUpload:
                 rec["start"], rec["end"] = int(answer["start_offset"]), int(answer["end_offset"])
                 self.store.put(self.key, rec)
                 self._progress(rec["start"])
+                budget = full
 
     def _progress(self, done: int) -> None:
         pct = 100.0 * done / self.size if self.size else 100.0
@@ -151,7 +157,16 @@ class ChunkedUpload:
                           {"bytes": done, "total": self.size, "percent": round(pct, 1)}))
 
     def _finish(self, rec: dict[str, Any]) -> None:
-        self._post({"upload_phase": "finish", "upload_session_id": rec["session_id"], "title": self.title})
+        """A finish whose answer was lost is sent again (the sandbox answers success for a finished
+        session; what Meta answers to a second finish is not documented)."""
+        body = {"upload_phase": "finish", "upload_session_id": rec["session_id"], "title": self.title}
+        for attempt in range(FINISH_ATTEMPTS):
+            try:
+                self._post(body)
+                break
+            except GraphConnectionError:
+                if attempt == FINISH_ATTEMPTS - 1:
+                    raise
         rec["state"] = "finished"
         self.store.put(self.key, rec)
 

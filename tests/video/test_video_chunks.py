@@ -77,3 +77,27 @@ def test_the_processing_wait_gives_up_after_its_timeout_without_sleeping_for_rea
         wait_ready(client(sandbox), video_id, interval_s=3.0, timeout_s=10.0,
                    sleep=lambda s: now.__setitem__(0, now[0] + s), clock=lambda: now[0])
     assert info.value.unusable is False and "not sent again" in (info.value.hint or "")
+
+
+def test_lost_answers_mid_transfer_resend_that_chunk_only(sandbox, clips: Clips, tmp_path):
+    sandbox.configure(video_chunk_bytes=CHUNK, drop_rate=0.3, seed=11)
+    clip = clips.good()
+    size = clip.stat().st_size
+    video_id = uploader(sandbox, clip, VideoStore(tmp_path)).run()
+    counts = sandbox.request_counts
+    assert counts["dropped"] >= 2, "the seed must drop a few answers"
+    resent = counts["video_bytes"] - size
+    assert 0 < resent <= counts["dropped"] * CHUNK
+    sandbox.configure(drop_rate=0.0)
+    assert client(sandbox).get(video_id, {"fields": "status"})["status"]["uploading_phase"]["bytes_transferred"] == size
+
+
+def test_a_session_the_account_no_longer_has_starts_over(sandbox, clips: Clips, tmp_path):
+    sandbox.configure(video_chunk_bytes=CHUNK)
+    store = VideoStore(tmp_path)
+    store.put("k", {"video_id": "12000000999999999", "session_id": "15000000999999999", "start": CHUNK,
+                    "end": 2 * CHUNK, "size": clips.good().stat().st_size, "state": "uploading", "title": "t"})
+    events = Collector()
+    uploader(sandbox, clips.good(), store, events).run()
+    assert "  ↻ the upload session expired or is gone: starting the upload again" in events.lines
+    assert sandbox.request_counts["video_sessions"] == 1

@@ -167,7 +167,7 @@ def test_an_expired_session_starts_over_once(ws, sandbox, capsys, tmp_path):
     sandbox.configure(video_sessions_expired_before=session["opened_at"] + 0.001)
     code, out = run(ws, capsys)
     assert code == 0, out
-    assert "↻ the upload session expired: starting the upload again" in out
+    assert "↻ the upload session expired or is gone: starting the upload again" in out
     dump = sandbox.state_dump()
     assert dump["requests"]["video_sessions"] == 2
     ready = [v for v in dump["videos"].values() if v["phase"] == "ready"]
