@@ -1,4 +1,4 @@
-"""Write the example video the workspace ships: ``workspace/campaigns/summer-sale-2026/video/
+"""Write the example video the workspace ships: ``workspace/campaigns/summer-sale-2026/videos/
 summer-clip.mp4`` (3 s, 720x720, H.264 + AAC, about 200 KB), generated with PyAV.
 
     python bench/make_example_video.py [OUT]
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from skill.video.make import make_clip
 
-DEFAULT = Path(__file__).resolve().parent.parent / "workspace/campaigns/summer-sale-2026/video/summer-clip.mp4"
+DEFAULT = Path(__file__).resolve().parent.parent / "workspace/campaigns/summer-sale-2026/videos/summer-clip.mp4"
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ class CopyArgs(BaseModel):
         "meta-ads copy img1.jpg img2.png --campaign summer-sale-2026 --write-batch",
         'meta-ads copy hero.jpg --campaign summer-sale-2026 --product "50% off until Aug 31" --cta SHOP_NOW',
         "meta-ads copy hero.jpg --campaign summer-sale-2026 --model claude-sonnet-5-5 --force",
-        "meta-ads copy workspace/campaigns/summer-sale-2026/video/summer-clip.mp4 --campaign summer-sale-2026",
+        "meta-ads copy workspace/campaigns/summer-sale-2026/videos/summer-clip.mp4 --campaign summer-sale-2026",
     ),
 )
 def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:

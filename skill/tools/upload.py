@@ -39,7 +39,7 @@ class UploadArgs(BaseModel):
         "meta-ads upload summer-sale-2026 --dry-run",
         "meta-ads upload summer-sale-2026 --sandbox",
         "meta-ads upload summer-sale-2026 --json",
-        "meta-ads upload summer-sale-2026 --config workspace/campaigns/summer-sale-2026/video/batch-upload.json --sandbox",
+        "meta-ads upload summer-sale-2026 --config workspace/campaigns/summer-sale-2026/ads/video-upload.json --sandbox",
     ),
 )
 def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:

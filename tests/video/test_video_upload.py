@@ -36,11 +36,15 @@ def ws(tmp_path: Path, monkeypatch, sandbox: Sandbox) -> Path:
 
 
 def video_dir(ws: Path) -> Path:
-    return ws / "campaigns" / CAMPAIGN / "video"
+    return ws / "campaigns" / CAMPAIGN / "ads"
+
+
+def clip_path(ws: Path) -> Path:
+    return ws / "campaigns" / CAMPAIGN / "videos" / "summer-clip.mp4"
 
 
 def config(ws: Path) -> str:
-    return str(video_dir(ws) / "batch-upload.json")
+    return str(video_dir(ws) / "video-upload.json")
 
 
 def run(ws: Path, capsys, *args: str) -> tuple[int, str]:
@@ -51,7 +55,7 @@ def run(ws: Path, capsys, *args: str) -> tuple[int, str]:
 
 
 def test_a_video_ad_goes_up_end_to_end_paused_with_its_video_and_thumbnail(ws, sandbox, capsys):
-    size = (video_dir(ws) / "summer-clip.mp4").stat().st_size
+    size = clip_path(ws).stat().st_size
     code, out = run(ws, capsys)
     assert code == 0, out
     assert re.search(r"↑ Uploading summer-clip\.mp4 \(212,\d{3} bytes, video \d+\)", out)
@@ -79,7 +83,7 @@ def test_a_video_ad_goes_up_end_to_end_paused_with_its_video_and_thumbnail(ws, s
 
 
 def test_identical_files_go_up_once_per_account_even_without_local_records(ws, sandbox, capsys):
-    clip = video_dir(ws) / "summer-clip.mp4"
+    clip = clip_path(ws)
     shutil.copy(clip, video_dir(ws) / "same-bytes-other-name.mp4")
     write_json(video_dir(ws) / "second.json", json.loads((video_dir(ws) / "summer-clip.json").read_text()))
     cfg = json.loads(Path(config(ws)).read_text())
@@ -93,7 +97,7 @@ def test_identical_files_go_up_once_per_account_even_without_local_records(ws, s
     shutil.rmtree(video_dir(ws) / ".ledger")
     for rec in video_dir(ws).glob("*.upload.json"):
         rec.unlink()
-    cfg["ads"] = [{"name": "hero-third", "video_path": "summer-clip.mp4", "asset_feed_spec_path": "second.json"}]
+    cfg["ads"] = [{"name": "hero-third", "video_path": str(clip), "asset_feed_spec_path": "second.json"}]
     write_json(Path(config(ws)), cfg)
     code, out = run(ws, capsys)
     assert code == 0, out
@@ -149,7 +153,7 @@ def kill_after_chunks(ws: Path, sandbox: Sandbox, tmp_path: Path, chunks: int) -
 
 def test_a_transfer_killed_mid_way_resumes_in_the_same_session_no_chunk_sent_twice_but_one(
         ws, sandbox, capsys, tmp_path):
-    size = (video_dir(ws) / "summer-clip.mp4").stat().st_size
+    size = clip_path(ws).stat().st_size
     kill_after_chunks(ws, sandbox, tmp_path, chunks=3)
     code, out = run(ws, capsys)
     assert code == 0, out
@@ -161,7 +165,7 @@ def test_a_transfer_killed_mid_way_resumes_in_the_same_session_no_chunk_sent_twi
 
 
 def test_an_expired_session_starts_over_once(ws, sandbox, capsys, tmp_path):
-    size = (video_dir(ws) / "summer-clip.mp4").stat().st_size
+    size = clip_path(ws).stat().st_size
     kill_after_chunks(ws, sandbox, tmp_path, chunks=2)
     (session,) = sandbox.state_dump()["video_sessions"].values()
     sandbox.configure(video_sessions_expired_before=session["opened_at"] + 0.001)
