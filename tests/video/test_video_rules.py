@@ -4,13 +4,16 @@ batch names a video."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from video_clips import Clips
 
-from factories import GOOD_SPEC, make_image, write_json
+from factories import GOOD_SPEC, copy_workspace, make_image, write_json
 from skill.errors import ConfigError
 from skill.settings import load_settings
 from skill.validate import validate_batch
@@ -111,3 +114,18 @@ def test_a_batch_ad_names_a_video_and_its_findings_name_the_ad_and_field(clips: 
     _batch(ws, [{"name": "v", "video_path": "clip.mp4", "image_path": "thumb.jpg", "asset_feed_spec_path": "spec.json"}])
     with pytest.raises(ConfigError, match="both video_path and images"):
         validate_batch(settings, "c1")
+
+
+def _loads_av(*args: str) -> bool:
+    """Whether ``meta-ads ARGS`` imports PyAV (read from ``-X importtime``)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "skill", *args], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return any(re.search(r"\|\s+av(\.|$)", line) for line in proc.stderr.splitlines())
+
+
+def test_pyav_is_loaded_only_by_commands_that_read_a_video(tmp_path: Path):
+    ws = copy_workspace(tmp_path)
+    assert not _loads_av("--help")
+    assert not _loads_av("upload", "summer-sale-2026", "--dry-run", "--workspace", str(ws))
+    assert _loads_av("upload", "summer-sale-2026", "--dry-run", "--workspace", str(ws), "--config",
+                     str(ws / "campaigns/summer-sale-2026/ads/video-upload.json"))

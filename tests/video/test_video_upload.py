@@ -179,3 +179,25 @@ def test_an_expired_session_starts_over_once(ws, sandbox, capsys, tmp_path):
     (creative,) = dump["creatives"].values()
     assert creative["object_story_spec"]["video_data"]["video_id"] == ready[0]["id"]
     assert dump["requests"]["video_bytes"] <= 2 * size
+
+
+def test_copy_variants_go_as_asset_feed_videos_and_a_given_thumbnail_is_used_beside_image_ads(ws, sandbox, capsys):
+    ads = video_dir(ws)
+    thumb = ws / "campaigns" / CAMPAIGN / "images" / "receipt.png"
+    cfg = json.loads((ads / "batch-upload.json").read_text())
+    cfg["ads"] = cfg["ads"][:1] + [{"name": "hero-clip-variants", "video_path": str(clip_path(ws)),
+                                    "thumbnail_path": str(thumb), "asset_feed_spec_path": "receipt.json"}]
+    write_json(Path(config(ws)), cfg)
+    code, out = run(ws, capsys)
+    assert code == 0, out
+    assert "Batch complete: 2 ads created, all PAUSED" in out
+    dump = sandbox.state_dump()
+    by_name = {c["name"]: c for c in dump["creatives"].values()}
+    feed = by_name["summer-sale-2026 - hero-clip-variants"]["asset_feed_spec"]
+    (video,) = dump["videos"].values()
+    from skill.images import md5_hex
+
+    assert feed["videos"] == [{"video_id": video["id"], "thumbnail_hash": md5_hex(thumb)}]
+    assert feed["ad_formats"] == ["SINGLE_VIDEO"] and "images" not in feed and len(feed["bodies"]) == 3
+    assert "images" in by_name["summer-sale-2026 - hero-notes-app"]["asset_feed_spec"]
+    assert {a["status"] for a in dump["ads"].values()} == {"PAUSED"}
