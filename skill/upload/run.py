@@ -120,7 +120,7 @@ class Upload:
             write_record(path, record)
         ad.state = "created"
         self._result(check, "created", image_hashes=hashes, creative_id=record.creative_id,
-                     ad_id=record.ad_id, record=str(path))
+                     ad_id=record.ad_id, record=str(path), video_id=ad.video.video_id if ad.video else None)
         self.progress.done(check.index, ad_lines(ad, self.total, hashes, self.images.uploaded))
 
     def _write_copy_doc(self, check: AdCheck) -> None:

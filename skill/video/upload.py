@@ -93,7 +93,8 @@ class ChunkedUpload:
                 if restarted or not self._expired(rec):
                     raise
                 rec, restarted = self._restart("the upload session expired or is gone"), True
-        self._finish(rec)
+        if not self._finished_already(rec):
+            self._finish(rec)
         return str(rec["video_id"])
 
     # ------------------------------------------------------------ phases
@@ -155,6 +156,18 @@ class ChunkedUpload:
         pct = 100.0 * done / self.size if self.size else 100.0
         self.report(Event("video_progress", f"    {done:,} / {self.size:,} bytes ({pct:.0f}%)",
                           {"bytes": done, "total": self.size, "percent": round(pct, 1)}))
+
+    def _finished_already(self, rec: dict[str, Any]) -> bool:
+        """A run killed after ``finish`` was answered but before it was saved: the video already
+        carries its title (titles are set by finish), so finish is not sent twice."""
+        if rec.get("state") == "finished" or self.sent != 0:
+            return False
+        node = self.client.get(rec["video_id"], {"fields": "title"}) or {}
+        if node.get("title") != self.title:
+            return False
+        rec["state"] = "finished"
+        self.store.put(self.key, rec)
+        return True
 
     def _finish(self, rec: dict[str, Any]) -> None:
         """A finish whose answer was lost is sent again (the sandbox answers success for a finished

@@ -101,3 +101,14 @@ def test_a_session_the_account_no_longer_has_starts_over(sandbox, clips: Clips, 
     uploader(sandbox, clips.good(), store, events).run()
     assert "  ↻ the upload session expired or is gone: starting the upload again" in events.lines
     assert sandbox.request_counts["video_sessions"] == 1
+
+
+def test_a_run_killed_after_finish_was_answered_does_not_finish_again(sandbox, clips: Clips, tmp_path):
+    sandbox.configure(video_chunk_bytes=1 << 20)
+    store = VideoStore(tmp_path)
+    video_id = uploader(sandbox, clips.good(), store).run()
+    rec = store.get("k")
+    store.put("k", {**rec, "state": "uploading"})  # as if killed before the finish was saved
+    posts = sandbox.request_counts["POST"]
+    assert uploader(sandbox, clips.good(), store).run() == video_id
+    assert sandbox.request_counts["POST"] == posts and store.get("k")["state"] == "finished"
