@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic")
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic", "mp4", "mov", "m4v")  # videos too: copy takes them
 _EXT = "|".join(IMAGE_EXTENSIONS)
 IMAGE_PATH = re.compile(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
                         r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
