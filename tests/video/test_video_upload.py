@@ -201,3 +201,35 @@ def test_copy_variants_go_as_asset_feed_videos_and_a_given_thumbnail_is_used_bes
     assert feed["ad_formats"] == ["SINGLE_VIDEO"] and "images" not in feed and len(feed["bodies"]) == 3
     assert "images" in by_name["summer-sale-2026 - hero-notes-app"]["asset_feed_spec"]
     assert {a["status"] for a in dump["ads"].values()} == {"PAUSED"}
+
+
+def test_the_dry_run_shows_every_video_payload_and_calls_nothing(ws, sandbox, capsys, monkeypatch):
+    monkeypatch.delenv("FACEBOOK_ACCESS_TOKEN")
+    before = sandbox.request_count
+    code, out = run(ws, capsys, "--dry-run", "--json")
+    assert code == 0, out
+    (ad,) = json.loads(out)["ads"]
+    calls = [(c["path"].rsplit("/", 1)[-1], c["body"].get("upload_phase")) for c in ad["calls"]]
+    assert calls == [("advideos", "start"), ("advideos", "transfer"), ("advideos", "finish"), ("adimages", None),
+                     ("adcreatives", None), ("ads", None)]
+    start, _, finish, _, creative, new_ad = (c["body"] for c in ad["calls"])
+    assert start["file_size"] == clip_path(ws).stat().st_size
+    assert finish["title"].startswith("summer-clip.mp4 · kit:")
+    assert creative["object_story_spec"]["video_data"]["title"] == "Receipts, Filed in a Snap"
+    assert new_ad["status"] == "PAUSED"
+    assert sandbox.request_count == before
+
+
+def test_a_failed_video_pauses_the_ads_after_it_or_with_keep_going_only_fails_itself(ws, sandbox, capsys):
+    sandbox.configure(video_processing_error="Audio stream is corrupt.")
+    cfg = json.loads((video_dir(ws) / "batch-upload.json").read_text())
+    video_ad = json.loads(Path(config(ws)).read_text())["ads"][0]
+    cfg["ads"] = [cfg["ads"][0], video_ad, cfg["ads"][1]]
+    write_json(Path(config(ws)), cfg)
+    code, out = run(ws, capsys)
+    assert code == 1 and "Audio stream is corrupt." in out
+    assert [a["name"] for a in sandbox.state_dump()["ads"].values()] == ["summer-sale-2026 - hero-notes-app"]
+    code, out = run(ws, capsys, "--keep-going")
+    assert code == 1
+    names = sorted(a["name"] for a in sandbox.state_dump()["ads"].values())
+    assert names == ["summer-sale-2026 - hero-notes-app", "summer-sale-2026 - hero-receipt"]
