@@ -128,12 +128,13 @@ class _Phase:
             from skill.video.probe import thumbnail_jpeg
 
             data, name = thumbnail_jpeg(path), f"{path.stem}-thumbnail.jpg"
-        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()  # Meta names an image by its md5
         if md5 not in self.thumbs:
-            known = set(lookup_known_images(self.ctx.client, self.ctx.account, [md5]))
-            if md5 not in known:
+            image_hash = md5
+            if md5 not in set(lookup_known_images(self.ctx.client, self.ctx.account, [md5])):
                 answer = self.ctx.client.post(f"{self.ctx.account}/adimages", files={"source": (name, data)})
                 images = (answer or {}).get("images") or {}
-                md5 = next((str(v["hash"]) for v in images.values() if isinstance(v, dict) and v.get("hash")), md5)
-            self.thumbs[md5] = md5
+                image_hash = next((str(v["hash"]) for v in images.values() if isinstance(v, dict) and v.get("hash")),
+                                  md5)
+            self.thumbs[md5] = image_hash
         return self.thumbs[md5]

@@ -35,15 +35,17 @@ META_GRAPH_HOST = "graph.facebook.com"
 META_VIDEO_URL = "https://graph-video.facebook.com"
 UNUSABLE = {"error", "expired"}
 FINISH_ATTEMPTS = 3
+UPLOAD_TIMEOUT_S = 300.0  # per chunk: Meta picks the chunk size, the user's uplink may be slow
 
 
 def video_client(client: Any) -> Any:
-    """The client for upload phases: Meta's video host when talking to Meta, else ``client``."""
-    base = getattr(client, "base_url", "")
-    if urlsplit(base).netloc != META_GRAPH_HOST:
-        return client
+    """The client for upload phases: the same session, on Meta's video host when talking to Meta,
+    with a timeout a chunk on a slow uplink can live with. Never closed (it shares the session)."""
     other = copy.copy(client)
-    other.base_url = META_VIDEO_URL
+    if urlsplit(getattr(client, "base_url", "")).netloc == META_GRAPH_HOST:
+        other.base_url = META_VIDEO_URL
+    if isinstance(getattr(client, "timeout", None), int | float):
+        other.timeout = max(client.timeout, UPLOAD_TIMEOUT_S)
     return other
 
 

@@ -112,3 +112,13 @@ def test_a_run_killed_after_finish_was_answered_does_not_finish_again(sandbox, c
     posts = sandbox.request_counts["POST"]
     assert uploader(sandbox, clips.good(), store).run() == video_id
     assert sandbox.request_counts["POST"] == posts and store.get("k")["state"] == "finished"
+
+
+def test_uploads_go_to_metas_video_host_with_a_longer_timeout_and_stay_put_elsewhere(sandbox):
+    from skill.video.upload import video_client
+
+    meta = GraphClient("https://graph.facebook.com", "t", timeout=60)
+    assert (video_client(meta).base_url, video_client(meta).timeout) == ("https://graph-video.facebook.com", 300.0)
+    assert meta.base_url == "https://graph.facebook.com" and meta.timeout == 60
+    local = client(sandbox)
+    assert video_client(local).base_url == sandbox.url and video_client(local).session is local.session
