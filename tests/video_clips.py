@@ -1,7 +1,10 @@
-"""Helpers for the video tests: tiny clips made with PyAV, cached per test session."""
+"""Helpers for the video tests: tiny clips made with PyAV, each made once per test run."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 from skill.video.make import make_clip, make_long_clip
@@ -28,3 +31,16 @@ class Clips:
     def good(self) -> Path:
         """1.5 s, 720x720, H.264 + AAC: passes every rule."""
         return self.get("good.mp4", seconds=1.5, size=(720, 720))
+
+
+_shared: Clips | None = None
+
+
+def shared_clips() -> Clips:
+    """One :class:`Clips` for the whole test run, in a temp folder removed at exit."""
+    global _shared
+    if _shared is None:
+        root = Path(tempfile.mkdtemp(prefix="meta-ads-clips-"))
+        atexit.register(shutil.rmtree, root, True)
+        _shared = Clips(root)
+    return _shared

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from video_clips import Clips
+from video_clips import Clips, shared_clips
 
 from skill.events import Collector, Event
 from skill.graph import GraphClient
@@ -21,6 +21,11 @@ CHUNK = 8 * 1024
 
 class Stop(Exception):
     """Ends a run from its own progress: the in-process stand-in for a kill."""
+
+
+@pytest.fixture
+def clips() -> Clips:
+    return shared_clips()
 
 
 def client(sandbox: Sandbox) -> GraphClient:

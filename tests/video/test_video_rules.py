@@ -11,13 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from video_clips import Clips
+from video_clips import Clips, shared_clips
 
 from factories import GOOD_SPEC, copy_workspace, make_image, write_json
 from skill.errors import ConfigError
 from skill.settings import load_settings
 from skill.validate import validate_batch
 from skill.video.rules import check_video
+
+
+@pytest.fixture
+def clips() -> Clips:
+    return shared_clips()
 
 
 def messages(path: Path) -> list[tuple[str, str]]:
