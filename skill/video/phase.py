@@ -23,7 +23,7 @@ from skill.events import Event
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.work import AdWork, RunContext
 from skill.video.processing import POLL_INTERVAL_S, TIMEOUT_S, VideoProcessingFailed, wait_ready
-from skill.video.store import VideoStore, file_sha256, video_title
+from skill.video.store import VideoStore, file_sha256, title_tag, video_title
 from skill.video.upload import ChunkedUpload, find_uploaded
 
 FATAL = (TokenInvalid, AccountBlocked)
@@ -65,12 +65,13 @@ def resolve_videos(ctx: RunContext, todo: list[AdWork], store_dir: Path) -> list
     return [ad for ad in todo if ad.state == "pending" and (ad.check.video_path is None or ad.video)]
 
 
-def _exists(client: Any, video_id: str) -> bool:
+def _still_there(client: Any, video_id: str, sha: str) -> bool:
+    """The stored video still exists on the account and is this file (its title carries the tag)."""
     try:
-        client.get(video_id, {"fields": "id"})
+        node = client.get(video_id, {"fields": "id,title"}) or {}
     except InvalidParameter:
         return False
-    return True
+    return str(node.get("title") or "").endswith(title_tag(sha))
 
 
 class _Phase:
@@ -96,7 +97,7 @@ class _Phase:
         ctx.report(Event("video_file", f"▶ Video {path.name}" + (f" ({info.summary()})" if info else ""),
                          {"ad": ad.check.name, "file": str(path)}))
         rec = self.store.get(key)
-        if rec and rec.get("state") == "finished" and not _exists(ctx.client, str(rec["video_id"])):
+        if rec and rec.get("state") == "finished" and not _still_there(ctx.client, str(rec["video_id"]), sha):
             self.store.drop(key)  # the store is a cache: the account no longer has that video
             rec = None
         found = None if rec else find_uploaded(ctx.client, ctx.account, sha)

@@ -233,3 +233,18 @@ def test_a_failed_video_pauses_the_ads_after_it_or_with_keep_going_only_fails_it
     assert code == 1
     names = sorted(a["name"] for a in sandbox.state_dump()["ads"].values())
     assert names == ["summer-sale-2026 - hero-notes-app", "summer-sale-2026 - hero-receipt"]
+
+
+def test_a_fresh_account_behind_an_old_video_store_gets_the_video_again(ws, sandbox, capsys, monkeypatch):
+    code, _ = run(ws, capsys)
+    assert code == 0
+    (video_dir(ws) / "summer-clip.upload.json").unlink()
+    (video_dir(ws) / ".ledger" / "summer-clip.json").unlink()  # the ad's ledger; the video store stays
+    assert (video_dir(ws) / ".ledger" / "videos" / "videos.json").exists()
+    with Sandbox(token=SANDBOX_TOKEN) as fresh:  # the sandbox state deleted: same ids, nothing in them
+        fresh.configure(video_chunk_bytes=CHUNK)
+        monkeypatch.setenv("META_GRAPH_URL", fresh.url)
+        code, out = run(ws, capsys)
+        assert code == 0, out
+        assert "↑ Uploading summer-clip.mp4" in out
+        assert fresh.request_counts["video_sessions"] == 1 and len(fresh.state_dump()["ads"]) == 1
