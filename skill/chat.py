@@ -16,18 +16,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from skill.errors import UsageError
 from skill.models import format_loc
-from skill.nl.grammar import IMAGE_EXTENSIONS
-from skill.nl.mentions import Vocabulary
-from skill.nl.router import Route, command_line, route
 from skill.registry import Tool
 from skill.runner import run_with, sandbox_settings
 from skill.settings import Settings, load_settings
 from skill.tools import get_tool
+
+if TYPE_CHECKING:  # the router loads its phrase tables: only when a sentence is routed
+    from skill.nl.router import Route
 
 ROUTE_HELP = """Show which tool a request in plain words maps to, and with what arguments; run nothing.
 
@@ -70,6 +71,8 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
 
 def split_extras(text: str, extras: list[str]) -> tuple[str, list[str]]:
     """Extra words after the text are images when they look like images, else more text."""
+    from skill.nl.grammar import IMAGE_EXTENSIONS
+
     images, words = [], []
     for item in extras:
         is_image = item.lower().rsplit(".", 1)[-1] in IMAGE_EXTENSIONS or Path(item).is_file()
@@ -78,6 +81,9 @@ def split_extras(text: str, extras: list[str]) -> tuple[str, list[str]]:
 
 
 def _route(ns: argparse.Namespace) -> tuple[Settings, Route]:
+    from skill.nl.mentions import Vocabulary
+    from skill.nl.router import route
+
     settings = load_settings(ns.workspace)
     text, images = split_extras(ns.text, ns.images)
     if not text:
@@ -86,6 +92,8 @@ def _route(ns: argparse.Namespace) -> tuple[Settings, Route]:
 
 
 def run_route(ns: argparse.Namespace) -> int:
+    from skill.nl.router import command_line
+
     _, found = _route(ns)
     if ns.json:
         print(json.dumps(found.public(), indent=2))
@@ -103,6 +111,8 @@ def run_route(ns: argparse.Namespace) -> int:
 
 
 def run_ask(ns: argparse.Namespace) -> int:
+    from skill.nl.router import command_line
+
     settings, found = _route(ns)
     if found.tool is None:
         reason, _, can = (found.reason or "I couldn't map that to a job.").partition(" I can: ")

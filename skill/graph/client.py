@@ -54,7 +54,7 @@ from skill.graph.retry import (
     should_retry,
     write_not_done,
 )
-from skill.graph.usage import Pacer, Usage
+from skill.graph.usage import READ_WEIGHT, WRITE_WEIGHT, Pacer, Usage
 
 DEFAULT_TIMEOUT_S = 60.0
 USER_AGENT = "meta-ads-kit"
@@ -215,7 +215,8 @@ class GraphClient:
         part = {k: v for k, v in (files or {}).items() if k in names} or None
         with self._lock:
             self.stats.batch_calls += 1
-        answer = self._request("POST", f"{self.base_url}/{self.api_version}/",
+        weight = sum(READ_WEIGHT if op.is_read else WRITE_WEIGHT for op in ops)
+        answer = self._request("POST", f"{self.base_url}/{self.api_version}/", weight=weight,
                                data={"batch": json.dumps([op.to_wire() for op in ops]), "include_headers": "true"},
                                files=part, idempotent=all(op.is_read for op in ops))
         if not isinstance(answer, list) or len(answer) != len(ops):
@@ -230,7 +231,7 @@ class GraphClient:
         if not isinstance(entry, dict):
             return BatchResult(False, None, entry, GraphError("unreadable batch entry"))
         headers = entry_headers(entry)
-        self.pacer.observe(headers)
+        self.pacer.observe(headers, answer=False)
         data = parse_body(entry.get("body"))
         status = entry.get("code")
         if isinstance(status, int) and status < 400 and not (isinstance(data, dict) and "error" in data):
@@ -247,11 +248,12 @@ class GraphClient:
 
     def _request(self, method: str, url: str, *, params: dict[str, Any] | None = None,
                  data: dict[str, Any] | None = None, files: dict[str, Any] | None = None,
-                 idempotent: bool) -> Any:
+                 idempotent: bool, weight: float | None = None) -> Any:
+        weight = weight or (READ_WEIGHT if method == "GET" else WRITE_WEIGHT)
         for attempt in range(self.max_retries + 1):
-            self._pace()
+            self._pace(weight)
             try:
-                answer = self._send(method, url, params, data, files)
+                answer = self._send(method, url, params, data, files, weight)
             except GraphError as error:
                 retry = should_retry(error) if (method == "GET" or idempotent) else write_not_done(error)
                 if not retry or attempt == self.max_retries:
@@ -264,7 +266,7 @@ class GraphClient:
         raise AssertionError("unreachable")
 
     def _send(self, method: str, url: str, params: dict[str, Any] | None, data: dict[str, Any] | None,
-              files: dict[str, Any] | None) -> Any:
+              files: dict[str, Any] | None, weight: float) -> Any:
         with self._lock:
             self.stats.http_requests += 1
         headers = {"Authorization": f"Bearer {self._token}", "User-Agent": USER_AGENT}
@@ -273,8 +275,10 @@ class GraphClient:
             resp = self.session.request(method, url, params=_form(params), data=data, files=files,
                                         headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
+            self.pacer.release(weight)
             raise self._no_answer(method, url, exc) from None
-        self.pacer.observe(resp.headers)
+        if not self.pacer.observe(resp.headers, weight=weight).raw:
+            self.pacer.release(weight)
         try:
             payload = resp.json()
         except ValueError:
@@ -306,7 +310,8 @@ class GraphClient:
                 self.stats.rate_limited += 1
 
     def _wait(self, attempt: int, error: BaseException | None) -> None:
-        delay = retry_delay(attempt, error, base_s=self.retry_base_s, cap_s=self.retry_cap_s, rand=self.rand)
+        delay = retry_delay(attempt, error, base_s=self.retry_base_s, cap_s=self.retry_cap_s, rand=self.rand,
+                            fit_s=self.pacer.fit_s())
         self.report(Event("retry", retry_message(error, delay, attempt, self.max_retries),
                           {"attempt": attempt + 1, "max_retries": self.max_retries, "delay_s": delay,
                            "code": getattr(error, "code", None)}))
@@ -314,8 +319,8 @@ class GraphClient:
             self.stats.retries += 1
         self.sleep(delay)
 
-    def _pace(self) -> None:
-        delay = self.pacer.delay()
+    def _pace(self, weight: float) -> None:
+        delay = self.pacer.acquire(weight)
         if delay > 0:
             self.report(Event("pace", f"Approaching Meta's rate limit ({self.pacer.usage.max_pct:.0f}% used). "
                                       f"Slowing down {delay:.1f}s...", {"delay_s": delay}))

@@ -32,6 +32,7 @@ DEFAULT_MAX_RETRIES = 3
 DEFAULT_BASE_S = 10.0  # 10 s, 20 s, 40 s ...
 CAP_FACTOR = 30  # the longest single wait is 30 × the base (300 s by default)
 JITTER = 0.2  # ± 20 %
+MIN_RATE_WAIT_S = 0.05  # after a rate limit, never re-send at once
 
 # Meta's codes. Rate limits: app, user, page, custom, ad account and business use case.
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613}) | frozenset(range(80000, 80015))
@@ -104,17 +105,22 @@ def retry_delay(
     base_s: float = DEFAULT_BASE_S,
     cap_s: float | None = None,
     rand: Callable[[], float] = random.random,
+    fit_s: float | None = None,
 ) -> float:
     """Seconds to wait before retry number ``attempt + 1`` (``attempt`` counts from 0).
 
-    Meta's own estimate wins when it gave one; otherwise base × 2^attempt, jittered ±20 %.
-    Never more than ``cap_s`` (default 30 × base).
+    After a rate limit, ``fit_s`` (the pacer's time until the next call fits, from the usage
+    headers) is the wait when known; otherwise base × 2^attempt, jittered ±20 %. Meta's own
+    estimate (``estimated_time_to_regain_access``, whole minutes) is an upper bound on either,
+    never a sleep of its own. Never more than ``cap_s`` (default 30 × base).
     """
     cap = cap_for(base_s) if cap_s is None else cap_s
     backoff = base_s * (2**attempt) * (1 - JITTER + 2 * JITTER * rand())
     estimate = getattr(error, "retry_after_s", None)
+    if fit_s is not None and is_rate_limit(getattr(error, "code", None), getattr(error, "subcode", None)):
+        backoff = max(fit_s, MIN_RATE_WAIT_S)
     if estimate:
-        return min(max(float(estimate), backoff), cap)
+        backoff = min(backoff, float(estimate))
     return min(backoff, cap)
 
 

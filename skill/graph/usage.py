@@ -11,10 +11,14 @@ Meta reports usage on every answer (and on every batch entry), as JSON in these 
 - ``x-app-usage``: ``{"call_count", "total_cputime", "total_time"}`` (percent)
 - ``x-fb-ads-insights-throttle``: ``{"app_id_util_pct", "acc_id_util_pct"}`` (percent)
 
-The pacer keeps the latest snapshot and answers "how long before the next call": nothing
-below 75 %, a short wait growing quadratically to 3 × the retry base at 100 %, and Meta's
-own estimate (capped) once it says calls are refused or the account is at 95 % or more.
-Time that has passed since the snapshot counts towards the wait.
+The pacer is a controller that keeps usage under a target (90 %) instead of sleeping after
+errors. From the headers it learns how fast the score drains (``acc_id_util_pct`` over
+``reset_time_duration``: percent per second) and what one call costs (the rise between two
+snapshots, net of draining, per unit of weight: a read 1, a write 3, a batch the sum of its
+operations); before each call it projects the score to now, adds what calls already in flight
+will add, and waits exactly until the next call, at its own weight, fits. Meta's regain estimate
+(whole minutes) is an upper bound on that wait, never a sleep of its own. Without a drain rate
+(no ``reset_time_duration``) it falls back to a short wait growing quadratically from 75 %.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ PACE_FROM_PCT = 75.0  # below this, no waiting at all
 REGAIN_FROM_PCT = 95.0  # from here on, wait for Meta's reset estimate when it gives one
 PACE_MAX_FACTOR = 3.0  # the pacing wait at 100 %, in retry bases
 REGAIN_CAP_FACTOR = 30.0  # never wait longer than this many retry bases before one call
+READ_WEIGHT, WRITE_WEIGHT = 1, 3  # what a read and a write add to an ad account's score, relatively
+TARGET_PCT = 90.0  # the controller keeps the projected usage, next call included, under this
+MIN_RESET_S = 2.0  # a shorter reset_time_duration is too coarse (whole seconds) to learn a drain rate from
+FIRST_ANSWER_WAIT_S = 60.0  # parallel callers wait this long at most for the first answer's usage
+COST_SMOOTHING = 0.3  # weight of the newest observed rise in the per-call cost estimate
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,21 @@ class Usage:
     @property
     def blocked(self) -> bool:
         return self.regain_s > 0
+
+    @property
+    def account_pct(self) -> float | None:
+        account = self.raw.get("x-ad-account-usage")
+        if isinstance(account, Mapping) and "acc_id_util_pct" in account:
+            return _number(account.get("acc_id_util_pct"))
+        return None
+
+    @property
+    def drain_pct_per_s(self) -> float | None:
+        """How fast the account's score falls, from one snapshot; None when it can't be told."""
+        pct = self.account_pct
+        if pct is None or pct <= 0 or self.reset_s < MIN_RESET_S:
+            return None
+        return pct / self.reset_s
 
 
 def _json(value: str | None) -> Any:
@@ -133,21 +157,32 @@ def pace_delay(usage: Usage, base_s: float) -> float:
     return delay
 
 
-class Pacer:
-    """Thread-safe holder of the latest usage; parallel uploads share one through the client.
+def fit_delay(pct: float, drain: float, cost: float, target: float = TARGET_PCT) -> float:
+    """Seconds until a call costing ``cost`` percent fits under ``target`` (pure)."""
+    over = pct + cost - target
+    return max(over / drain, 0.0) if over > 0 else 0.0
 
-    ``delay()`` is :func:`pace_delay` minus the time already gone since the snapshot (by
-    ``clock``, or by what the caller reported waiting with ``waited``), so one snapshot is
-    never paid for twice.
+
+class Pacer:
+    """Thread-safe controller over the latest usage; parallel uploads share one through the client.
+
+    ``delay()`` before each call says how long to wait; ``admit()`` after waiting reserves the
+    call's cost until its answer is observed, so calls in flight at once don't all spend the
+    same headroom. Time gone since the snapshot counts towards the wait (by ``clock``, or by
+    what the caller reported waiting with ``waited``), so one snapshot is never paid for twice.
     """
 
     def __init__(self, base_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.base_s = base_s
         self.clock = clock
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._answered = threading.Condition(self._lock)  # notified whenever a call ends
         self._usage = Usage()
         self._seen_at = clock()
         self._waited = 0.0
+        self._drain: float | None = None  # percent per second, learnt
+        self._unit = 0.0  # percent one unit of weight adds, learnt
+        self._in_flight = 0.0  # weight of the calls admitted and not yet answered
         self.paced_s = 0.0  # total time spent pacing, for benchmarks
 
     @property
@@ -155,22 +190,87 @@ class Pacer:
         with self._lock:
             return self._usage
 
-    def observe(self, headers: Mapping[str, str]) -> Usage:
-        """Take a response's (or batch entry's) headers; headers without usage change nothing."""
+    def observe(self, headers: Mapping[str, str], *, answer: bool = True, weight: float = READ_WEIGHT) -> Usage:
+        """Take an HTTP answer's headers (``answer``) or a batch entry's; no usage changes nothing.
+
+        A batch entry's headers replace the snapshot only when they report more usage than it
+        (the answer's own headers are the usual source); they teach nothing about per-call cost.
+        """
         usage = parse_usage(headers)
+        if usage.raw and not answer:
+            with self._lock:
+                if usage.max_pct > self._projected():
+                    if usage.drain_pct_per_s:
+                        self._drain = usage.drain_pct_per_s
+                    self._usage, self._seen_at, self._waited = usage, self.clock(), 0.0
+            return usage
         if usage.raw:
             with self._lock:
+                self._learn(usage, weight)
                 self._usage, self._seen_at, self._waited = usage, self.clock(), 0.0
+                self._in_flight = max(self._in_flight - weight, 0.0)
+                self._answered.notify_all()
         return usage
 
-    def delay(self) -> float:
+    def _learn(self, usage: Usage, weight: float) -> None:
+        drain = usage.drain_pct_per_s
+        if drain:
+            self._drain = drain if self._drain is None else 0.5 * self._drain + 0.5 * drain
+        rise = (usage.max_pct - self._projected()) / max(weight, 1)
+        if rise > 0 and self._usage.raw:
+            self._unit = rise if not self._unit else (1 - COST_SMOOTHING) * self._unit + COST_SMOOTHING * rise
+
+    def _projected(self) -> float:
+        """The last snapshot's usage, drained to now (lock held)."""
+        gone = max(self.clock() - self._seen_at, self._waited)
+        return max(self._usage.max_pct - (self._drain or 0.0) * gone, 0.0)
+
+    def fit_s(self, weight: float = READ_WEIGHT) -> float | None:
+        """Seconds until a call of ``weight`` fits under the target, or None without a drain rate."""
         with self._lock:
+            if not self._drain:
+                return None
+            pending = self._unit * self._in_flight
+            return fit_delay(self._projected() + pending, self._drain, self._unit * weight)
+
+    def delay(self, weight: float = READ_WEIGHT) -> float:
+        fit = self.fit_s(weight)
+        with self._lock:
+            if fit is not None:
+                cap = REGAIN_CAP_FACTOR * self.base_s  # Meta's regain estimate bounds it too
+                return min(fit, cap, self._usage.regain_s) if self._usage.blocked else min(fit, cap)
             owed = pace_delay(self._usage, self.base_s)
             gone = max(self.clock() - self._seen_at, self._waited)
         return max(owed - gone, 0.0)
 
+    def acquire(self, weight: float = READ_WEIGHT) -> float:
+        """Reserve room for a call of ``weight`` and say how long to wait before sending it.
+
+        The reservation counts at once, so a parallel caller asking a moment later sees it and
+        waits for its own turn instead of spending the same headroom. Until the first answer has
+        said anything about usage, only one call is out at a time (parallel callers wait for it).
+        """
+        with self._lock:
+            while not self._usage.raw and self._in_flight > 0:
+                if not self._answered.wait(timeout=FIRST_ANSWER_WAIT_S):
+                    break
+            wait = self.delay(weight)
+            self._in_flight += weight
+        return wait
+
+    def admit(self, weight: float = READ_WEIGHT) -> None:
+        """A call is about to be sent: hold its cost until its answer is observed."""
+        with self._lock:
+            self._in_flight += weight
+
+    def release(self, weight: float = READ_WEIGHT) -> None:
+        """A call ended without usage headers (no answer): stop holding its cost."""
+        with self._lock:
+            self._in_flight = max(self._in_flight - weight, 0.0)
+            self._answered.notify_all()
+
     def waited(self, seconds: float) -> None:
-        """The caller slept ``seconds`` because of :meth:`delay`."""
+        """The caller slept ``seconds`` because of :meth:`delay` (parallel sleeps overlap: the longest counts)."""
         with self._lock:
             self.paced_s += seconds
-            self._waited += seconds
+            self._waited = max(self._waited, seconds)

@@ -6,12 +6,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from skill.sandbox import DEFAULT_TOKEN
 from skill.sandbox.api import Api
 from skill.sandbox.faults import Config
 from skill.sandbox.server import SandboxServer
 from skill.sandbox.state import State
-
-DEFAULT_TOKEN = "sandbox-token"
 
 
 class Sandbox:

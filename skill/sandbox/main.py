@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 
-from skill.sandbox.app import DEFAULT_TOKEN, Sandbox
+from skill.sandbox import DEFAULT_TOKEN
 
 HELP = """Run the local sandbox Graph API in the foreground (until Ctrl-C).
 
@@ -49,6 +49,8 @@ def settings_from(args: argparse.Namespace) -> dict[str, object]:
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     """Serve until Ctrl-C (or until ``stop`` is set, for tests). Exit 0, or 1 if it cannot start."""
+    from skill.sandbox.app import Sandbox
+
     try:
         sandbox = Sandbox(token=args.token, port=args.port, state_path=args.state, seed=args.seed,
                           **settings_from(args)).start()

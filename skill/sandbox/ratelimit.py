@@ -44,6 +44,7 @@ class RateLimiter:
         self.budget_override: float | None = None
         self.window_override: float | None = None
         self.tier = "standard_access"
+        self.charged = 0.0  # every point accepted since start, for benchmarks
 
     @property
     def budget(self) -> float:
@@ -70,6 +71,7 @@ class RateLimiter:
             wait_s = (score + points - self.budget) / self._drain_per_s()
             return max(1, math.ceil(wait_s / 60))
         self.scores[account] = (score + points, self.clock())
+        self.charged += points
         return None
 
     def reset(self) -> None:

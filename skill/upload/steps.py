@@ -107,7 +107,9 @@ class BatchRunner:
             return
         attempt = max(stalled, 1) - 1
         error = max(limited, key=lambda e: e.retry_after_s or 0) if limited else None
-        delay = retry_delay(attempt, error, base_s=max(self.ctx.settings.retry_base_s, 0.0))
+        pacer = getattr(self.ctx.client, "pacer", None)
+        delay = retry_delay(attempt, error, base_s=max(self.ctx.settings.retry_base_s, 0.0),
+                            fit_s=pacer.fit_s() if pacer else None)
         if error is not None:
             self.ctx.report(Event("rate_limited", retry_message(error, delay, attempt, MAX_STALLED),
                                   {"code": error.code, "delay_s": delay}))

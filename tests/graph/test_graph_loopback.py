@@ -245,14 +245,14 @@ def test_the_token_never_appears_in_an_error(server):
 # ---------------------------------------------------------------- retries
 
 
-def test_rate_limit_waits_for_metas_estimate_and_says_so(server):
+def test_metas_regain_estimate_bounds_the_wait_and_is_never_slept_whole(server):
     usage = {"x-business-use-case-usage": json.dumps({"1": [{"type": "ads_management", "call_count": 100,
                                                              "estimated_time_to_regain_access": 1}]})}
     server.replies = [meta_error(80004, 2446079, headers=usage), ok()]
-    client, events, sleeps = make_client(server.url)
+    client, events, sleeps = make_client(server.url, retry_base_s=100)
     client.pacer.base_s = 0  # the retry path alone, no pacing
     assert client.get("act_1") == {"id": "1"}
-    assert sleeps == [60.0]
+    assert sleeps == [60.0], "a 100 s backoff is cut to Meta's one-minute estimate"
     assert "Rate limited (error 80004). Waiting 60s before retry (attempt 1/3)..." in events.lines
     assert events.lines[-1] == "✓ Retry successful"
     assert client.stats.rate_limited == 1 and client.stats.retries == 1 and client.stats.http_requests == 2
@@ -334,16 +334,21 @@ def account_usage(pct: float, reset_s: int = 60) -> dict[str, str]:
                                               "ads_api_access_tier": "development_access"})}
 
 
-def test_pacing_slows_down_before_the_limit(server):
-    server.replies = [ok(None, **account_usage(50)), ok(None, **account_usage(90)), ok(None, **account_usage(20))]
+def test_pacing_waits_exactly_until_the_next_call_fits(server):
+    # the score drains 1 % a second (pct / reset_time_duration); each call adds ~20-25 %
+    server.replies = [ok(None, **account_usage(40, 40)), ok(None, **account_usage(60, 60)),
+                      ok(None, **account_usage(85, 85)), ok(None, **account_usage(20, 20))]
     client, events, sleeps = make_client(server.url, clock=lambda: 0.0)
     client.get("a")
     client.get("b")
-    assert sleeps == [] and client.usage.max_pct == 90 and client.usage.tier == "development_access"
+    assert sleeps == [] and client.usage.max_pct == 60 and client.usage.tier == "development_access"
     client.get("c")
-    assert len(sleeps) == 1 and 0 < sleeps[0] < 30
-    assert events.events[0].kind == "pace" and "90% used" in events.lines[0]
+    assert sleeps == [], "60 % + one call (20 %) still fits under the 90 % target"
     client.get("d")
+    # cost learnt: 0.7 × 20 + 0.3 × 25 = 21.5; 85 + 21.5 − 90 = 16.5 % to drain at 1 %/s
+    assert sleeps == [pytest.approx(16.5)]
+    assert events.events[0].kind == "pace" and "85% used" in events.lines[0]
+    client.get("e")
     assert len(sleeps) == 1, "usage dropped: no more waiting"
 
 
@@ -455,7 +460,8 @@ def test_batch_entry_headers_feed_the_pacer(server):
     server.replies = [(200, [entry({"id": "1"}, **account_usage(97, reset_s=45))], account_usage(10))]
     client, _, _ = make_client(server.url, clock=lambda: 0.0)
     client.batch([BatchOp("GET", "1")])
-    assert client.usage.max_pct == 97 and client.pacer.delay() == 45
+    # 97 % draining to zero in 45 s: the next call fits once 7 % has drained, not after the whole reset
+    assert client.usage.max_pct == 97 and client.pacer.delay() == pytest.approx(45 * 7 / 97)
 
 
 def test_a_lost_batch_answer(server):

@@ -37,7 +37,7 @@ from skill.graph.retry import (
     should_retry,
     write_not_done,
 )
-from skill.graph.usage import Pacer, pace_delay, parse_usage
+from skill.graph.usage import Pacer, fit_delay, pace_delay, parse_usage
 
 
 def meta_error(code, subcode=None, status=400, **extra):
@@ -111,10 +111,40 @@ def test_backoff_doubles_jitters_and_caps():
     assert retry_delay(10, None, base_s=10, rand=lambda: 0.5) == 300, "capped at 30 × base"
 
 
-def test_meta_estimate_wins_but_is_capped():
+def test_metas_estimate_is_an_upper_bound_not_a_sleep():
     err = RateLimited("x", code=80004, retry_after_s=120)
-    assert retry_delay(0, err, base_s=10, rand=lambda: 0.5) == 120
-    assert retry_delay(0, err, base_s=0.01, rand=lambda: 0.5) == pytest.approx(0.3)
+    assert retry_delay(0, err, base_s=10, rand=lambda: 0.5) == 10, "backoff, not two minutes"
+    assert retry_delay(4, err, base_s=10, rand=lambda: 0.5) == 120, "160 s of backoff cut to the estimate"
+    assert retry_delay(0, err, base_s=0.01, rand=lambda: 0.5) == pytest.approx(0.01)
+
+
+def test_after_a_rate_limit_the_pacers_fit_time_is_the_wait():
+    err = RateLimited("x", code=80004, retry_after_s=120)
+    assert retry_delay(3, err, base_s=10, rand=lambda: 0.5, fit_s=4.5) == 4.5
+    assert retry_delay(0, err, base_s=10, fit_s=0.0) == pytest.approx(0.05), "never re-sent at once"
+    assert retry_delay(0, err, base_s=10, fit_s=500) == 120, "still bounded by Meta's estimate"
+    transient = meta_error(2, status=500)
+    assert retry_delay(0, transient, base_s=10, rand=lambda: 0.5, fit_s=1) == 10, "only rate limits use it"
+
+
+def test_fit_delay_is_the_time_for_the_overshoot_to_drain():
+    assert fit_delay(50, drain=1.0, cost=20) == 0
+    assert fit_delay(85, drain=2.0, cost=15) == 5
+    assert fit_delay(100, drain=0.5, cost=5, target=80) == 50
+
+
+def test_calls_in_flight_hold_their_share_of_the_headroom():
+    pacer = Pacer(10, clock=lambda: 0.0)
+    for pct in (30, 50):  # learns: cost 20 %, drain 1 %/s
+        pacer.admit()
+        pacer.observe({"x-ad-account-usage": json.dumps({"acc_id_util_pct": pct, "reset_time_duration": pct})})
+    assert pacer.delay() == 0
+    pacer.admit()  # one call sent, not answered yet: 50 + 20 in flight + 20 next = 90
+    assert pacer.delay() == 0
+    pacer.admit()  # a second one: 50 + 40 + 20 − 90 = 20 % to drain at 1 %/s
+    assert pacer.delay() == pytest.approx(20)
+    pacer.release()
+    assert pacer.delay() == 0
 
 
 def test_retry_message_matches_the_product():
