@@ -107,9 +107,12 @@ class ChunkedUpload:
 
     def _start(self) -> dict[str, Any]:
         answer = self._post({"upload_phase": "start", "file_size": self.size})
+        if not answer.get("video_id") or not answer.get("upload_session_id"):
+            raise GraphError(f"unexpected answer to upload_phase=start: {sorted(answer)}",
+                             hint="re-run; if it persists, upload the video in Ads Manager")
+        start, end = _offsets(answer, "start")
         rec = {"video_id": str(answer["video_id"]), "session_id": str(answer["upload_session_id"]),
-               "start": int(answer["start_offset"]), "end": int(answer["end_offset"]), "size": self.size,
-               "state": "uploading", "title": self.title}
+               "start": start, "end": end, "size": self.size, "state": "uploading", "title": self.title}
         self.store.put(self.key, rec)
         self.report(Event("video_start", f"  ↑ Uploading {self.path.name} ({self.size:,} bytes, video "
                                          f"{rec['video_id']})", {"video_id": rec["video_id"], "bytes": self.size}))
@@ -149,7 +152,7 @@ class ChunkedUpload:
                         rec["start"], rec["end"] = wanted
                         self.store.put(self.key, rec)
                     continue
-                rec["start"], rec["end"] = int(answer["start_offset"]), int(answer["end_offset"])
+                rec["start"], rec["end"] = _offsets(answer, "transfer")
                 self.store.put(self.key, rec)
                 self._progress(rec["start"])
                 budget = full
@@ -184,6 +187,19 @@ class ChunkedUpload:
                     raise
         rec["state"] = "finished"
         self.store.put(self.key, rec)
+
+
+def _offsets(answer: dict[str, Any], phase: str) -> tuple[int, int]:
+    """``start_offset`` / ``end_offset`` of an answer (Meta sends them as strings)."""
+    try:
+        start, end = int(answer["start_offset"]), int(answer["end_offset"])
+    except (KeyError, TypeError, ValueError):
+        raise GraphError(f"unexpected answer to upload_phase={phase}: {sorted(answer)}",
+                         hint="re-run: the upload resumes from the last acknowledged chunk") from None
+    if not 0 <= start <= end:
+        raise GraphError(f"Meta asked for the bytes {start}-{end}, which makes no sense",
+                         hint="re-run: the upload resumes from the last acknowledged chunk")
+    return start, end
 
 
 def _expected_offsets(exc: GraphError) -> tuple[int, int] | None:
