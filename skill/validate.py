@@ -337,7 +337,7 @@ def _check_video_ad(settings: Settings, check: AdCheck, base: Path, config_path:
     i, entry = check.index, check.entry
     check.video_path = settings.resolve(entry.video_path or "", base)
     rules, check.video = check_video(check.video_path)
-    check.findings += [Finding(r.severity, r.message, ad=entry.name, file=str(check.video_path),  # type: ignore[arg-type]
+    check.findings += [Finding(r.severity, r.message, ad=entry.name, file=str(check.video_path),
                                field=f"ads[{i}].video_path") for r in rules]
     if entry.thumbnail_path:
         check.thumbnail_path = settings.resolve(entry.thumbnail_path, base)

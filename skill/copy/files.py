@@ -74,7 +74,7 @@ def _media_findings(path: Path) -> list[Finding]:
     """An image's findings, or a video's (its rules: skill/video/rules.py)."""
     if not is_video(path):
         return validate_image(path)[0]
-    return [Finding(r.severity, r.message, file=str(path)) for r in check_video(path)[0]]  # type: ignore[arg-type]
+    return [Finding(r.severity, r.message, file=str(path)) for r in check_video(path)[0]]
 
 
 def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:

@@ -10,6 +10,7 @@ import fractions
 import math
 import struct
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -49,16 +50,16 @@ def _picture(i: int, width: int, height: int) -> Image.Image:
     return img
 
 
-def _tone(av: object, out: object, sound: object, seconds: float) -> None:
+def _tone(av: Any, out: Any, sound: Any, seconds: float) -> None:
     total = int(seconds * SAMPLE_RATE)
     for start in range(0, total, AAC_FRAME):
-        frame = av.AudioFrame(format="fltp", layout="mono", samples=AAC_FRAME)  # type: ignore[attr-defined]
+        frame = av.AudioFrame(format="fltp", layout="mono", samples=AAC_FRAME)
         samples = [0.2 * math.sin(2 * math.pi * 440 * (start + k) / SAMPLE_RATE) for k in range(AAC_FRAME)]
         frame.planes[0].update(struct.pack(f"<{AAC_FRAME}f", *samples))
         frame.sample_rate, frame.pts = SAMPLE_RATE, start
         frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
-        out.mux(sound.encode(frame))  # type: ignore[attr-defined]
-    out.mux(sound.encode())  # type: ignore[attr-defined]
+        out.mux(sound.encode(frame))
+    out.mux(sound.encode())
 
 
 def make_long_clip(path: Path, minutes: float, size: tuple[int, int] = (128, 128)) -> Path:

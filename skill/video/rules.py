@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from skill.video.probe import VideoInfo, VideoUnreadable, read_video
 
@@ -29,7 +30,7 @@ ASPECT_TOLERANCE = 0.02
 class Rule:
     """One outcome: ``severity`` ``error`` or ``warning``, and what to tell the user."""
 
-    severity: str
+    severity: Literal["error", "warning"]
     message: str
 
 
