@@ -7,7 +7,7 @@ tool exactly as its own command would (same output, same exit code), with two sa
   (the activate tool runs without ``yes`` and only shows what would be activated). The
   ``--yes`` of ``ask`` never activates; that takes ``meta-ads activate AD --yes``.
 - a real upload (not a dry run, not ``--sandbox``): asked interactively when stdin is a
-  terminal; otherwise it needs ``--yes``.
+  terminal; otherwise it needs ``--yes``. So is sending a customer list or server events.
 """
 
 from __future__ import annotations
@@ -141,6 +141,10 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
                          hint=f"run the command directly: meta-ads {' '.join(tool.command)} --help") from None
 
 
+# Tools that send people's (hashed) data or real events to Meta: `ask` asks first, like an upload.
+SENDS_DATA = {"audience_create": "send the customer list (hashed) to", "capi_send": "send server events to the pixel of"}
+
+
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
     if tool.destructive or tool.name == "activate":
@@ -163,6 +167,20 @@ def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Nam
         if not _yes(f"Upload the ads of {campaign} to {where}? They are created PAUSED."):
             _say("Nothing uploaded.")
             return None
+    if tool.name in SENDS_DATA and not getattr(args, "dry_run", False) and not ns.sandbox and not ns.yes:
+        return _data_yes(tool, args, settings)
+    return args
+
+
+def _data_yes(tool: Tool, args: BaseModel, settings: Settings) -> BaseModel | None:
+    what = f"{SENDS_DATA[tool.name]} {settings.ad_account or 'the ad account'}"
+    command = f"meta-ads {' '.join(tool.command)}"
+    if not sys.stdin.isatty():
+        raise UsageError(f"`ask` needs a yes to {what}",
+                         hint=f"add --yes, or run `{command}` yourself; try it first with --dry-run or --sandbox")
+    if not _yes(f"{what[0].upper()}{what[1:]}?"):
+        _say("Nothing sent.")
+        return None
     return args
 
 

@@ -19,10 +19,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from skill import __version__
-from skill.errors import KitError, UsageError, redact
+from skill.errors import KitError, UsageError
 from skill.models import format_loc
 from skill.registry import Tool
-from skill.runner import print_error, run_with, sandbox_settings
+from skill.runner import (
+    print_error,
+    print_internal_error,
+    run_with,
+    sandbox_settings,
+    silence_stdout,
+)
 from skill.settings import load_settings
 from skill.tools import all_tools
 
@@ -186,14 +192,16 @@ def main(argv: list[str] | None = None) -> int:
     except KitError as exc:
         print_error(exc, json_mode)
         return exc.exit_code
+    except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        silence_stdout()
+        return 0
     except KeyboardInterrupt:
         print("Interrupted. Re-run the same command to resume; nothing done is lost.", file=sys.stderr)
         return 130
-    except Exception as exc:  # last resort: never a traceback for the user
+    except (Exception, RecursionError) as exc:  # last resort: never a traceback for the user
         if os.environ.get("META_ADS_DEBUG"):
             raise
-        print(f"Internal error: {type(exc).__name__}: {redact(str(exc))}", file=sys.stderr)
-        print("  → re-run with META_ADS_DEBUG=1 for a traceback, and report it", file=sys.stderr)
+        print_internal_error(exc, json_mode)
         return 1
 
 

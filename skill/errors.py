@@ -31,14 +31,39 @@ _TOKEN_PATTERNS = [
 ]
 
 
+# Credentials in a URL's user part: ``https://user:pass@host`` → ``https://***@host``.
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/@\s\"'<>]+@")
+_SECRETS: set[str] = set()  # every secret this process knows (the token, URL credentials)
+
+
+def register_secret(value: str | None) -> None:
+    """Mask ``value`` in every later ``redact`` call, wherever it comes from (and its URL-encoded form)."""
+    if value and len(value) >= 4:
+        from urllib.parse import quote
+
+        _SECRETS.update({value, quote(value, safe=""), quote(value)})
+
+
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Remove tokens from ``text``: known secrets by value, and token-shaped query args."""
-    for secret in secrets:
+    """Remove tokens from ``text``: known secrets by value, token-shaped query args, URL credentials."""
+    text = str(text)
+    for secret in sorted({*secrets, *_SECRETS}, key=len, reverse=True):
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     for pattern in _TOKEN_PATTERNS:
         text = pattern.sub(r"\1***", text)
-    return text
+    return _URL_USERINFO.sub(r"\1***@", text)
+
+
+def redact_data(value: Any, secrets: tuple[str, ...] = ()) -> Any:
+    """``redact`` every string inside a JSON-like value (dicts, lists), keys included."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {redact_data(k, secrets): redact_data(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_data(v, secrets) for v in value]
+    return value
 
 
 class KitError(Exception):
@@ -49,7 +74,7 @@ class KitError(Exception):
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(redact(message))
         self.message = redact(message)
-        self.hint = hint
+        self.hint = redact(hint) if hint else hint
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"error": type(self).__name__, "message": self.message}
@@ -131,13 +156,13 @@ class GraphError(KitError):
         super().__init__(message, hint=hint)
         self.code = code
         self.subcode = subcode
-        self.error_type = error_type
-        self.user_title = user_title
-        self.user_msg = user_msg
-        self.fbtrace_id = fbtrace_id
+        self.error_type = _masked(error_type)
+        self.user_title = _masked(user_title)
+        self.user_msg = _masked(user_msg)
+        self.fbtrace_id = _masked(fbtrace_id)  # a server may echo anything, even here
         self.is_transient = is_transient
         self.http_status = http_status
-        self.error_data = error_data
+        self.error_data = redact_data(error_data)
 
     def __str__(self) -> str:
         head = f"Graph error {self.code}" if self.code is not None else "Graph error"
@@ -163,6 +188,10 @@ class GraphError(KitError):
             }
         )
         return data
+
+
+def _masked(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
 
 
 class GraphConnectionError(GraphError):

@@ -1,9 +1,15 @@
-"""Writing files so that a crash never leaves half of one: temp file, fsync, rename."""
+"""Writing files so that a crash never leaves half of one: temp file, fsync, rename.
+
+A temp file is ``.NAME.PID.XXXX.tmp`` beside its target. A process killed between writing
+and renaming leaves it behind; ``clean_stale_temps`` removes those whose writer (by pid, on this
+host) is gone, and the upload calls it on every folder it writes before it starts.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,7 +18,7 @@ from typing import Any
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step; readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; keep the file's usual permissions
         with os.fdopen(fd, "wb") as fh:
@@ -23,6 +29,43 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def clean_stale_temps(folder: Path) -> list[Path]:
+    """Remove temp files left in ``folder`` by writers that died (kill -9 mid-write). Returns them."""
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match and not pid_alive(int(match.group(1))) and entry.is_file():
+            try:
+                entry.unlink()
+                removed.append(entry)
+            except OSError:
+                pass
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists on this host."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, someone else's
+    except OSError:
+        return False
+    return True
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -7,10 +7,11 @@ thousand images costs milliseconds, not seconds.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 SUPPORTED_FORMATS = {"JPEG": "JPG", "PNG": "PNG"}
 MAX_BYTES = 30 * 1024 * 1024
@@ -41,13 +42,68 @@ class ImageInfo:
 
 def read_info(path: Path) -> ImageInfo:
     """Header facts of one image. Raises FileNotFoundError / OSError; never decodes."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # sizes are our own rule
+        return _read_info(path)
+
+
+def _read_info(path: Path) -> ImageInfo:
     size = path.stat().st_size
     with path.open("rb") as fh:  # a missing or unreadable file raises here, not below
         try:
             with Image.open(fh) as img:
                 return ImageInfo(path, img.format, img.width, img.height, size)
+        except Image.DecompressionBombError:
+            return _bomb_info(path, fh, size)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return ImageInfo(path, None, 0, 0, size)
+
+
+MAX_SIDE = 30000  # no ad image is this big; a header claiming more is a trap, not a photo
+DECODE_SCALE = 8  # JPEG decodes at 1/8 size for the check: every byte read, a 64th of the pixels
+
+
+def _bomb_info(path: Path, fh: object, size: int) -> ImageInfo:
+    """Pillow refuses a header promising more pixels than it will decode: report its real size."""
+    previous = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # header only: Image.open never decodes
+        fh.seek(0)  # type: ignore[attr-defined]
+        with Image.open(fh) as img:  # type: ignore[arg-type]
+            return ImageInfo(path, img.format, img.width, img.height, size)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return ImageInfo(path, None, 0, 0, size)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def decode_problem(path: Path) -> str | None:
+    """Decode the image cheaply (JPEG at 1/8 scale, PNG by its checksums); why it is broken, or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _decode_problem(path)
+
+
+def _decode_problem(path: Path) -> str | None:
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(path) as img:
+            if img.width > MAX_SIDE or img.height > MAX_SIDE:
+                return f"Image dimensions {img.width}x{img.height} are too large (max {MAX_SIDE} a side)"
+            if img.format == "PNG":
+                img.verify()  # reads every chunk and checks its CRC, without building pixels
+                short = png_pixel_data_problem(path)
+                if short:
+                    return short
+            else:
+                img.draft("RGB", (max(img.width // DECODE_SCALE, 1), max(img.height // DECODE_SCALE, 1)))
+                img.load()
+    except Image.DecompressionBombError:
+        return "Image dimensions are too large to check safely (a decompression bomb?)"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"Image is corrupt or truncated ({reason}); export it again"
+    return None
 
 
 def md5_hex(path: Path) -> str:
@@ -57,3 +113,44 @@ def md5_hex(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
+def png_pixel_data_problem(path: Path, step: int = 1 << 20) -> str | None:
+    """Whether the PNG's compressed pixel data inflates to every row its header promises.
+
+    Streams the IDAT chunks through zlib a megabyte at a time and only counts bytes, so a
+    header that claims 20000x20000 over a few bytes of data costs nothing to catch."""
+    import struct
+    import zlib
+
+    data = path.read_bytes()
+    width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    bits = depth * PNG_CHANNELS.get(color, 4)
+    expected = sum(((w * bits + 7) // 8 + 1) * h for w, h in _passes(width, height, interlace) if w and h)
+    inflate, got, pos = zlib.decompressobj(), 0, 8
+    try:
+        while pos + 8 <= len(data):
+            length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+            if kind == b"IDAT":
+                chunk = inflate.decompress(data[pos + 8:pos + 8 + length], step)
+                got += len(chunk)
+                while inflate.unconsumed_tail and got <= expected:
+                    got += len(inflate.decompress(inflate.unconsumed_tail, step))
+            pos += 12 + length
+    except zlib.error as exc:
+        return f"Image is corrupt (PNG pixel data: {exc}); export it again"
+    if got < expected:
+        return f"Image is truncated: its pixel data covers {100 * got // max(expected, 1)}% of the {width}x{height} " \
+               "it claims; export it again"
+    return None
+
+
+def _passes(width: int, height: int, interlace: int) -> list[tuple[int, int]]:
+    if not interlace:
+        return [(width, height)]
+    return [((width - x + dx - 1) // dx if width > x else 0, (height - y + dy - 1) // dy if height > y else 0)
+            for x, y, dx, dy in ADAM7]

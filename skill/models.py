@@ -18,9 +18,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from skill import inputs
 from skill.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a batch config or spec is a few KB; anything huge is a mistake
+
+
+def _checked(problem: str | None, value: Any) -> Any:
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 class UserFile(BaseModel):
@@ -143,7 +151,22 @@ class BatchConfig(UserFile):
     @field_validator("adset_id", "page_id", mode="before")
     @classmethod
     def _ids_as_strings(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @field_validator("adset_id", "page_id")
+    @classmethod
+    def _ids_are_digits(cls, v: str | None, info: Any) -> str | None:
+        return v if v is None else _checked(inputs.id_problem(v, f"an {info.field_name.split('_')[0]} id"), v)
+
+    @field_validator("campaign")
+    @classmethod
+    def _campaign_is_a_name(cls, v: str) -> str:
+        return _checked(inputs.name_problem(v, "campaign"), v)
+
+    @field_validator("destination_url")
+    @classmethod
+    def _destination_is_a_web_address(cls, v: str | None) -> str | None:
+        return v if v is None else _checked(inputs.url_problem(v), v)
 
 
 # ---------------------------------------------------------------- outputs
@@ -189,7 +212,31 @@ class StackSettings(UserFile):
     @field_validator("ad_account", "default_adset_id", "page_id", mode="before")
     @classmethod
     def _ids_as_strings(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @field_validator("ad_account")
+    @classmethod
+    def _account_id(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.strip()
+        return _checked(inputs.account_problem(v if v.startswith("act_") else f"act_{v}"), v)
+
+    @field_validator("default_adset_id", "page_id")
+    @classmethod
+    def _ids_are_digits(cls, v: str | None, info: Any) -> str | None:
+        what = "an ad set id" if info.field_name == "default_adset_id" else "a page id"
+        return v if v is None else _checked(inputs.id_problem(v, what), v)
+
+    @field_validator("ad_name_template")
+    @classmethod
+    def _template(cls, v: str | None) -> str | None:
+        return v if v is None else _checked(inputs.template_problem(v), v)
+
+    @field_validator("destination_url")
+    @classmethod
+    def _destination(cls, v: str | None) -> str | None:
+        return v if v is None else _checked(inputs.url_problem(v), v)
 
     @field_validator("api_version", mode="before")
     @classmethod
@@ -212,24 +259,45 @@ def format_loc(loc: tuple[Any, ...]) -> str:
 
 def read_json_file(path: Path) -> Any:
     """Read a JSON file; a missing file or bad JSON is a ConfigError naming line and column."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read file ({exc.__class__.__name__})", file=str(path)) from None
+    text = read_user_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)
         ) from None
+    except RecursionError:
+        raise ConfigError("nested too deeply to be a batch config or spec", file=str(path),
+                          field="(top level)") from None
+
+
+def read_user_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """A text file someone wrote: UTF-8, not huge; anything else is a ConfigError naming where."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise ConfigError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a folder, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read file ({exc.strerror or exc.__class__.__name__})", file=str(path)) from None
+    if len(raw) > limit:
+        raise ConfigError(f"file is over {limit // (1024 * 1024)} MB; is it the right file?", file=str(path))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                          file=str(path), field=f"line {line}") from None
 
 
 def parse_model(model: type[M], data: Any, *, file: str, ad_for: Any = None) -> M:
     """Validate ``data`` against ``model``; the first problem becomes a one-line ConfigError."""
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise ConfigError("nested too deeply", file=file, field="(top level)") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err.get("loc", ()))

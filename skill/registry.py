@@ -26,14 +26,16 @@ def arg(
     flags: list[str] | None = None,
     metavar: str | None = None,
     comma_list: bool = False,
+    **constraints: Any,
 ) -> Any:
     """A tool argument: a pydantic Field that also says how it looks on the command line.
 
     ``positional``: a positional CLI argument. ``flags``: the option strings (default
-    ``--field-name``). ``comma_list``: ``--breakdown age,gender`` splits on commas.
+    ``--field-name``). ``comma_list``: ``--breakdown age,gender`` splits on commas. ``constraints``
+    go to the Field (``ge=1, le=20``), so the CLI, MCP and agents all get the same refusal.
     """
     cli = {"positional": positional, "flags": flags, "metavar": metavar, "comma_list": comma_list}
-    return Field(default, description=description, json_schema_extra={"cli": cli})
+    return Field(default, description=description, json_schema_extra={"cli": cli}, **constraints)
 
 
 class ToolContext:

@@ -31,7 +31,27 @@ class Printer:
     def __call__(self, event: Event) -> None:
         if self.json_mode:
             return
-        print(redact(event.message, self.secrets), flush=True)
+        write_out(redact(event.message, self.secrets))
+
+
+def write_out(text: str) -> None:
+    """Print to stdout; a reader that went away (``| head``) silences the rest, the work goes on."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null: later prints (and the flush at exit) find no broken pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 @contextmanager
@@ -64,19 +84,41 @@ def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool) -
         printer(Event("warning", f"  Warning: {warning}"))
     result = tool.run(args, ToolContext(settings, printer, confirm_on_tty))
     if json_mode:
-        print(redact(result.model_dump_json(indent=2), secrets))
+        write_out(redact(result.model_dump_json(indent=2), secrets))
     else:
         text = result.render_text() if hasattr(result, "render_text") else ""
         if text:
-            print(redact(text, secrets))
-    return int(getattr(result, "exit_code", 0))
+            write_out(redact(text, secrets))
+    code = int(getattr(result, "exit_code", 0))
+    line = result.error_line() if code and hasattr(result, "error_line") else None
+    if line:  # the one line a failed run leaves on stderr: where, and what is wrong
+        print(f"Error: {redact(line, secrets)}", file=sys.stderr)
+    return code
 
 
 def print_error(exc: KitError, json_mode: bool) -> None:
+    """One JSON document on stdout (``--json``), else one line on stderr: where, what, what to do."""
     if json_mode:
-        print(json.dumps({"ok": False, **exc.to_dict()}, indent=2))
+        write_out(redact(json.dumps({"ok": False, **exc.to_dict()}, indent=2)))
         return
     label = "Usage error" if isinstance(exc, UsageError) else "Error"
-    print(f"{label}: {redact(str(exc))}", file=sys.stderr)
-    if exc.hint:
-        print(f"  → {exc.hint}", file=sys.stderr)
+    hint = f" → {exc.hint}" if exc.hint else ""
+    print(one_line(f"{label}: {redact(str(exc))}{redact(hint)}"), file=sys.stderr)
+
+
+def print_internal_error(exc: BaseException, json_mode: bool) -> None:
+    """The last resort: never a traceback, never the token, still one JSON document with ``--json``."""
+    message = redact(f"{type(exc).__name__}: {exc}")
+    hint = "re-run with META_ADS_DEBUG=1 for a traceback, and report it"
+    if json_mode:
+        write_out(json.dumps({"ok": False, "error": "InternalError", "message": one_line(message), "hint": hint},
+                             indent=2))
+        return
+    print(one_line(f"Internal error: {message} → {hint}"), file=sys.stderr)
+
+
+def one_line(text: str, limit: int = 2000) -> str:
+    """Line breaks and other controls in an error (a server's message, a parser's) kept on one line."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in part) for part in text.splitlines())
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

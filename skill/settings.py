@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from skill.errors import ConfigError
-from skill.models import StackSettings, parse_model, unknown_keys
+from skill import inputs
+from skill.errors import ConfigError, register_secret
+from skill.models import StackSettings, parse_model, read_user_text, unknown_keys
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com"
 DEFAULT_API_VERSION = "v26.0"
@@ -25,7 +26,6 @@ DEFAULT_RETRY_BASE_S = 10.0
 DEFAULT_AD_NAME_TEMPLATE = "{campaign} - {name}"
 ADS_MANAGER_URL = "https://www.facebook.com/adsmanager/manage/ads?act={account_number}"
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
 _FENCE = re.compile(r"^```\s*(ya?ml)?\s*$", re.IGNORECASE)
 _BARE_LINE = re.compile(r"^\s*(?:[-*]\s+)?`?([A-Za-z_][A-Za-z0-9_]*)`?\s*:\s*(.*?)\s*$")
 
@@ -45,6 +45,7 @@ class Settings(BaseModel):
     token_source: str | None = None
     retry_base_s: float = DEFAULT_RETRY_BASE_S
     sandbox: bool = False
+    allowed_folders: list[Path] = []  # folders outside the workspace that files may come from
 
     # ------------------------------------------------------------ paths
 
@@ -115,24 +116,21 @@ class Settings(BaseModel):
 
     def ad_name(self, campaign: str, name: str) -> str:
         template = self.stack.ad_name_template or DEFAULT_AD_NAME_TEMPLATE
-        try:
-            return template.format(campaign=campaign, name=name)
-        except (KeyError, IndexError, ValueError):
-            raise ConfigError(
-                f"ad_name_template {template!r} may only use {{campaign}} and {{name}}",
-                file="brand/stack.md",
-                field="ad_name_template",
-            ) from None
+        problem = inputs.template_problem(template)
+        if problem:
+            raise ConfigError(problem, file="brand/stack.md", field="ad_name_template")
+        return inputs.render_template(template, campaign=campaign, name=name)
+
+    def outside_problem(self, path: Path) -> str | None:
+        """Why a file someone named may not be read (outside the workspace and every allowed folder)."""
+        return inputs.outside_problem(path, [self.workspace, *self.allowed_folders])
 
 
 def check_name(value: str, what: str) -> str:
     """A campaign or ad name used in a path must stay inside its folder."""
-    if not _SAFE_NAME.match(value) or ".." in value:
-        raise ConfigError(
-            f"{what} name {value!r} is not allowed in a file name "
-            "(letters, digits, '.', '_', '-', spaces; no '/' or '..')",
-            field=what,
-        )
+    problem = inputs.name_problem(value, what) if isinstance(value, str) else f"{what} name must be text"
+    if problem:
+        raise ConfigError(problem, field=what)
     return value
 
 
@@ -151,14 +149,15 @@ def parse_stack_text(text: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     block: list[str] | None = None
     block_is_yaml = False
-    for line in text.splitlines():
+    start = 0
+    for number, line in enumerate(text.splitlines(), 1):
         fence = _FENCE.match(line.strip())
         if line.strip().startswith("```"):
             if block is None:
-                block, block_is_yaml = [], bool(fence and fence.group(1))
+                block, block_is_yaml, start = [], bool(fence and fence.group(1)), number + 1
             else:
                 if block_is_yaml:
-                    values.update(_yaml_mapping("\n".join(block)))
+                    values.update(_yaml_mapping("\n".join(block), start))
                 block = None
             continue
         if block is not None:
@@ -170,11 +169,18 @@ def parse_stack_text(text: str) -> dict[str, Any]:
     return values
 
 
-def _yaml_mapping(text: str) -> dict[str, Any]:
+def _yaml_mapping(text: str, first_line: int = 1) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid yaml block: {exc}", file="brand/stack.md") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + (mark.line if mark is not None else 0)
+        problem = " ".join(str(getattr(exc, "problem", None) or "cannot be parsed").split())
+        raise ConfigError(f"invalid YAML in the settings block: {problem}", file="brand/stack.md",
+                          field=f"line {line}") from None
+    except RecursionError:
+        raise ConfigError("the settings block is nested too deeply", file="brand/stack.md",
+                          field=f"line {first_line}") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -182,7 +188,7 @@ def _yaml_scalar(raw: str) -> Any:
     raw = raw.split(" #", 1)[0].strip().strip("`")
     try:
         value = yaml.safe_load(raw)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return raw
     return raw if isinstance(value, float) else value  # keep money as written
 
@@ -191,7 +197,7 @@ def load_stack(workspace: Path) -> tuple[StackSettings, list[str]]:
     path = workspace / "brand" / "stack.md"
     if not path.exists():
         return StackSettings(), []
-    data = parse_stack_text(path.read_text(encoding="utf-8"))
+    data = parse_stack_text(read_user_text(path))
     known = set(StackSettings.model_fields)
     relevant = {k: v for k, v in data.items() if k in known or k.islower()}
     stack = parse_model(StackSettings, relevant, file=str(path))
@@ -278,6 +284,12 @@ def load_settings(
     if token is None and (token := token_from_social_cli(social)):
         source = "social-cli config"
     account = env.get("META_AD_ACCOUNT") or stack.ad_account or account_from_social_cli(social)
+    account_source = "META_AD_ACCOUNT" if env.get("META_AD_ACCOUNT") else (
+        "ad_account" if stack.ad_account else "social-cli marketingAdAccountId")
+    _check_account(normalize_account(account), account_source)
+    graph_url = (env.get("META_GRAPH_URL") or DEFAULT_GRAPH_URL).rstrip("/")
+    register_secret(token)
+    register_secret(_url_credentials(graph_url))
     try:
         retry_base = float(env.get("META_RETRY_BASE_S") or DEFAULT_RETRY_BASE_S)
     except ValueError:
@@ -286,10 +298,28 @@ def load_settings(
         workspace=root,
         stack=stack,
         stack_warnings=warnings,
-        graph_url=(env.get("META_GRAPH_URL") or DEFAULT_GRAPH_URL).rstrip("/"),
+        graph_url=graph_url,
         api_version=env.get("META_API_VERSION") or stack.api_version or DEFAULT_API_VERSION,
         ad_account=normalize_account(account),
         token=SecretStr(token) if token else None,
         token_source=source,
         retry_base_s=retry_base,
     )
+
+
+def _check_account(account: str | None, source: str) -> None:
+    problem = inputs.account_problem(account) if account else None
+    if problem:
+        where = {"file": "brand/stack.md", "field": source} if source == "ad_account" else {"field": source}
+        raise ConfigError(problem, **where)
+
+
+def _url_credentials(url: str) -> str | None:
+    """``https://user:pass@host`` → ``user:pass`` (masked like the token wherever it appears)."""
+    from urllib.parse import urlsplit
+
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return None
+    return netloc.rpartition("@")[0] or None

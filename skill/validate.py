@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from skill import inputs
 from skill.errors import ConfigError
 from skill.images import (
     ASPECT_RATIOS,
@@ -17,6 +18,7 @@ from skill.images import (
     MIN_SIDE,
     SUPPORTED_FORMATS,
     ImageInfo,
+    decode_problem,
     read_info,
 )
 from skill.models import (
@@ -101,6 +103,29 @@ def validate_copy(spec: AssetFeedSpec, *, ad: str | None = None, file: str | Non
     found += _check_ctas(spec, where)
     found += _check_count("link_urls", "link URL", len(spec.link_urls), 0, MAX_LINK_URLS, where)
     found += [_warning(f"Unknown key {k!r} (ignored)", field=k, **where) for k in unknown_keys(spec)]
+    found += check_text_and_links(spec, where)
+    return found
+
+
+def check_text_and_links(spec: AssetFeedSpec, where: dict[str, Any]) -> list[Finding]:
+    """Copy without control or bidi characters, and links that are real web addresses."""
+    found: list[Finding] = []
+    texts = [(f"{kind}[{i}].text", t.text) for kind in ("titles", "bodies", "descriptions")
+             for i, t in enumerate(getattr(spec, kind))]
+    texts += [(f"call_to_actions[{i}].value.link_caption", c.value.link_caption)
+              for i, c in enumerate(spec.call_to_actions) if c.value and c.value.link_caption]
+    texts += [(f"link_urls[{i}].display_url", u.display_url) for i, u in enumerate(spec.link_urls) if u.display_url]
+    for fld, text in texts:
+        problem = inputs.text_problem(text)
+        if problem:
+            found.append(_error(f"Text {problem}", field=fld, **where))
+    links = [(f"link_urls[{i}].website_url", u.website_url) for i, u in enumerate(spec.link_urls)]
+    links += [(f"call_to_actions[{i}].value.link", c.value.link)
+              for i, c in enumerate(spec.call_to_actions) if c.value and c.value.link is not None]
+    for fld, url in links:
+        problem = inputs.url_problem(url)
+        if problem:
+            found.append(_error(f"Link {problem}", field=fld, **where))
     return found
 
 
@@ -174,6 +199,10 @@ def validate_image(path: Path, *, ad: str | None = None, field: str | None = Non
     if info.aspect is None:
         ratios = ", ".join(ASPECT_RATIOS)
         found.append(_error(f"Unsupported aspect ratio: {info.width}x{info.height} (use {ratios})", **where))
+    if not found:
+        problem = decode_problem(path)
+        if problem:
+            found.append(_error(problem, **where))
     return found, info
 
 
@@ -306,6 +335,10 @@ def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, conf
     image_paths = [settings.resolve(p, base) for p in entry.images]
     check = AdCheck(i, entry, spec_path, image_paths)
     ad = entry.name
+    outside = _outside_findings(settings, entry, i, spec_path, image_paths, str(config_path))
+    if outside:
+        check.findings += outside
+        return check  # nothing outside the workspace is read, not even to check it
     check.findings += [_warning(f"Unknown key {k!r} (ignored)", ad=ad, file=str(config_path), field=f"ads[{i}].{k}")
                        for k in unknown_keys(entry)]
     if not spec_path.exists():
@@ -333,13 +366,34 @@ def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, conf
 
 
 def _check_video_ad(settings: Settings, check: AdCheck, base: Path, config_path: Path) -> None:
-    """A video ad: the video's rules (skill/video/rules.py) and, if named, its thumbnail image."""
+    """A video ad: the video's rules (skill/video/rules.py) and, if named, its thumbnail image.
+    Like images, files outside the workspace (or an allowed folder) are refused, not read."""
     i, entry = check.index, check.entry
     check.video_path = settings.resolve(entry.video_path or "", base)
+    check.thumbnail_path = settings.resolve(entry.thumbnail_path, base) if entry.thumbnail_path else None
+    named = [(f"ads[{i}].video_path", check.video_path), (f"ads[{i}].thumbnail_path", check.thumbnail_path)]
+    outside = [_error(problem, ad=entry.name, file=str(config_path), field=fld)
+               for fld, path in named if path and (problem := settings.outside_problem(path))]
+    check.findings += outside
+    if outside:
+        return
     rules, check.video = check_video(check.video_path)
     check.findings += [Finding(r.severity, r.message, ad=entry.name, file=str(check.video_path),
                                field=f"ads[{i}].video_path") for r in rules]
-    if entry.thumbnail_path:
-        check.thumbnail_path = settings.resolve(entry.thumbnail_path, base)
+    if check.thumbnail_path is not None:
         found, _ = validate_image(check.thumbnail_path, ad=entry.name, field=f"ads[{i}].thumbnail_path")
         check.findings += found
+
+
+def _outside_findings(settings: Settings, entry: AdEntry, i: int, spec_path: Path, image_paths: list[Path],
+                      config: str) -> list[Finding]:
+    """Files a batch names must be inside the workspace (symlinks followed) or an allowed folder."""
+    named = [(f"ads[{i}].asset_feed_spec_path", spec_path)]
+    named += [(f"ads[{i}].image_paths[{j}]" if entry.image_paths else f"ads[{i}].image_path", p)
+              for j, p in enumerate(image_paths)]
+    found = []
+    for fld, path in named:
+        problem = settings.outside_problem(path)
+        if problem:
+            found.append(_error(problem, ad=entry.name, file=config, field=fld))
+    return found

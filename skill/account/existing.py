@@ -11,9 +11,11 @@ are returned apart so the caller can say so. Local records are a cache in front 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 GONE_STATUSES = frozenset({"DELETED", "ARCHIVED"})
 DEFAULT_FIELDS = ("id", "name", "status", "effective_status")
@@ -44,6 +46,23 @@ def status_of(row: dict[str, Any]) -> str:
     return str(row.get("effective_status") or row.get("status") or "")
 
 
+def edge_params(fields: Iterable[str] = DEFAULT_FIELDS, include_gone: bool = True) -> dict[str, Any]:
+    """The query ``find_by_name`` reads an edge with (ask for its first page inside a Graph batch
+    with ``edge_query``, then pass that page as ``first_page``)."""
+    cols = list(dict.fromkeys([*fields, "id", "name"]))
+    params: dict[str, Any] = {"fields": ",".join(cols), "limit": PAGE_SIZE}
+    if include_gone:
+        params["effective_status"] = list(EVERY_STATUS)
+    return params
+
+
+def edge_query(edge: str, fields: Iterable[str] = DEFAULT_FIELDS, include_gone: bool = True) -> str:
+    """``edge?fields=…&limit=…``: the first page's relative URL, for a batch operation."""
+    params = {k: json.dumps(v, separators=(",", ":")) if isinstance(v, list) else v
+              for k, v in edge_params(fields, include_gone).items()}
+    return f"{edge}?{urlencode(params)}"
+
+
 def find_by_name(
     client: Pager,
     edge: str,
@@ -51,23 +70,23 @@ def find_by_name(
     fields: Iterable[str] = DEFAULT_FIELDS,
     *,
     include_gone: bool = True,
+    first_page: dict[str, Any] | None = None,
 ) -> Existing:
     """Read ``edge`` (e.g. ``act_1/ads``, ``{adset_id}/ads``) once, paged, and sort rows by name.
 
     Only rows whose name is in ``names`` are kept, so memory follows the batch, not the account.
     ``include_gone`` asks Meta for deleted and archived objects too (the ``effective_status``
     parameter of ads, ad sets and campaigns; pass False for creatives, images, audiences), so a
-    stale local record can be told apart from a never-created one.
+    stale local record can be told apart from a never-created one. ``first_page``: the edge's first
+    page, already read (e.g. in a Graph batch with other reads); only the next pages are fetched.
     """
     wanted = set(names)
     found = Existing()
     if not wanted:
         return found
-    cols = list(dict.fromkeys([*fields, "id", "name"]))
-    params: dict[str, Any] = {"fields": ",".join(cols), "limit": PAGE_SIZE}
-    if include_gone:
-        params["effective_status"] = list(EVERY_STATUS)
-    for row in client.paginate(edge, params):
+    for row in _rows(client, edge, edge_params(fields, include_gone), first_page):
+        if not isinstance(row, dict):
+            continue
         name = row.get("name")
         if name not in wanted:
             continue
@@ -78,3 +97,14 @@ def find_by_name(
         else:
             found.live[name] = row
     return found
+
+
+def _rows(client: Pager, edge: str, params: dict[str, Any], first_page: dict[str, Any] | None
+          ) -> Iterable[dict[str, Any]]:
+    if first_page is None:
+        yield from client.paginate(edge, params)
+        return
+    yield from first_page.get("data") or []
+    next_url = (first_page.get("paging") or {}).get("next")
+    if next_url:
+        yield from client.paginate(next_url)

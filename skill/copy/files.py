@@ -13,7 +13,7 @@ from typing import Any
 
 from skill.copy.doc import copy_doc_path, render_copy_doc
 from skill.errors import ConfigError, ValidationFailed
-from skill.fileio import write_json_atomic, write_text_atomic
+from skill.fileio import write_bytes_atomic, write_json_atomic, write_text_atomic
 from skill.models import AssetFeedSpec, load_batch_config, read_json_file
 from skill.settings import Settings, check_name
 from skill.validate import Finding, validate_image
@@ -46,6 +46,7 @@ class BatchUpdate:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # settings the upload will still need
+    copied: list[str] = field(default_factory=list)  # images brought into the campaign's images/ folder
 
 
 def resolve_image(settings: Settings, raw: str) -> Path:
@@ -164,9 +165,10 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
         if job.stem in names or job.stem in specs:
             update.skipped.append(job.stem)
             continue
+        image = _inside_workspace(settings, campaign, job.image, update)
         ads.append({
             "name": job.stem,
-            "video_path" if is_video(job.image) else "image_path": _styled(prefix, display_path(settings, job.image)),
+            "video_path" if is_video(job.image) else "image_path": _styled(prefix, display_path(settings, image)),
             "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
         })
         names.add(job.stem)
@@ -176,6 +178,24 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
     update.missing = [k for k, v in (("adset_id", data.get("adset_id") or settings.stack.default_adset_id),
                                      ("page_id", data.get("page_id") or settings.stack.page_id)) if not v]
     return update
+
+
+def _inside_workspace(settings: Settings, campaign: str, image: Path, update: BatchUpdate) -> Path:
+    """An image from outside the workspace is copied into the campaign's ``images/`` folder, so the
+    batch names only workspace files (upload refuses others) and travels with the workspace."""
+    if settings.outside_problem(image) is None:
+        return image
+    folder = settings.campaign_dir(campaign) / "images"
+    data = image.read_bytes()
+    target = folder / image.name
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = folder / f"{image.stem}-{n}{image.suffix}"
+    if not target.exists():
+        write_bytes_atomic(target, data)
+    update.copied.append(display_path(settings, target))
+    return target
 
 
 def _new_batch(settings: Settings, campaign: str) -> dict[str, Any]:

@@ -363,6 +363,9 @@ def _write_batch(settings: Settings, campaign: str, jobs: list[CopyJob], result:
     report(Event("batch_written", f"✓ {display_path(settings, update.path)} {verb}: "
                                   f"{len(update.added)} ad(s) added" +
                                   (f", {len(update.skipped)} already there" if update.skipped else "")))
+    if update.copied:
+        report(Event("images_copied", f"  {len(update.copied)} image(s) from outside the workspace copied into it: "
+                                      f"{', '.join(update.copied)}"))
     if update.missing:
         report(Event("warning", f"  Warning: {', '.join(update.missing)} not set; add them to "
                                 f"{update.path.name} or brand/stack.md before uploading"))

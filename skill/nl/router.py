@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from skill.nl import grammar, intents
+from skill.nl import audience_routes, grammar, intents
 from skill.nl.mentions import Mentions, Vocabulary, find_mentions
 from skill.registry import Tool
 from skill.tools import all_tools, get_tool
@@ -97,6 +97,9 @@ def route_grammar(text: str, vocab: Vocabulary, images: list[str] | None = None)
     m = find_mentions(text, vocab)
     m.images = list(images or []) + m.images
     t = grammar.normalize(m.text)
+    tracking = audience_routes.route_tracking(text, t)  # audiences, pixel, Conversions API
+    if tracking is not None:
+        return finish(Route(tool=tracking[0], args=tracking[1], reason=tracking[2]))
     intent = intents.detect(t, m)
     if intent.tool is None:
         reason = _understood(intent.reason, m)

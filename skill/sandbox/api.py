@@ -56,6 +56,7 @@ class Api:
         self.faults = Faults(config, seed)
         self.limiter = RateLimiter()
         self.lock = threading.RLock()
+        self.counted = threading.Condition(self.lock)  # notified whenever a counter grows (tests wait on it)
         self.counts: Counter[str] = Counter()
         self.state_path = state_path
 
@@ -84,6 +85,7 @@ class Api:
         with self.lock:
             self.counts["total"] += 1
             self.counts[req.method] += 1
+            self.counted.notify_all()
             try:
                 self._admit(token)
             except ApiError as exc:
@@ -140,6 +142,7 @@ class Api:
         with self.lock:
             if batch_op:
                 self.counts["batch_ops"] += 1
+                self.counted.notify_all()
                 if allow_null and self.faults.should_null():
                     self.counts["nulls"] += 1
                     return Outcome(None)

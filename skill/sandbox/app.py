@@ -94,6 +94,12 @@ class Sandbox:
         """HTTP requests served to clients (sandbox-only paths not counted)."""
         return self.api.counts["total"]
 
+    def wait_for(self, count: int, kind: str = "total", timeout: float = 60.0) -> bool:
+        """Block until the ``kind`` counter (total, POST, batch_ops …) reaches ``count``; False on timeout.
+        Lets a test act on progress (kill a client after its Nth call) instead of after a delay."""
+        with self.api.counted:
+            return self.api.counted.wait_for(lambda: self.api.counts[kind] >= count, timeout=timeout)
+
     @property
     def request_counts(self) -> dict[str, int]:
         """Per kind: total, GET, POST, DELETE, batch, batch_ops, errors, transient, nulls, dropped."""

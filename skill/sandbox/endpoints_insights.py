@@ -219,14 +219,22 @@ def start_run(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> d
     return {"report_run_id": run_id}
 
 
-def report_run_view(api: Api, run: dict[str, Any]) -> dict[str, Any]:
-    """Progress as a function of time: Not Started → Running (percent) → Completed."""
+def report_run_view(api: Api, run: dict[str, Any], polled: bool = False) -> dict[str, Any]:
+    """Progress as a function of time: Not Started → Running (percent) → Completed. With the
+    ``report_polls`` setting, as a function of status reads instead (``polled``): tests see every
+    stage whatever the machine's load."""
     delay = api.config.report_delay_s
-    elapsed = time.time() - run["started_at"]
-    done = elapsed >= delay
-    pct = 100 if done else int(100 * elapsed / delay) if delay else 100
+    polls = api.config.report_polls
+    if polls:
+        run["polls"] = run.get("polls", 0) + (1 if polled else 0)
+        done = run["polls"] >= polls
+        pct = 100 if done else int(100 * run["polls"] / polls)
+    else:
+        elapsed = time.time() - run["started_at"]
+        done = elapsed >= delay
+        pct = 100 if done else int(100 * elapsed / delay) if delay else 100
     status = "Job Completed" if done else ("Job Not Started" if pct < 10 else "Job Running")
-    view = {k: v for k, v in run.items() if k not in ("rows", "started_at")}
+    view = {k: v for k, v in run.items() if k not in ("rows", "started_at", "polls")}
     view.update(async_status=status, async_percent_completion=pct, is_running=not done)
     view["time_completed"] = int(run["started_at"] + delay) if done else None
     return view

@@ -29,6 +29,7 @@ class Config:
     rate_window_s: float | None = None
     tier: str = "standard_access"
     report_delay_s: float = 0.3
+    report_polls: int | None = None  # if set, a report run completes after this many status reads (not time)
     token_expires_at: int = field(default_factory=lambda: int(time.time()) + TOKEN_LIFETIME_S)
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     seed: int | None = None
@@ -56,6 +57,8 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"{key} must be between 0 and 1, got {value!r}")
         if key == "tier" and value not in TIERS:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {value!r}")
+        if key == "report_polls" and value is not None and int(value) < 1:
+            raise ValueError(f"report_polls must be at least 1, got {value!r}")
         if key in ("latency_ms", "rate_budget", "rate_window_s", "report_delay_s") and value is not None \
                 and float(value) < 0:
             raise ValueError(f"{key} must not be negative, got {value!r}")

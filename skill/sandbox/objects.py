@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from skill.sandbox.errors import ApiError, invalid_param
@@ -31,6 +32,10 @@ DEFAULT_FIELDS = {
 }
 STATUS_UPDATES = {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"}
 CREATIVE_STATUS = {"ACTIVE", "IN_PROCESS", "WITH_ISSUES", "DELETED"}
+NODE_TYPE.update({"audiences": "CustomAudience", "pixels": "AdsPixel"})
+DEFAULT_FIELDS.update({"audiences": "id", "pixels": "id"})
+# collection → the view a client reads (computed fields, internals left out); set by endpoint modules
+VIEWS: dict[str, Callable[[Api, dict[str, Any]], dict[str, Any]]] = {}
 EDITABLE = {"ads": {"name", "status", "creative"}, "adsets": {"name", "status", "daily_budget"},
             "campaigns": {"name", "status"}, "creatives": {"name", "status"}}
 
@@ -49,6 +54,9 @@ def view(api: Api, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
         out["campaign"] = {"id": obj["campaign_id"]}
     if collection == "adsets":
         out["campaign"] = {"id": obj["campaign_id"]}
+        out.setdefault("promoted_object", None)  # a valid AdSet field even when unset (left out on read)
+    if collection in VIEWS:
+        out = VIEWS[collection](api, out)
     return out
 
 
@@ -110,7 +118,7 @@ def get_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> di
     if collection == "report_runs":
         from skill.sandbox.endpoints_insights import report_run_view
 
-        obj = report_run_view(api, obj)
+        obj = report_run_view(api, obj, polled=True)
     if collection == "videos":
         from skill.sandbox.endpoints_videos import video_view
 

@@ -14,9 +14,11 @@ from skill.sandbox import (
     async_batch,
     endpoints_account,
     endpoints_ads,
+    endpoints_audiences,
     endpoints_creatives,
     endpoints_images,
     endpoints_insights,
+    endpoints_pixels,
     endpoints_videos,
     objects,
 )
@@ -48,6 +50,12 @@ ACCOUNT_EDGES: dict[tuple[str, str], AccountHandler] = {
     ("GET", "advideos"): endpoints_videos.list_videos,
 }
 
+ACCOUNT_EDGES.update({  # audiences and pixels
+    ("GET", "customaudiences"): endpoints_audiences.list_audiences,
+    ("POST", "customaudiences"): endpoints_audiences.create,
+    ("GET", "adspixels"): endpoints_pixels.account_pixels,
+})
+
 NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
     ("GET", "adsets", "ads"): endpoints_ads.node_ads,
     ("GET", "campaigns", "ads"): endpoints_ads.node_ads,
@@ -59,6 +67,13 @@ NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
 for _c in ("ads", "adsets", "campaigns", "accounts"):
     NODE_EDGES[("GET", _c, "insights")] = endpoints_insights.sync
     NODE_EDGES[("POST", _c, "insights")] = endpoints_insights.start_run
+
+NODE_EDGES.update({  # audiences and pixels
+    ("POST", "audiences", "users"): endpoints_audiences.add_users,
+    ("GET", "audiences", "sessions"): endpoints_audiences.sessions,
+    ("GET", "pixels", "stats"): endpoints_pixels.pixel_stats,
+    ("POST", "pixels", "events"): endpoints_pixels.send_events,
+})
 
 NODE_METHODS: dict[str, NodeHandler] = {
     "GET": objects.get_node, "POST": objects.update_node, "DELETE": objects.delete_node,

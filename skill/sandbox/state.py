@@ -19,8 +19,9 @@ from typing import Any
 
 SCHEMA = 1
 COLLECTIONS = ("accounts", "pages", "campaigns", "adsets", "ads", "creatives", "images",
-               "report_runs", "async_sets", "async_requests",
-               "videos", "video_sessions")
+               "report_runs", "async_sets", "async_requests")
+COLLECTIONS += ("audiences", "pixels")  # custom audiences and pixels (endpoints_audiences / _pixels)
+COLLECTIONS += ("videos", "video_sessions")  # resumable video uploads (endpoints_videos)
 
 # Prefixes of new ids: numeric strings of Meta's length (17 digits).
 ID_PREFIX = {
@@ -28,6 +29,7 @@ ID_PREFIX = {
     "report_run": "60000000", "async_set": "60123840", "async_request": "60123850",
     "video": "12000000", "video_session": "15000000",
 }
+ID_PREFIX["audience"] = "23850000"
 
 USER_ID = "10000000000001"
 APP_ID = "1000000000001"
@@ -53,6 +55,8 @@ class State:
 
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         self.data = data if data is not None else seed_data()
+        if "pixels" not in self.data:  # a state saved before the sandbox had pixels gets the seeded one
+            _with_tracking(self.data, None)
         for name in COLLECTIONS:
             self.data.setdefault(name, {})
         self.data.setdefault("counters", {})
@@ -135,8 +139,16 @@ def seed_data(now: float | None = None) -> dict[str, Any]:
         "23847000000002": _adset("23847000000002", "evergreen-leads - lookalike", "23846000000002", "3000",
                                  created),
     }
-    return {"schema": SCHEMA, "created_time": created, "counters": {}, "accounts": accounts,
+    data = {"schema": SCHEMA, "created_time": created, "counters": {}, "accounts": accounts,
             "pages": pages, "campaigns": campaigns, "adsets": adsets}
+    return _with_tracking(data, now)
+
+
+def _with_tracking(data: dict[str, Any], now: float | None) -> dict[str, Any]:
+    """The seeded pixel (its Purchase event gone silent) and the ad set that optimises for it."""
+    from skill.sandbox.pixel_data import seed_pixels
+
+    return seed_pixels(data, now if now is not None else time.time())
 
 
 def _account(account_id: str, name: str, status: int, created: str) -> dict[str, Any]:

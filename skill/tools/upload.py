@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel
 
+from skill.errors import UsageError
 from skill.registry import ToolContext, arg, tool
+from skill.settings import Settings
 from skill.upload.dryrun import BatchSummary, check_batch
 
 
 class ValidateArgs(BaseModel):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
+    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
+                                               "(repeatable)", metavar="DIR")
+
+
+def with_allowed(settings: Settings, folders: list[str] | None) -> Settings:
+    """Settings that also accept files from these folders (which must exist)."""
+    if not folders:
+        return settings
+    paths = []
+    for raw in folders:
+        path = Path(raw).expanduser()
+        if not path.is_dir():
+            raise UsageError(f"--allow-folder {raw}: not a folder")
+        paths.append(path.resolve())
+    return settings.model_copy(update={"allowed_folders": [*settings.allowed_folders, *paths]})
 
 
 @tool("validate", ValidateArgs, examples=("meta-ads validate summer-sale-2026",))
@@ -20,16 +39,21 @@ def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     Reads workspace/campaigns/CAMPAIGN/ads/batch-upload.json, every asset_feed_spec and image
     it names, and reports errors (which stop an upload) and warnings.
     """
-    return check_batch(ctx.settings, args.campaign, args.config, dry_run=False, report=ctx.report)
+    return check_batch(with_allowed(ctx.settings, args.allow_folder), args.campaign, args.config, dry_run=False,
+                       report=ctx.report)
 
 
 class UploadArgs(BaseModel):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
     dry_run: bool = arg(False, "Validate and print every payload that would be sent; call nothing")
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
-    parallel: int | None = arg(None, "Upload up to N batches at once (overrides the config's max_concurrent)",
-                               metavar="N")
+    parallel: int | None = arg(None, "Upload up to N batches at once, 1 to 20 (overrides the config's "
+                                     "max_concurrent)", metavar="N", ge=1, le=20)
     keep_going: bool = arg(False, "On a failed ad, go on with the rest instead of pausing the batch")
+    recreate_deleted: bool = arg(False, "Create again the ads that were deleted in Ads Manager (by default they are "
+                                        "reported, not recreated)")
+    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
+                                               "(repeatable)", metavar="DIR")
 
 
 @tool(
@@ -51,16 +75,18 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
     video (video_path, MP4/MOV): it goes up resumably in chunks, once per account, and the kit
     waits for Meta to process it before the creative (reference/video.md).
     """
+    settings = with_allowed(ctx.settings, args.allow_folder)
     if args.dry_run:
-        return check_batch(ctx.settings, args.campaign, args.config, dry_run=True, report=ctx.report)
+        return check_batch(settings, args.campaign, args.config, dry_run=True, report=ctx.report)
     from skill.upload.run import upload_batch
 
     return upload_batch(
-        ctx.settings,
+        settings,
         args.campaign,
         config=args.config,
         client=ctx.client(),
         parallel=args.parallel,
         keep_going=args.keep_going,
+        recreate_deleted=args.recreate_deleted,
         report=ctx.report,
     )

@@ -54,6 +54,16 @@ class BatchSummary(BaseModel):
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
+    def error_line(self) -> str | None:
+        """The first error, as ``file › field: message`` (and how many more), for stderr."""
+        errors = [f for f in self.findings + [f for a in self.ads for f in a.findings] if f.get("severity") == "error"]
+        if not errors:
+            return None
+        first = errors[0]
+        where = " › ".join(str(p) for p in (first.get("file"), first.get("field")) if p)
+        more = f" (and {len(errors) - 1} more above)" if len(errors) > 1 else ""
+        return f"{where}: {first.get('message')}{more}" if where else f"{first.get('message')}{more}"
+
 
 def plan_ad(settings: Settings, batch: BatchCheck, ad: AdCheck, account: str) -> list[PlannedCall]:
     """The three kinds of call one ad needs; image hashes are md5 of the files, as Meta computes."""

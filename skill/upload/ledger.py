@@ -9,27 +9,23 @@ the upload looks the object up by name (or hash) and adopts it before creating a
 Files, under the campaign's ``ads/`` folder (git-ignored):
 
 - ``.ledger/{stem}.json``: one :class:`AdLedger` per ad
-- ``.upload.lock``: who is uploading this campaign right now (pid, host, start time)
+- ``.upload.lock``: an OS lock on it says someone is uploading this campaign now; its text says who
 """
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from skill.errors import BatchLocked
 from skill.fileio import write_json_atomic
 from skill.records import now_iso
+from skill.upload.lock import LOCK_NAME, CampaignLock
+
+__all__ = ["LEDGER_DIR", "LOCK_NAME", "AdLedger", "CampaignLock", "Ledger", "Step"]
 
 LEDGER_DIR = ".ledger"
-LOCK_NAME = ".upload.lock"
 LEDGER_VERSION = 1
 
 
@@ -94,6 +90,13 @@ class Ledger:
             return fresh  # a torn file cannot happen (atomic writes); a hand-edited one is ignored
         return entry if entry.matches(ad_name, account, adset_id) else fresh
 
+    def fresh(self, entry: AdLedger) -> AdLedger:
+        """A new ledger for the same ad (its old one described an ad deleted in the account)."""
+        new = AdLedger(stem=entry.stem, ad_name=entry.ad_name, account=entry.account, adset_id=entry.adset_id,
+                       images=dict(entry.images))
+        self.save(new)
+        return new
+
     def save(self, entry: AdLedger) -> None:
         with self._lock:
             entry.updated_at = now_iso()
@@ -125,95 +128,3 @@ class Ledger:
             entry.creative.intent_at = None
         if ad and entry.ad.id is None:
             entry.ad.intent_at = None
-
-
-# ---------------------------------------------------------------- campaign lock
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, someone else's
-    except OSError:
-        return False
-    return True
-
-
-class CampaignLock:
-    """``ads/.upload.lock``: one upload of a campaign at a time, across processes.
-
-    Taken with an atomic hard link of a fully written temp file, so the lock file is never
-    seen half written. A lock left by a dead process on this host (kill -9) is stale and
-    taken over; a live holder, or one on another host, raises :class:`BatchLocked`.
-    """
-
-    def __init__(self, ads_dir: Path, campaign: str) -> None:
-        self.path = ads_dir / LOCK_NAME
-        self.campaign = campaign
-        self.held = False
-
-    def holder(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def _is_stale(self, info: dict[str, Any]) -> bool:
-        if info.get("host") != socket.gethostname():
-            return False
-        try:
-            return not _pid_alive(int(info.get("pid", 0)))
-        except (TypeError, ValueError):
-            return True
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        mine = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": now_iso()}
-        fd, tmp = tempfile.mkstemp(prefix=".upload.lock.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(mine, fh)
-            for _ in range(3):
-                try:
-                    os.link(tmp, self.path)
-                    self.held = True
-                    return
-                except FileExistsError:
-                    info = self.holder()
-                    if info is None:
-                        continue  # released in between: try again
-                    if not self._is_stale(info):
-                        raise self._locked_error(info) from None
-                    self.path.unlink(missing_ok=True)
-            raise self._locked_error(self.holder() or {})
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-
-    def _locked_error(self, info: dict[str, Any]) -> BatchLocked:
-        who = f"process {info.get('pid', '?')} on {info.get('host', '?')}, since {info.get('started_at', '?')}"
-        return BatchLocked(
-            f"campaign {self.campaign!r} is already being uploaded ({who})",
-            hint=f"wait for that run to finish; if it is gone, delete {self.path} and run again",
-        )
-
-    def release(self) -> None:
-        if self.held:
-            info = self.holder() or {}
-            if info.get("pid") == os.getpid():
-                self.path.unlink(missing_ok=True)
-            self.held = False
-
-    def __enter__(self) -> CampaignLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()

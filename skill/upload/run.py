@@ -27,13 +27,15 @@ from typing import Any
 from skill.copy.doc import copy_doc_path, render_copy_doc
 from skill.errors import ConfigError, GraphError
 from skill.events import Event, Reporter, silent
-from skill.fileio import write_text_atomic
+from skill.fileio import clean_stale_temps, write_text_atomic
 from skill.models import UploadRecord
 from skill.records import append_asset, now_iso, read_record, record_path, write_record
 from skill.settings import Settings
+from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_line, survey
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
+from skill.upload.preflight import target_for
 from skill.upload.steps import BatchRunner, split_batches
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
@@ -42,6 +44,8 @@ from skill.upload.text import (
     error_text,
     failed_lines,
     finding_text,
+    found_lines,
+    header,
     skipped_line,
 )
 from skill.upload.work import AdWork, RunContext
@@ -78,9 +82,12 @@ class Progress:
 class Upload:
     """One run of ``upload_batch``: the state every batch shares and the records it writes."""
 
-    def __init__(self, settings: Settings, batch: BatchCheck, client: Any, keep_going: bool, report: Reporter):
+    def __init__(self, settings: Settings, batch: BatchCheck, client: Any, keep_going: bool, report: Reporter,
+                 recreate_deleted: bool = False):
         self.settings, self.batch, self.client = settings, batch, client
         self.keep_going = keep_going
+        self.recreate_deleted = recreate_deleted
+        self.view = AccountView()
         self.report = report
         self.account = settings.require_ad_account()
         self.ads_dir = batch.config_path.parent
@@ -119,9 +126,12 @@ class Upload:
             append_asset(self.settings.assets_md, record)
             write_record(path, record)
         ad.state = "created"
-        self._result(check, "created", image_hashes=hashes, creative_id=record.creative_id,
+        found = "found" in ad.adopted
+        self._result(check, "adopted" if found else "created", image_hashes=hashes, creative_id=record.creative_id,
                      ad_id=record.ad_id, record=str(path), video_id=ad.video.video_id if ad.video else None)
-        self.progress.done(check.index, ad_lines(ad, self.total, hashes, self.images.uploaded))
+        lines = found_lines(ad, self.total, path.name) if found else ad_lines(ad, self.total, hashes,
+                                                                               self.images.uploaded)
+        self.progress.done(check.index, lines)
 
     def _write_copy_doc(self, check: AdCheck) -> None:
         doc = copy_doc_path(check.spec_path)
@@ -143,43 +153,110 @@ class Upload:
 
     # ------------------------------------------------------------ planning
 
-    def plan(self) -> list[AdWork]:
-        """Skip what is done, fail what is invalid, and return the ads to send, in order."""
-        md5_of: dict[Path, str] = {}
-        todo: list[AdWork] = []
+    def candidates(self) -> list[AdCheck]:
+        """Valid ads to look up and send, in order; invalid ones fail here (and pause the batch)."""
+        out: list[AdCheck] = []
         for check in self.batch.ads:
-            full_name = self.settings.ad_name(self.batch.config.campaign, check.name)
-            if self._already_uploaded(check):
-                continue
             if not check.ok:
+                if self._recorded(check) is not None:
+                    self._skip(check, self._recorded(check))
+                    continue
                 self._invalid(check)
                 if self.keep_going:
                     continue
                 break  # paused: nothing after the first invalid ad is sent
+            out.append(check)
+        return out
+
+    def survey(self, candidates: list[AdCheck]) -> Survey:
+        """The pre-flight and the ad set's ads, in one call (see ``adopt.survey``)."""
+        names = [self.settings.ad_name(self.batch.config.campaign, c.name) for c in candidates]
+        token = self.settings.token.get_secret_value() if self.settings.token else None
+        found = survey(self.client, token, target_for(self.settings, self.batch), names)
+        self.view = found.view
+        return found
+
+    def plan(self, candidates: list[AdCheck], found: Survey) -> list[AdWork]:
+        """Adopt what the account holds, and return the ads to send, in order."""
+        names = {c.index: self.settings.ad_name(self.batch.config.campaign, c.name) for c in candidates}
+        md5_of: dict[Path, str] = {}
+        todo: list[AdWork] = []
+        for check in candidates:
+            full_name = names[check.index]
             entry = self.ledger.load(check.entry.stem, full_name, self.account, self.batch.adset_id or "")
             md5_of.update(file_md5s(p for p in check.image_paths if p not in md5_of))
             ad = AdWork(check, full_name, [md5_of[p] for p in check.image_paths], entry)
-            if entry.done:  # created by an earlier run that stopped before writing the record
-                ad.adopted.update({"creative", "ad"})
-                self.finalize(ad)
+            if self._settled(ad):
                 continue
             todo.append(ad)
+        self._adopt_creatives(todo, found)
         return todo
 
-    def _already_uploaded(self, check: AdCheck) -> bool:
+    def _settled(self, ad: AdWork) -> bool:
+        """Decide an ad from what the account holds: done (skipped / adopted) or stale; False: send it."""
+        check, entry, record = ad.check, ad.entry, self._recorded(ad.check)
+        live = self.view.live_ad(ad.full_name)
+        if live is not None:
+            others = self.view.ads.duplicates.get(ad.full_name, [])
+            if others:
+                self.report(Event("warning", duplicate_warning(ad.full_name, live, others), {"ad": check.name}))
+            if record is not None:
+                self._skip(check, record)
+            else:
+                if entry.ad.id is None and entry.ad.intent_at is None:  # nothing here knew of it
+                    ad.adopted.add("found")
+                elif entry.ad.id is None:
+                    ad.adopted.add("ad")  # sent by an interrupted run, its answer lost
+                entry.ad.id = str(live["id"])
+                entry.creative.id = self.view.creative_id_of(live) or entry.creative.id or ""
+                self.finalize(ad)
+            return True
+        gone = self.view.gone_ad(ad.full_name)
+        claimed = (record.ad_id if record else None) or entry.ad.id or (str(gone["id"]) if gone else None)
+        if claimed is None:
+            self.ledger.clear_intents(entry, ad=True)  # an unclear create: the account says it never happened
+            return False
+        line = stale_line(header(check, self.total), claimed, self.recreate_deleted)
+        if not self.recreate_deleted:
+            self._result(check, "stale", ad_id=claimed, errors=[line.split(" - ", 1)[1]])
+            self.progress.done(check.index, [Event("stale", line, {"ad": check.name, "ad_id": claimed})])
+            return True
+        self.report(Event("stale", line, {"ad": check.name, "ad_id": claimed}))
+        ad.entry = self.ledger.fresh(entry)
+        return False
+
+    def _adopt_creatives(self, todo: list[AdWork], found: Survey) -> None:
+        """Creatives of ads still to create, found by name in the account: reused, never remade."""
+        need = {a.full_name for a in todo if a.entry.creative.id is None}
+        if not need:
+            return
+        found.creatives(self.client, self.account, need)
+        for ad in todo:
+            found = self.view.creatives.id_of(ad.full_name) if ad.entry.creative.id is None else None
+            if found:
+                ad.entry.creative.id = found
+                ad.adopted.add("creative")
+            else:
+                self.ledger.clear_intents(ad.entry, creative=True)
+            self.ledger.save(ad.entry)
+
+    def _recorded(self, check: AdCheck) -> UploadRecord | None:
         path = record_path(check.spec_path)
         if not path.exists():
-            return False
+            return None
         try:
             rec = read_record(path)
         except ConfigError:
-            return False
-        if rec.ad_name != check.name:
-            return False
+            return None
+        if rec.ad_name != check.name or (rec.adset_id and rec.adset_id != self.batch.adset_id):
+            return None  # another ad, or the batch now goes to another ad set: says nothing here
+        return rec
+
+    def _skip(self, check: AdCheck, rec: UploadRecord | None) -> None:
+        assert rec is not None
         self._result(check, "skipped", image_hashes=rec.image_hashes or [rec.image_hash or ""],
-                     creative_id=rec.creative_id, ad_id=rec.ad_id, record=str(path))
+                     creative_id=rec.creative_id, ad_id=rec.ad_id, record=str(record_path(check.spec_path)))
         self.progress.done(check.index, [skipped_line(check, self.total)])
-        return True
 
     def _invalid(self, check: AdCheck) -> None:
         messages = [finding_text(f) for f in check.errors]
@@ -189,7 +266,14 @@ class Upload:
     # ------------------------------------------------------------ running
 
     def run(self, workers: int) -> None:
-        todo = self.plan()
+        candidates = self.candidates()
+        todo: list[AdWork] = []
+        if candidates:
+            found = self.survey(candidates)  # a pre-flight refusal raises: nothing was written
+            try:
+                todo = self.plan(candidates, found)
+            except GraphError as exc:  # a read failed for good (after the client's retries): stop
+                self.ctx.halt(exc)
         if todo and not self.ctx.fatal:
             todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
@@ -232,11 +316,13 @@ class Upload:
     def summary(self) -> UploadSummary:
         ads = [self.results.get(c.index) or AdResult(index=c.index, name=c.name, stem=c.entry.stem, status="not_run")
                for c in self.batch.ads]
-        count = {s: sum(1 for a in ads if a.status == s) for s in ("created", "skipped", "failed", "not_run")}
+        count = {s: sum(1 for a in ads if a.status == s)
+                 for s in ("created", "skipped", "failed", "not_run", "adopted", "stale")}
         stopped = error_text(self.ctx.fatal) if self.ctx.fatal else None
         return UploadSummary(
             campaign=self.batch.config.campaign, config=str(self.batch.config_path), total=self.total,
-            **count, ok=not count["failed"] and not count["not_run"] and not stopped, stopped=stopped,
+            **count, ok=not count["failed"] and not count["not_run"] and not count["stale"] and not stopped,
+            stopped=stopped,
             review_url=self.settings.review_url(), ads=ads,
         )
 
@@ -249,20 +335,29 @@ def upload_batch(
     client: Any,
     parallel: int | None = None,
     keep_going: bool = False,
+    recreate_deleted: bool = False,
     report: Reporter = silent,
 ) -> UploadSummary:
-    """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume."""
+    """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume.
+
+    What the ad account already holds is adopted, never created again; an ad deleted in Ads
+    Manager is created again only with ``recreate_deleted``."""
     batch = validate_batch(settings, campaign, config)
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
         report(Event(finding.severity, f"  {label}: {finding}", finding.to_dict()))
-    if any(f.severity == "error" for f in batch.findings):
-        raise ConfigError("the batch config has errors (above); nothing was sent", file=str(batch.config_path),
-                          hint="fix them and run again; `meta-ads validate CAMPAIGN` checks without uploading")
+    errors = [f for f in batch.findings if f.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more above)" if len(errors) > 1 else ""
+        raise ConfigError(f"{errors[0].message}{more}; nothing was sent", file=errors[0].file or str(batch.config_path),
+                          field=errors[0].field,
+                          hint="fix it and run again; `meta-ads validate CAMPAIGN` checks without uploading")
     cfg = batch.config
     workers = parallel if parallel is not None else (cfg.max_concurrent if cfg.parallel else 1)
-    job = Upload(settings, batch, client, keep_going, report)
+    job = Upload(settings, batch, client, keep_going, report, recreate_deleted)
     with CampaignLock(job.ads_dir, cfg.campaign):
+        for folder in (job.ads_dir, job.ledger.dir, settings.brand_dir):
+            clean_stale_temps(folder)
         job.run(max(1, workers))
     summary = job.summary()
     for line in closing_lines(summary, job.ctx.fatal, keep_going):

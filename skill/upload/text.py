@@ -46,6 +46,14 @@ def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> l
     return events
 
 
+def found_lines(ad: AdWork, total: int, record_name: str) -> list[Event]:
+    """An ad the account already had (made by another checkout, or before the records were lost)."""
+    data = {"ad": ad.check.name, "ad_id": ad.entry.ad.id, "creative_id": ad.entry.creative.id}
+    return [Event("found", f"{header(ad.check, total)} - ⊙ Found in the account (created earlier)", data),
+            Event("found_ids", f"  ad ID {ad.entry.ad.id}, creative ID {ad.entry.creative.id or '?'}; "
+                               f"recorded in {record_name}", data)]
+
+
 def skipped_line(check: AdCheck, total: int) -> Event:
     return Event("skipped", f"{header(check, total)} - ⊙ Skipped (already uploaded)", {"ad": check.name})
 
@@ -87,12 +95,18 @@ def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: 
             TOKEN_ADVICE if isinstance(fatal, TokenInvalid) else (fatal.hint or "Fix the error and retry."))
         done = f"{summary.created} ads created before stopping, all PAUSED. " if summary.created else ""
         return [f"Batch stopped: {error_text(fatal)}", f"{done}{advice}"]
-    review = [f"Review at: {summary.review_url}"] if summary.created or summary.skipped else []
+    review = [f"Review at: {summary.review_url}"] if summary.created or summary.skipped or summary.adopted else []
+    if summary.stale:
+        return review + [f"Batch incomplete: {summary.stale} ad(s) were deleted in the account and not recreated. "
+                         "Re-run with --recreate-deleted to create them again."]
     if summary.failed and not keep_going:
         return review + ["Batch paused. Fix the error and retry."]
     if summary.failed:
         return review + [f"Batch finished with errors: {summary.total} ads total, {summary.created} newly uploaded, "
                          f"{summary.failed} failed. Fix the errors and retry."]
+    if summary.adopted:
+        return [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded, "
+                f"{summary.adopted} found in the account"] + review
     if summary.skipped:
         return [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
     return [f"Batch complete: {summary.created} ads created, all PAUSED"] + review

@@ -121,6 +121,9 @@ def test_copy_two_images_write_batch_then_dry_run_accepts_it(ws, fake, images, c
     assert (batch.campaign, batch.adset_id, batch.page_id) == ("c", "23847000000001", "123456789")
     assert [(a.name, a.asset_feed_spec_path) for a in batch.ads] == [
         ("img1", "campaigns/c/ads/img1.json"), ("img2", "campaigns/c/ads/img2.json")]
+    # the images came from outside the workspace: the batch names copies inside it (upload reads nothing else)
+    assert [a.image_path for a in batch.ads] == ["campaigns/c/images/img1.jpg", "campaigns/c/images/img2.png"]
+    assert (ws / "campaigns/c/images/img1.jpg").read_bytes() == images[0].read_bytes()
     assert "Usage: 2 requests, 3,600 input tokens (2,400 read from cache, 600 written to cache), 840 output tokens" in out
     assert "Next: meta-ads upload c --dry-run" in out
 
@@ -232,7 +235,7 @@ def test_api_errors_are_one_line_and_write_nothing(ws, fake, images, capsys, sta
     code, _, err = run(ws, capsys, "copy", str(images[0]), "--campaign", "c")
     assert code == 1
     assert err.splitlines()[0].startswith(f"Error: img1.jpg: {expected}")
-    assert len(err.splitlines()) == 2 and err.splitlines()[1].startswith("  → ")
+    assert len(err.splitlines()) == 1 and " → " in err  # what to do, on the same line
     assert len(fake.message_requests) == requests
     assert tree(ws) == before
 

@@ -13,6 +13,7 @@ import pytest
 from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_batch
 from skill.cli import main
 from skill.sandbox import Sandbox
+from skill.upload.ledger import CampaignLock
 from support import SANDBOX_TOKEN
 
 STEMS = ("notes-app", "receipt", "split-test")
@@ -172,12 +173,12 @@ def test_the_token_never_reaches_output_or_files(ws, sandbox, capsys, monkeypatc
 
 def test_a_second_run_while_one_holds_the_lock_is_refused(ws, live, capsys):
     lock = ads_dir(ws) / ".upload.lock"
-    lock.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started_at": "now"}))
-    code, _, err = run(ws, capsys, "upload", CAMPAIGN)
+    with CampaignLock(ads_dir(ws), CAMPAIGN):  # another run holds it
+        code, _, err = run(ws, capsys, "upload", CAMPAIGN)
     assert code == 1
-    assert "already being uploaded" in err and ".upload.lock" in err
+    assert "already being uploaded" in err and ".upload.lock" in err and str(os.getpid()) in err
     assert not names(live.state_dump(), "ads")
-    lock.write_text(json.dumps({"pid": 999_999_999, "host": socket.gethostname()}))  # a dead process
+    lock.write_text(json.dumps({"pid": 999_999_999, "host": socket.gethostname()}))  # a dead process's words
     code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
     assert code == 0 and not lock.exists()
 

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, make_batch
+from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_batch
 from skill.cli import main
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN
@@ -197,7 +197,7 @@ def test_identical_images_are_sent_once_per_account(ws, sandbox, proxy, capsys):
     assert code == 0, out
     assert proxy.files_sent == 4, "4 distinct files, each sent once for 25 ads"
     assert out.count("- already in the ad account") == 0
-    assert sandbox.request_counts["POST"] <= 3, "25 ads in 3 batch calls of at most 10"
+    assert sandbox.request_counts["POST"] <= 4, "one pre-flight batch of reads, then 25 ads in 3 batch calls"
     # a second campaign batch reusing the same files: nothing is sent again
     for p in ads_dir(ws).glob("*.upload.json"):
         p.unlink()
@@ -247,22 +247,32 @@ def test_rate_limits_17_and_613_are_retried(ws, sandbox, proxy, capsys, code, mo
 
 def test_a_non_retryable_error_is_not_retried(ws, sandbox, proxy, capsys):
     make_batch(ws, 3, 3)
-    config = ads_dir(ws) / "batch-upload.json"
-    data = json.loads(config.read_text())
-    data["adset_id"] = "99999999999"  # no such ad set: error 100 on the first ad
-    config.write_text(json.dumps(data))
+    # SEE_MENU passes validation with a warning; Meta (and the sandbox) refuse it with error 100
+    edit_json(ads_dir(ws) / "ad-000.json", lambda d: d["call_to_actions"][0].update(type="SEE_MENU"))
     code, out = upload(ws, capsys)
     assert code == 1
-    assert "[1/3] ad-000 - ✗ Failed" in out and "error 100" in out and "adset_id" in out
+    assert "[1/3] ad-000 - ✗ Failed" in out and "error 100" in out and "SEE_MENU" in out
     assert "Batch paused. Fix the error and retry." in out
-    assert sandbox.request_counts["POST"] == 1, "a 100 is final: no retry"
+    assert sandbox.request_counts["POST"] == 2, "the pre-flight batch, then one call: a 100 is final, no retry"
     assert sandbox.state_dump()["ads"] == {}
+
+
+def test_a_wrong_adset_is_refused_before_anything_is_written(ws, sandbox, proxy, capsys):
+    make_batch(ws, 3, 3)
+    edit_json(ads_dir(ws) / "batch-upload.json", lambda d: d.update(adset_id="99999999999"))
+    code, out = upload(ws, capsys)
+    assert code == 1
+    assert out.count("\n") == 1 and "batch-upload.json › adset_id" in out and "'99999999999'" in out
+    dump = sandbox.state_dump()
+    assert dump["images"] == {} and dump["creatives"] == {} and dump["ads"] == {}, "nothing left behind"
+    assert proxy.files_sent == 0
 
 
 def test_a_token_expiring_mid_batch_stops_then_a_rerun_resumes(ws, direct, capsys):
     sandbox = direct
     make_batch(ws, 25, 5)
-    sandbox.configure(expire_token_after=2)  # the image look-up and the first batch call get through
+    # the pre-flight batch (with the ad set's ads and the creatives), the image look-up and the first batch
+    sandbox.configure(expire_token_after=3)
     code, out = upload(ws, capsys)
     assert code == 1
     assert "Batch stopped: " in out and "error 190" in out and "meta-ads auth check" in out

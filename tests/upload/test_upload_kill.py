@@ -1,7 +1,9 @@
-"""kill -9 at random moments, then re-run: never a duplicate image, creative or ad, nothing lost.
+"""kill -9 mid-upload, then re-run: never a duplicate image, creative or ad, nothing lost, no temp file left.
 
-The CLI runs as a real subprocess against the test's sandbox (which outlives it), is
-SIGKILLed at a random instant several times, and a last run finishes the batch.
+The CLI runs as a real subprocess against the test's sandbox (which outlives it). Each kill is
+driven by progress, never by a delay: the test waits until the sandbox has received the Nth
+batch operation of that run (N random), then SIGKILLs the CLI while it waits for the answer.
+So every killed run was really uploading, however loaded the machine is.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from factories import CAMPAIGN, ads_dir, copy_workspace, make_batch
@@ -21,6 +22,8 @@ from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN
 
 N_ADS = 30
+N_IMAGES = 11
+KILLS = 6
 
 
 def cli(ws: Path, sandbox: Sandbox, tmp_path: Path) -> subprocess.Popen:
@@ -31,27 +34,36 @@ def cli(ws: Path, sandbox: Sandbox, tmp_path: Path) -> subprocess.Popen:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_kill_9_at_random_points_then_rerun_never_duplicates(tmp_path: Path, sandbox: Sandbox):
-    ws = copy_workspace(tmp_path)
-    make_batch(ws, N_ADS, 11)
-    sandbox.configure(latency_ms=30, drop_rate=0.05, seed=5)
-    rng = random.Random(20261122)
-    killed_mid_run = 0
-    for _ in range(6):
-        proc = cli(ws, sandbox, tmp_path)
-        time.sleep(rng.uniform(0.3, 1.6))
-        if proc.poll() is None:
+def kill_after_ops(proc: subprocess.Popen, sandbox: Sandbox, ops: int) -> bool:
+    """SIGKILL once the sandbox has seen ``ops`` more batch operations; False if the run ended first."""
+    target = sandbox.request_counts.get("batch_ops", 0) + ops
+    while proc.poll() is None:
+        if sandbox.wait_for(target, "batch_ops", timeout=0.5):
             proc.send_signal(signal.SIGKILL)
-            killed_mid_run += 1
-        proc.communicate(timeout=60)
-    assert killed_mid_run >= 3, "most runs must really be killed mid-upload"
+            proc.communicate(timeout=60)
+            return True
+    proc.communicate(timeout=60)
+    return False
 
-    for _ in range(3):
-        proc = cli(ws, sandbox, tmp_path)
-        out, err = proc.communicate(timeout=120)
-        assert "Traceback" not in out + err
-        if proc.returncode == 0:
-            break
+
+def test_kill_9_mid_upload_then_rerun_never_duplicates(tmp_path: Path, sandbox: Sandbox):
+    ws = copy_workspace(tmp_path)
+    make_batch(ws, N_ADS, N_IMAGES)
+    sandbox.configure(drop_rate=0.05, seed=5)
+    rng = random.Random(20261122)
+    killed = 0
+    # A batch call the sandbox has started runs to its end even when its client dies (the answer is
+    # lost), so each kill after the 4 pre-flight reads costs one call of 10 ads: stop killing while
+    # the last call is still to do, so that every run started is really killed mid-upload.
+    while killed < KILLS and len(sandbox.state_dump()["ads"]) < N_ADS - 10:
+        assert kill_after_ops(cli(ws, sandbox, tmp_path), sandbox, rng.randint(1, 12)), \
+            "the run was killed mid-upload: the kill waits for the run's own requests"
+        killed += 1
+    assert killed >= 2 and 0 < len(sandbox.state_dump()["ads"]) < N_ADS, "the killed runs did part of the work"
+
+    proc = cli(ws, sandbox, tmp_path)
+    out, err = proc.communicate(timeout=300)
+    assert "Traceback" not in out + err
     assert proc.returncode == 0, out + err
     assert f"Batch complete: {N_ADS} ads total" in out
 
@@ -60,10 +72,11 @@ def test_kill_9_at_random_points_then_rerun_never_duplicates(tmp_path: Path, san
     creatives = collections.Counter(c["name"] for c in dump["creatives"].values())
     expected = {f"{CAMPAIGN} - hero-ad-{i:03d}": 1 for i in range(N_ADS)}
     assert ads == expected and creatives == expected
-    assert len(dump["images"]) == 11
+    assert len(dump["images"]) == N_IMAGES
     for i in range(N_ADS):
         rec = json.loads((ads_dir(ws) / f"ad-{i:03d}.upload.json").read_text())
         assert dump["ads"][rec["ad_id"]]["creative"]["id"] == rec["creative_id"]
     rows = [r for r in (ws / "brand" / "assets.md").read_text().splitlines() if "hero-ad-" in r]
     assert len(rows) == N_ADS
     assert not (ads_dir(ws) / ".upload.lock").exists()
+    assert not [p for p in ws.rglob("*.tmp")], "no temp file left by a kill between write and rename"

@@ -67,16 +67,35 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path: Path):
     assert not lock.exists()
 
 
-def test_a_lock_held_by_a_live_process_or_another_host_is_respected(tmp_path: Path):
+@pytest.mark.parametrize("content", ["", "{not json", "\x00\x00", json.dumps({"pid": 1, "host": "other-host"})])
+def test_an_empty_corrupt_or_foreign_lock_file_blocks_nothing(tmp_path: Path, content: str):
     lock = tmp_path / ".upload.lock"
-    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as live:
+    lock.write_text(content)
+    with CampaignLock(tmp_path, "summer"):
+        assert json.loads(lock.read_text())["pid"] == os.getpid()
+
+
+HOLD = """
+import sys, pathlib
+from skill.upload.lock import CampaignLock
+with CampaignLock(pathlib.Path(sys.argv[1]), "summer"):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_lock_held_by_a_live_process_is_respected_and_freed_when_it_is_killed(tmp_path: Path):
+    with subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:
         try:
-            lock.write_text(json.dumps({"pid": live.pid, "host": socket.gethostname()}))
-            with pytest.raises(BatchLocked, match=str(live.pid)):
+            assert holder.stdout.readline().strip() == "held"
+            with pytest.raises(BatchLocked, match=str(holder.pid)):
+                CampaignLock(tmp_path, "summer").acquire()
+            (tmp_path / ".upload.lock").write_text("")  # what the file says changes nothing
+            with pytest.raises(BatchLocked, match="already being uploaded"):
                 CampaignLock(tmp_path, "summer").acquire()
         finally:
-            live.kill()
-    lock.write_text(json.dumps({"pid": 1, "host": "some-other-host"}))
-    with pytest.raises(BatchLocked, match="some-other-host"):
-        CampaignLock(tmp_path, "summer").acquire()
-    assert json.loads(lock.read_text())["host"] == "some-other-host", "a refused run leaves the lock alone"
+            holder.kill()  # kill -9: the kernel drops its lock
+            holder.wait()
+    with CampaignLock(tmp_path, "summer"):
+        assert json.loads((tmp_path / ".upload.lock").read_text())["pid"] == os.getpid()

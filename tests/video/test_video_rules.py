@@ -134,3 +134,13 @@ def test_pyav_is_loaded_only_by_commands_that_read_a_video(tmp_path: Path):
     assert not _loads_av("upload", "summer-sale-2026", "--dry-run", "--workspace", str(ws))
     assert _loads_av("upload", "summer-sale-2026", "--dry-run", "--workspace", str(ws), "--config",
                      str(ws / "campaigns/summer-sale-2026/ads/video-upload.json"))
+
+
+def test_a_video_outside_the_workspace_is_refused_unread(clips: Clips, tmp_path: Path):
+    ws = tmp_path / "ws"
+    (ws / "brand").mkdir(parents=True)
+    (ws / "campaigns/c1/ads").mkdir(parents=True)
+    _batch(ws, [{"name": "v", "video_path": str(clips.good()), "asset_feed_spec_path": "spec.json"}])
+    ad = validate_batch(load_settings(workspace=ws, env={}), "c1").ads[0]
+    assert not ad.ok and ad.video is None
+    assert [f.field for f in ad.errors] == ["ads[0].video_path"]
