@@ -157,7 +157,7 @@ def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Nam
             _say("Nothing activated.")
             return None
         return args.model_copy(update={"yes": True})
-    if tool.name == "upload" and not getattr(args, "dry_run", False) and not ns.sandbox and not ns.yes:
+    if tool.name in ("upload", "launch") and not getattr(args, "dry_run", False) and not ns.sandbox and not ns.yes:
         campaign = getattr(args, "campaign", "")
         where = settings.ad_account or "the ad account"
         if not sys.stdin.isatty():

@@ -110,6 +110,7 @@ class AdEntry(UserFile):
     video_path: str | None = None  # an MP4/MOV instead of images
     thumbnail_path: str | None = None  # the video's thumbnail; else a frame of the video
     asset_feed_spec_path: str
+    adset: str | None = None  # launch configs: the name of the ad set (in ``adsets``) the ad goes into
 
     @model_validator(mode="after")
     def _one_kind_of_image(self) -> AdEntry:
@@ -147,6 +148,10 @@ class BatchConfig(UserFile):
     ads: list[AdEntry] = Field(min_length=1)
     parallel: bool = False
     max_concurrent: int = Field(default=3, ge=1, le=20)
+    # A launch config (see skill/launch/models.py): ``campaign`` is an object with its name, and the
+    # ad sets to create are listed instead of ``adset_id``. Parsed in full by the launch package.
+    campaign_spec: dict[str, Any] | None = None
+    adsets: list[dict[str, Any]] | None = None
 
     @field_validator("adset_id", "page_id", mode="before")
     @classmethod
@@ -167,6 +172,22 @@ class BatchConfig(UserFile):
     @classmethod
     def _destination_is_a_web_address(cls, v: str | None) -> str | None:
         return v if v is None else _checked(inputs.url_problem(v), v)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _campaign_object(cls, data: Any) -> Any:
+        """``"campaign": {"name": "black-friday-2026", "objective": ...}`` → its name, the rest kept."""
+        if isinstance(data, dict) and isinstance(data.get("campaign"), dict):
+            spec = dict(data["campaign"])
+            if not isinstance(spec.get("name"), str) or not spec["name"].strip():
+                raise ValueError("campaign needs a name (the campaign's name on Meta and its folder name)")
+            data = {**data, "campaign": spec["name"], "campaign_spec": spec}
+        return data
+
+    @property
+    def is_launch(self) -> bool:
+        """A config that creates its campaign and ad sets (rather than uploading into ``adset_id``)."""
+        return self.campaign_spec is not None or self.adsets is not None
 
 
 # ---------------------------------------------------------------- outputs
@@ -208,8 +229,16 @@ class StackSettings(UserFile):
     ad_name_template: str | None = None
     copy_model: str | None = None
     brand_name: str | None = None
+    # Launch defaults (skill/launch): a small config stays small.
+    currency: str | None = None
+    countries: list[str] | None = None
+    pixel_id: str | None = None
+    optimization_goal: str | None = None
+    conversion_event: str | None = None
+    dsa_beneficiary: str | None = None
+    dsa_payor: str | None = None
 
-    @field_validator("ad_account", "default_adset_id", "page_id", mode="before")
+    @field_validator("ad_account", "default_adset_id", "page_id", "pixel_id", mode="before")
     @classmethod
     def _ids_as_strings(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
@@ -237,6 +266,11 @@ class StackSettings(UserFile):
     @classmethod
     def _destination(cls, v: str | None) -> str | None:
         return v if v is None else _checked(inputs.url_problem(v), v)
+
+    @field_validator("countries", mode="before")
+    @classmethod
+    def _countries_list(cls, v: Any) -> Any:
+        return [c.strip() for c in v.split(",") if c.strip()] if isinstance(v, str) else v
 
     @field_validator("api_version", mode="before")
     @classmethod

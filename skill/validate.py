@@ -294,7 +294,7 @@ def validate_batch(settings: Settings, campaign: str | None = None, config: str 
         findings.append(_warning(f"config says campaign {cfg.campaign!r}; using it for ad names", field="campaign", **where))
     adset_id = cfg.adset_id or settings.stack.default_adset_id
     page_id = cfg.page_id or settings.stack.page_id
-    if not adset_id:
+    if not adset_id and not cfg.is_launch:  # a launch config creates its ad sets (skill/launch/rules.py)
         findings.append(_error("adset_id missing (set it here or default_adset_id in brand/stack.md)", field="adset_id", **where))
     if not page_id:
         findings.append(_error("page_id missing (set it here or page_id in brand/stack.md)", field="page_id", **where))

@@ -39,6 +39,9 @@ class CopyJob:
         return copy_doc_path(self.spec_path)
 
 
+NEW_ADSET = "main"
+
+
 @dataclass
 class BatchUpdate:
     path: Path
@@ -46,6 +49,8 @@ class BatchUpdate:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # settings the upload will still need
+    adset: str | None = None  # which ad set the new ads go to, in words
+    launch: bool = False  # the config creates its campaign and ad sets (meta-ads launch)
     copied: list[str] = field(default_factory=list)  # images brought into the campaign's images/ folder
 
 
@@ -157,6 +162,7 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
     created = not path.exists()
     data: dict[str, Any] = _new_batch(settings, campaign) if created else read_json_file(path)
     ads: list[dict[str, Any]] = data.setdefault("ads", [])
+    launch_adset = _launch_adset(data)
     prefix = _path_prefix(settings, ads)
     names = {ad.get("name") for ad in ads if isinstance(ad, dict)}
     specs = {Path(str(ad.get("asset_feed_spec_path", ""))).stem for ad in ads if isinstance(ad, dict)}
@@ -170,13 +176,19 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
             "name": job.stem,
             "video_path" if is_video(job.image) else "image_path": _styled(prefix, display_path(settings, image)),
             "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
-        })
+        } | ({"adset": launch_adset} if launch_adset else {}))
         names.add(job.stem)
         update.added.append(job.stem)
     if update.added or created:
         write_json_atomic(path, data)
-    update.missing = [k for k, v in (("adset_id", data.get("adset_id") or settings.stack.default_adset_id),
+    adset_id = data.get("adset_id") or settings.stack.default_adset_id
+    update.missing = [k for k, v in (("adset_id", adset_id or launch_adset),
                                      ("page_id", data.get("page_id") or settings.stack.page_id)) if not v]
+    if launch_adset:
+        update.launch = True
+        update.adset = f"the new ad set {launch_adset!r} of the campaign this config launches"
+    elif adset_id:
+        update.adset = f"ad set {adset_id}" + ("" if data.get("adset_id") else " (default_adset_id in brand/stack.md)")
     return update
 
 
@@ -199,10 +211,21 @@ def _inside_workspace(settings: Settings, campaign: str, image: Path, update: Ba
 
 
 def _new_batch(settings: Settings, campaign: str) -> dict[str, Any]:
+    """A new campaign starts a launch config (reference/launch.md): the campaign and one ad set to create,
+    its budget left for the user to set, rather than borrowing another campaign's ad set."""
     stack = settings.stack
-    fields = {"campaign": campaign, "adset_id": stack.default_adset_id, "page_id": stack.page_id,
-              "destination_url": stack.destination_url}
-    return {k: v for k, v in fields.items() if v} | {"ads": []}
+    fields = {"page_id": stack.page_id, "destination_url": stack.destination_url}
+    return ({"campaign": {"name": campaign, "objective": "OUTCOME_SALES", "special_ad_categories": []}}
+            | {k: v for k, v in fields.items() if v}
+            | {"adsets": [{"name": NEW_ADSET, "daily_budget": None}], "ads": []})
+
+
+def _launch_adset(data: dict[str, Any]) -> str | None:
+    """In a launch config, the ad set new ads go to: the first one listed."""
+    adsets = data.get("adsets")
+    if not isinstance(adsets, list) or not adsets or not isinstance(adsets[0], dict):
+        return None
+    return str(adsets[0].get("name") or "") or None
 
 
 def _styled(prefix: str, path: str) -> str:

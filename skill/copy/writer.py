@@ -366,6 +366,11 @@ def _write_batch(settings: Settings, campaign: str, jobs: list[CopyJob], result:
     if update.copied:
         report(Event("images_copied", f"  {len(update.copied)} image(s) from outside the workspace copied into it: "
                                       f"{', '.join(update.copied)}"))
+    if update.adset and update.added:
+        report(Event("batch_adset", f"  The new ads go to {update.adset}"))
+    if update.created and update.launch:
+        report(Event("warning", f"  New campaign: {update.path.name} describes it for `meta-ads launch {campaign}`; "
+                                "set adsets[0].daily_budget (and targeting) first, then dry-run it"))
     if update.missing:
         report(Event("warning", f"  Warning: {', '.join(update.missing)} not set; add them to "
                                 f"{update.path.name} or brand/stack.md before uploading"))

@@ -88,12 +88,16 @@ REFUSALS: list[tuple[re.Pattern[str], str]] = [
         r"( the| my| our| its| their)?( daily| lifetime)? (budgets?|bids?|bidding)\b|\bbudget (to|by) \$?\d"),
      "I don't change budgets or bids: that spends money, and is done in Ads Manager. "
      "Ask for winners to see where more budget would pay."),
-    (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(campaign|adset|audience|lookalike)\b"),
-     "I don't create campaigns, ad sets or audiences: make them in Ads Manager, "
-     "then upload ads into the ad set with meta-ads upload CAMPAIGN."),
+    (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(audience|lookalike)\b"),
+     "Audiences are made with their own commands: meta-ads audience create NAME --customers FILE, "
+     "meta-ads audience website NAME ..., meta-ads audience lookalike NAME ...; then name them in a launch "
+     "config's targeting."),
     (_p(r"\b(change|edit|update|modify|set)\b.*\b(targeting|audiences?|schedule|placements)\b"),
      "I don't change targeting, audiences or schedules: do that in Ads Manager."),
 ]
+# A new campaign from the workspace (skill/launch): "create a campaign for black-friday-2026".
+CREATE_CAMPAIGN = _p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(campaign|ad ?sets?)\b")
+WHAT_WOULD_LAUNCH = _p(r"\bwhat would (launching|uploading|the launch( of)?|a launch( of)?)\b")
 HELP = _p(r"^\s*(help|\?|what can you do|what do you do|commands|what are (the|your) commands|menu|options)\s*\??\s*$")
 
 
@@ -113,6 +117,10 @@ def detect(t: str, m: Mentions) -> Intent:
             return Intent(None, reason=reason)
     if HELP.search(t):
         return Intent(None, reason="Here is what I can do.")
+    if WHAT_WOULD_LAUNCH.search(t):
+        return Intent("upload", dry_run=True)  # upload launches a config that describes its campaign
+    if CREATE_CAMPAIGN.search(t):
+        return Intent("launch", dry_run=bool(DRY.search(t)))
     targets = bool(m.ads or m.campaign_ids)
     reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
                                           ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]

@@ -26,7 +26,7 @@ from skill.nl.mentions import Mentions, Vocabulary, find_mentions
 from skill.registry import Tool
 from skill.tools import all_tools, get_tool
 
-NEEDS_CAMPAIGN = {"validate", "upload", "copy"}
+NEEDS_CAMPAIGN = {"validate", "upload", "copy", "launch"}
 REPORTS = {"insights", "daily_check", "bleeders", "winners", "fatigue"}
 ACTIVATE_NOTE = ("Activation starts spending: it needs the user's explicit yes. "
                  "Show what would be activated, ask, then run: {command} --yes")
@@ -158,7 +158,7 @@ def _upload(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     route = Route(tool=intent.tool, args={})
     if not _campaign(m, vocab, intent.tool or "", route):
         return route
-    if intent.tool == "upload":
+    if intent.tool in ("upload", "launch"):
         route.args["dry_run"] = intent.dry_run
     configs = [c for c in m.configs if c.rsplit("/", 1)[-1] != "batch-upload.json"]
     if configs:
@@ -170,6 +170,15 @@ def _upload(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
             route.notes.append("say how many at once to run in parallel (e.g. '5 at once')")
         if intents.KEEP_GOING.search(t):
             route.args["keep_going"] = True
+    return route
+
+
+def _launch(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
+    route = _upload(t, m, vocab, intent)
+    if route.tool is None:
+        route.reason = (route.reason or "").rstrip(".") + (". A new campaign is described in "
+                        "workspace/campaigns/NAME/ads/batch-upload.json (campaign and adsets, see reference/launch.md), "
+                        "then: meta-ads launch NAME --dry-run.")
     return route
 
 
@@ -263,6 +272,7 @@ BUILDERS = {
     "validate": _upload, "upload": _upload, "copy": _copy, "pause": _status, "activate": _status,
     "auth_check": _auth, **{name: _report for name in REPORTS},
 }
+BUILDERS["launch"] = _launch
 
 
 # ---------------------------------------------------------------- after any router

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from skill.sandbox.endpoints_campaigns import check_dynamic_creative
 from skill.sandbox.errors import (
     SUB_ADSET_NOT_FOUND,
     SUB_CREATIVE_NOT_FOUND,
@@ -33,6 +34,7 @@ def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
     if not name:
         raise missing_param("name")
     adset = find_adset(api, str(require(req.params, "adset_id")), account)
+    check_dynamic_creative(api, adset)
     creative_id = creative_ref(api, req.params, account["account_id"])
     status = str_param(req.params, "status") or "ACTIVE"
     if status not in CREATE_STATUSES:

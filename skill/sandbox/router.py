@@ -15,12 +15,14 @@ from skill.sandbox import (
     endpoints_account,
     endpoints_ads,
     endpoints_audiences,
+    endpoints_campaigns,
     endpoints_creatives,
     endpoints_images,
     endpoints_insights,
     endpoints_pixels,
     endpoints_videos,
     objects,
+    validate_only,
 )
 from skill.sandbox.errors import ApiError, not_exist, permission, unknown_path
 from skill.sandbox.request import Request
@@ -43,6 +45,8 @@ ACCOUNT_EDGES: dict[tuple[str, str], AccountHandler] = {
     ("POST", "ads"): endpoints_ads.create,
     ("GET", "adsets"): endpoints_ads.account_adsets,
     ("GET", "campaigns"): endpoints_ads.account_campaigns,
+    ("POST", "campaigns"): endpoints_campaigns.create_campaign,
+    ("POST", "adsets"): endpoints_campaigns.create_adset,
     ("POST", "async_batch_requests"): async_batch.create,
     ("GET", "async_requests"): async_batch.account_sets,
     ("GET", "asyncadrequestsets"): async_batch.account_sets,
@@ -125,6 +129,8 @@ def _account(api: Api, req: Request) -> dict[str, Any]:
     handler = ACCOUNT_EDGES.get((req.method, req.path[1])) if len(req.path) == 2 else None
     if handler is None:
         raise unknown_path(req.path_str())
+    if validate_only.requested(req):
+        return validate_only.run(api, req, account, handler)
     return handler(api, req, account)
 
 

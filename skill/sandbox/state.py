@@ -154,7 +154,8 @@ def _with_tracking(data: dict[str, Any], now: float | None) -> dict[str, Any]:
 def _account(account_id: str, name: str, status: int, created: str) -> dict[str, Any]:
     return {"id": f"act_{account_id}", "account_id": account_id, "name": name, "currency": "USD",
             "account_status": status, "timezone_name": "Etc/UTC", "timezone_offset_hours_utc": 0,
-            "amount_spent": "0", "created_time": created, "business_name": "Snapbook Inc."}
+            "amount_spent": "0", "created_time": created, "business_name": "Snapbook Inc.",
+            "min_daily_budget": 100}
 
 
 def _campaign(cid: str, name: str, objective: str, created: str) -> dict[str, Any]:

@@ -31,14 +31,18 @@ def pause(args: PauseArgs, ctx: ToolContext) -> BaseModel:
 @tool("activate", ActivateArgs, destructive=True, examples=(
     "meta-ads activate hero-receipt            (shows what would start spending; changes nothing)",
     "meta-ads activate hero-receipt --yes      (activates: only after the user said yes)",
+    "meta-ads activate black-friday-2026       (a launched campaign: every ad set and ad, total daily budget)",
 ))
 def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
     """Activate ads: they start spending. Without --yes it only shows the ads and their ad sets' budgets.
 
     Only run with yes=true after the user explicitly agreed to start spending.
     """
-    from skill.account import status
+    from skill.account import spend_preview, status
 
+    target = spend_preview.find_target(ctx.settings, args.ads[0]) if len(args.ads) == 1 else None
+    if target is not None:  # a launched campaign or ad set: everything under it, with the total budget
+        return spend_preview.activate(ctx.settings, ctx.client(), target, args.ads[0], args.yes, ctx.report)
     return status.activate(ctx.settings, ctx.client(), args.ads, args.yes, ctx.report)
 
 

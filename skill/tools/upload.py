@@ -39,8 +39,14 @@ def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     Reads workspace/campaigns/CAMPAIGN/ads/batch-upload.json, every asset_feed_spec and image
     it names, and reports errors (which stop an upload) and warnings.
     """
-    return check_batch(with_allowed(ctx.settings, args.allow_folder), args.campaign, args.config, dry_run=False,
-                       report=ctx.report)
+    from skill.launch.check import is_launch_config
+
+    settings = with_allowed(ctx.settings, args.allow_folder)
+    if is_launch_config(settings, args.campaign, args.config):  # a campaign to create: its rules too
+        from skill.launch.plan import validate_launch
+
+        return validate_launch(settings, args.campaign, args.config, report=ctx.report)
+    return check_batch(settings, args.campaign, args.config, dry_run=False, report=ctx.report)
 
 
 class UploadArgs(BaseModel):
@@ -50,6 +56,8 @@ class UploadArgs(BaseModel):
     parallel: int | None = arg(None, "Upload up to N batches at once, 1 to 20 (overrides the config's "
                                      "max_concurrent)", metavar="N", ge=1, le=20)
     keep_going: bool = arg(False, "On a failed ad, go on with the rest instead of pausing the batch")
+    remote: bool = arg(False, "Launch configs, with --dry-run: Meta checks each create (validate_only); "
+                       "nothing is created")
     recreate_deleted: bool = arg(False, "Create again the ads that were deleted in Ads Manager (by default they are "
                                         "reported, not recreated)")
     allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
@@ -75,7 +83,18 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
     video (video_path, MP4/MOV): it goes up resumably in chunks, once per account, and the kit
     waits for Meta to process it before the creative (reference/video.md).
     """
+    from skill.launch.check import is_launch_config
+
     settings = with_allowed(ctx.settings, args.allow_folder)
+    if is_launch_config(settings, args.campaign, args.config):  # describes a campaign: launch it
+        from skill.tools.launch import run_launch
+
+        return run_launch(args, ctx, settings)
+    if args.remote:
+        from skill.errors import UsageError
+
+        raise UsageError("--remote checks a launch config (a campaign and ad sets to create) with Meta",
+                         hint=f"for an upload into an existing ad set use `meta-ads upload {args.campaign} --dry-run`")
     if args.dry_run:
         return check_batch(settings, args.campaign, args.config, dry_run=True, report=ctx.report)
     from skill.upload.run import upload_batch

@@ -337,12 +337,14 @@ def upload_batch(
     keep_going: bool = False,
     recreate_deleted: bool = False,
     report: Reporter = silent,
+    batch: BatchCheck | None = None,
 ) -> UploadSummary:
     """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume.
 
     What the ad account already holds is adopted, never created again; an ad deleted in Ads
-    Manager is created again only with ``recreate_deleted``."""
-    batch = validate_batch(settings, campaign, config)
+    Manager is created again only with ``recreate_deleted``. ``batch``: an already validated batch
+    (a launch passes each ad set's ads with its id)."""
+    batch = batch or validate_batch(settings, campaign, config)
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
         report(Event(finding.severity, f"  {label}: {finding}", finding.to_dict()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, make_image
+from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_image
 from fake_anthropic import (
     FakeAnthropic,
     RecordedRequest,
@@ -118,18 +118,35 @@ def test_copy_two_images_write_batch_then_dry_run_accepts_it(ws, fake, images, c
         assert doc.startswith(f"# {stem}\n") and "Never Lose a Receipt Again _(26 chars)_" in doc
         assert GOOD["image_summary"] in doc
     batch = load_batch_config(ads / "batch-upload.json")
-    assert (batch.campaign, batch.adset_id, batch.page_id) == ("c", "23847000000001", "123456789")
-    assert [(a.name, a.asset_feed_spec_path) for a in batch.ads] == [
-        ("img1", "campaigns/c/ads/img1.json"), ("img2", "campaigns/c/ads/img2.json")]
+    # a new campaign starts a launch config: its own ad set, not default_adset_id borrowed silently
+    assert (batch.campaign, batch.adset_id, batch.page_id, batch.is_launch) == ("c", None, "123456789", True)
+    assert [(a.name, a.asset_feed_spec_path, a.adset) for a in batch.ads] == [
+        ("img1", "campaigns/c/ads/img1.json", "main"), ("img2", "campaigns/c/ads/img2.json", "main")]
     # the images came from outside the workspace: the batch names copies inside it (upload reads nothing else)
     assert [a.image_path for a in batch.ads] == ["campaigns/c/images/img1.jpg", "campaigns/c/images/img2.png"]
     assert (ws / "campaigns/c/images/img1.jpg").read_bytes() == images[0].read_bytes()
     assert "Usage: 2 requests, 3,600 input tokens (2,400 read from cache, 600 written to cache), 840 output tokens" in out
+    assert "The new ads go to the new ad set 'main'" in out and "set adsets[0].daily_budget" in out
     assert "Next: meta-ads upload c --dry-run" in out
 
     code, out, _ = run(ws, capsys, "upload", "c", "--dry-run")
+    assert code == 1 and "adsets[0].daily_budget: needs daily_budget" in out  # no budget is ever invented
+    edit_json(ads / "batch-upload.json", lambda d: d["adsets"][0].update(daily_budget="20.00"))
+    code, out, _ = run(ws, capsys, "upload", "c", "--dry-run")
     assert code == 0, out
-    assert out.strip().splitlines()[-1] == "[DRY RUN] Complete - 2 ads validated, 0 uploaded"
+    assert out.strip().splitlines()[-1] == "[DRY RUN] Complete - would create 1 campaign, 1 ad set(s), 2 ad(s), " \
+        "all PAUSED; nothing sent"
+
+
+def test_write_batch_says_which_ad_set_the_new_ads_go_to(ws, fake, images, capsys):
+    fake.default = json_message(GOOD)
+    code, out, _ = run(ws, capsys, "copy", str(images[0]), "--campaign", "black-friday-2026", "--write-batch")
+    assert code == 0, out
+    assert "The new ads go to the new ad set 'broad-us-ca' of the campaign this config launches" in out
+    batch = load_batch_config(ads_dir(ws, "black-friday-2026") / "batch-upload.json")
+    assert [(a.name, a.adset) for a in batch.ads][-1] == ("img1", "broad-us-ca")
+    code, out, _ = run(ws, capsys, "copy", str(images[1]), "--campaign", CAMPAIGN, "--write-batch")
+    assert code == 0 and "The new ads go to ad set 23847000000001" in out
 
 
 def test_requests_carry_the_downscaled_image_brand_context_and_cache_control(ws, fake, images, capsys):

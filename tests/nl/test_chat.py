@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,7 @@ def test_route_prints_the_call_and_runs_nothing(ws, capsys):
 
 
 def test_route_with_attached_images_and_the_only_campaign(ws, capsys):
+    shutil.rmtree(ws / "campaigns" / "black-friday-2026")  # the example's second campaign: leave one
     code, out, _ = run(ws, capsys, "route", "Generate copy for these 2 images", "a.jpg", "shots/B.PNG", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["tool"] == "copy"
@@ -195,3 +197,14 @@ def test_ask_pause_by_name_runs_like_pause(uploaded, capsys):
     assert code == 0 and status_of(uploaded, "notes-app") == "PAUSED"
     code, out, _ = run(uploaded, capsys, "route", "pause every summer sale ad", "--json")
     assert json.loads(out)["args"] == {"ads": ["hero-notes-app", "hero-receipt", "hero-split-test"]}
+
+
+def test_ask_launches_only_with_a_yes_and_dry_runs_freely(ws, capsys, monkeypatch):
+    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", "not-used")  # nothing may reach any Graph API here
+    before = tree(ws)
+    code, _, err = run(ws, capsys, "ask", "create a campaign for black-friday-2026")
+    assert code == 2 and "needs a yes" in err
+    asked = run(ws, capsys, "ask", "what would launching black-friday-2026 create?")
+    direct = run(ws, capsys, "launch", "black-friday-2026", "--dry-run")
+    assert asked == direct and asked[0] == 0 and "would create 1 campaign, 2 ad set(s), 3 ad(s)" in asked[1]
+    assert tree(ws) == before

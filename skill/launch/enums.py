@@ -1,0 +1,64 @@
+"""Meta's enums for campaigns and ad sets, as the official SDK (facebook-python-business-sdk, v25) lists
+them, and the few rules the kit and the sandbox both check. Data only: no imports from the kit.
+
+The objective → optimization goal table is the kit's own reading of Meta's ODAX guides (Meta
+publishes no single table); ``--dry-run --remote`` asks Meta itself.
+"""
+
+from __future__ import annotations
+
+OBJECTIVES = ("OUTCOME_APP_PROMOTION", "OUTCOME_AWARENESS", "OUTCOME_ENGAGEMENT", "OUTCOME_LEADS",
+              "OUTCOME_SALES", "OUTCOME_TRAFFIC")
+LEGACY_OBJECTIVES = ("APP_INSTALLS", "BRAND_AWARENESS", "CONVERSIONS", "EVENT_RESPONSES", "LEAD_GENERATION",
+                     "LINK_CLICKS", "LOCAL_AWARENESS", "MESSAGES", "OFFER_CLAIMS", "PAGE_LIKES", "POST_ENGAGEMENT",
+                     "PRODUCT_CATALOG_SALES", "REACH", "STORE_VISITS", "VIDEO_VIEWS")
+BID_STRATEGIES = ("COST_CAP", "LOWEST_COST_WITHOUT_CAP", "LOWEST_COST_WITH_BID_CAP", "LOWEST_COST_WITH_MIN_ROAS")
+NEEDS_BID_AMOUNT = ("COST_CAP", "LOWEST_COST_WITH_BID_CAP")
+SPECIAL_AD_CATEGORIES = ("CREDIT", "EMPLOYMENT", "FINANCIAL_PRODUCTS_SERVICES", "HOUSING",
+                         "ISSUES_ELECTIONS_POLITICS", "NONE", "ONLINE_GAMBLING_AND_GAMING")
+BUYING_TYPES = ("AUCTION", "RESERVED")
+CREATE_STATUSES = ("ACTIVE", "PAUSED")
+OPTIMIZATION_GOALS = (
+    "ADVERTISER_SILOED_VALUE", "AD_RECALL_LIFT", "APP_INSTALLS", "APP_INSTALLS_AND_OFFSITE_CONVERSIONS",
+    "AUTOMATIC_OBJECTIVE", "CONVERSATIONS", "DERIVED_EVENTS", "ENGAGED_PAGE_VIEWS", "ENGAGED_USERS",
+    "EVENT_RESPONSES", "IMPRESSIONS", "IN_APP_VALUE", "LANDING_PAGE_VIEWS", "LEAD_GENERATION", "LINK_CLICKS",
+    "MEANINGFUL_CALL_ATTEMPT", "MESSAGING_APPOINTMENT_CONVERSION", "MESSAGING_DEEP_CONVERSATION_AND_FOLLOW",
+    "MESSAGING_PURCHASE_CONVERSION", "NONE", "OFFSITE_CONVERSIONS", "PAGE_LIKES", "POST_ENGAGEMENT",
+    "PROFILE_AND_PAGE_ENGAGEMENT", "PROFILE_VISIT", "QUALITY_CALL", "QUALITY_LEAD", "REACH", "REMINDERS_SET",
+    "SUBSCRIBERS", "THRUPLAY", "VALUE", "VISIT_INSTAGRAM_PROFILE",
+)
+BILLING_EVENTS = ("APP_INSTALLS", "CLICKS", "IMPRESSIONS", "LINK_CLICKS", "LISTING_INTERACTION", "NONE",
+                  "OFFER_CLAIMS", "PAGE_LIKES", "POST_ENGAGEMENT", "PURCHASE", "THRUPLAY")
+CUSTOM_EVENT_TYPES = (
+    "ACHIEVEMENT_UNLOCKED", "ADD_PAYMENT_INFO", "ADD_TO_CART", "ADD_TO_WISHLIST", "AD_IMPRESSION",
+    "COMPLETE_REGISTRATION", "CONTACT", "CONTENT_VIEW", "CUSTOMIZE_PRODUCT", "D2_RETENTION", "D7_RETENTION",
+    "DONATE", "FIND_LOCATION", "INITIATED_CHECKOUT", "LEAD", "LEVEL_ACHIEVED", "LISTING_INTERACTION",
+    "MESSAGING_CONVERSATION_STARTED_7D", "OTHER", "PURCHASE", "RATE", "SCHEDULE", "SEARCH",
+    "SERVICE_BOOKING_REQUEST", "SPENT_CREDITS", "START_TRIAL", "SUBMIT_APPLICATION", "SUBSCRIBE",
+    "TUTORIAL_COMPLETION",
+)
+PUBLISHER_PLATFORMS = ("facebook", "instagram", "messenger", "audience_network", "threads")
+
+# Which optimization goals each ODAX objective takes (the kit's table; see the module docstring).
+GOALS_BY_OBJECTIVE: dict[str, frozenset[str]] = {
+    "OUTCOME_AWARENESS": frozenset({"REACH", "IMPRESSIONS", "AD_RECALL_LIFT", "THRUPLAY"}),
+    "OUTCOME_TRAFFIC": frozenset({"LINK_CLICKS", "LANDING_PAGE_VIEWS", "IMPRESSIONS", "REACH", "CONVERSATIONS",
+                                  "QUALITY_CALL"}),
+    "OUTCOME_ENGAGEMENT": frozenset({"POST_ENGAGEMENT", "PAGE_LIKES", "EVENT_RESPONSES", "THRUPLAY",
+                                     "CONVERSATIONS", "LINK_CLICKS", "LANDING_PAGE_VIEWS", "IMPRESSIONS", "REACH",
+                                     "OFFSITE_CONVERSIONS", "REMINDERS_SET"}),
+    "OUTCOME_LEADS": frozenset({"LEAD_GENERATION", "QUALITY_LEAD", "OFFSITE_CONVERSIONS", "LINK_CLICKS",
+                                "LANDING_PAGE_VIEWS", "CONVERSATIONS", "QUALITY_CALL"}),
+    "OUTCOME_SALES": frozenset({"OFFSITE_CONVERSIONS", "VALUE", "LINK_CLICKS", "IMPRESSIONS", "REACH",
+                                "CONVERSATIONS"}),
+    "OUTCOME_APP_PROMOTION": frozenset({"APP_INSTALLS", "APP_INSTALLS_AND_OFFSITE_CONVERSIONS",
+                                        "OFFSITE_CONVERSIONS", "VALUE", "LINK_CLICKS"}),
+}
+# Goals that optimise for a pixel event: the ad set needs promoted_object {pixel_id, custom_event_type}.
+PIXEL_GOALS = frozenset({"OFFSITE_CONVERSIONS", "VALUE"})
+
+# The Digital Services Act: ads reaching these countries need dsa_beneficiary and dsa_payor.
+EU_COUNTRIES = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+                          "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
+AGE_MIN, AGE_MAX = 18, 65
+GENDERS = {"male": 1, "female": 2}
