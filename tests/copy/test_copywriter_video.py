@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from factories import ads_dir, copy_workspace
+from factories import ads_dir, copy_workspace, edit_json
 from fake_anthropic import FakeAnthropic, json_message
 from skill.cli import main
 from skill.models import load_batch_config
@@ -76,6 +76,7 @@ def test_copy_for_a_video_sends_frames_and_duration_and_writes_spec_doc_and_batc
     assert "Video: `" in doc and "(1 video × 1 headlines × 1 bodies)" in doc and GOOD["image_summary"] in doc
     (entry,) = load_batch_config(ads / "batch-upload.json").ads
     assert entry.video_path and entry.video_path.endswith("promo.mp4") and entry.image_path is None
+    edit_json(ads / "batch-upload.json", lambda d: d["adsets"][0].update(daily_budget="20.00"))  # a new campaign
     code, out = run(ws, capsys, "upload", "v", "--dry-run")
     assert code == 0, out
     assert '"upload_phase": "start"' in out and '"video_data": {' in out
