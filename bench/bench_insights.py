@@ -7,8 +7,9 @@ each case repeated and the median printed, at two per-request latencies (0 and -
 - ``daily × age,gender``, last_30d (N × 30 × 18 rows): ``fetch_rows`` forced ``sync`` (paged,
   500 rows a page) and forced ``async`` (report job, polled, then paged). The sandbox finishes
   a job after ``--report-delay`` seconds, standing in for Meta's own compute time.
-- ``last_7d per ad``: the kit's way (one request for the ad set, rows filtered to the ads)
-  against one request per ad.
+- ``last_7d per ad``: one request for the ad set filtered to the ads (the kit's way; several ad
+  sets' reads go in one batch call), one request per ad, the account's insights filtered on
+  ``ad.id``, and one read per ad sent as one batch call.
 
 Prints rows, HTTP requests, and the median wall time of each case. Run:
 python bench/bench_insights.py [--ads 12] [--latency-ms 20] [--report-delay 0.2] [--repeat 5]
@@ -74,11 +75,17 @@ def run(args: argparse.Namespace, latency_ms: int) -> None:
                     breakdowns=["age", "gender"])
         small_set = Query(objects=[ADSET], only_ads=set(ads), date_preset="last_7d")
         small_ads = Query(objects=list(ads), date_preset="last_7d")
+        rule = [{"field": "ad.id", "operator": "IN", "value": list(ads)}]
+        filtered = Query(objects=["act_123456789"], filtering=rule, date_preset="last_7d")
+        batched = Query(objects=list(ads), filtering=rule, date_preset="last_7d")
         cases = [
             ("daily × age,gender, sync paged", lambda: len(fetch_rows(client, big, mode="sync")[0])),
             ("daily × age,gender, async job", lambda: len(fetch_rows(client, big, mode="async")[0])),
             ("last_7d, one request per ad set", lambda: len(fetch_rows(client, small_set, mode="sync")[0])),
-            ("last_7d, one request per ad", lambda: len(fetch_rows(client, small_ads, mode="sync")[0])),
+            ("last_7d, one HTTP request per ad", lambda: sum(
+                len(list(client.paginate(f"{a}/insights", small_ads.params()))) for a in ads)),
+            ("last_7d, account filtered by ad.id", lambda: len(fetch_rows(client, filtered, mode="sync")[0])),
+            ("last_7d, per-ad reads in one batch", lambda: len(fetch_rows(client, batched, mode="sync")[0])),
         ]
         print(f"\n{args.ads} ads, {latency_ms} ms per request, report jobs take {args.report_delay:.2f} s")
         print(f"{'case':<34} {'rows':>6} {'requests':>9} {'median s':>9}")

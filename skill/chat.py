@@ -80,23 +80,31 @@ def split_extras(text: str, extras: list[str]) -> tuple[str, list[str]]:
     return " ".join([text, *words]).strip(), images
 
 
-def _route(ns: argparse.Namespace) -> tuple[Settings, Route]:
+def _route(ns: argparse.Namespace) -> tuple[Settings, Route, str | None]:
+    """The route, and why its call cannot run in this workspace (None when it can)."""
     from skill.nl.mentions import Vocabulary
-    from skill.nl.router import route
+    from skill.nl.router import route, runnable
 
     settings = load_settings(ns.workspace)
+    if getattr(ns, "verbose", False):
+        settings = settings.model_copy(update={"http_log": True})
     text, images = split_extras(ns.text, ns.images)
     if not text:
         raise UsageError("say what to do, e.g. meta-ads ask \"dry run summer-sale-2026\"")
-    return settings, route(text, Vocabulary.from_settings(settings), images, use_model=not ns.no_model)
+    vocab = Vocabulary.from_settings(settings)
+    found = route(text, vocab, images, use_model=not ns.no_model)
+    return settings, found, runnable(found, vocab)
 
 
 def run_route(ns: argparse.Namespace) -> int:
     from skill.nl.router import command_line
 
-    _, found = _route(ns)
+    _, found, blocked = _route(ns)
     if ns.json:
-        print(json.dumps(found.public(), indent=2))
+        doc = found.public()
+        if found.tool is not None and blocked:
+            doc.update(runnable=False, reason=blocked)
+        print(json.dumps(doc, indent=2))
     elif found.tool is None:
         print(found.reason)
     else:
@@ -104,7 +112,9 @@ def run_route(ns: argparse.Namespace) -> int:
         print(f"  = {command_line(found.tool, found.args)}")
         for note in found.notes:
             print(f"  note: {note}")
-    return 0 if found.tool else 1
+        if blocked:
+            print(f"  cannot run: {blocked}")
+    return 0 if found.tool and not blocked else 1
 
 
 # ---------------------------------------------------------------- ask
@@ -113,7 +123,9 @@ def run_route(ns: argparse.Namespace) -> int:
 def run_ask(ns: argparse.Namespace) -> int:
     from skill.nl.router import command_line
 
-    settings, found = _route(ns)
+    settings, found, blocked = _route(ns)
+    if found.tool is not None and blocked:
+        raise UsageError(blocked)
     if found.tool is None:
         reason, _, can = (found.reason or "I couldn't map that to a job.").partition(" I can: ")
         raise UsageError(reason, hint=f"I can: {can}" if can else None)
@@ -128,8 +140,8 @@ def run_ask(ns: argparse.Namespace) -> int:
         return 1
     if ns.sandbox:
         with sandbox_settings(settings) as sb_settings:
-            return run_with(tool, args, sb_settings, ns.json)
-    return run_with(tool, args, settings, ns.json)
+            return run_with(tool, args, sb_settings, ns.json, via="ask")
+    return run_with(tool, args, settings, ns.json, via="ask")
 
 
 def _parse(tool: Tool, found: Route) -> BaseModel:
@@ -143,15 +155,21 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
 
 # Tools that send people's (hashed) data or real events to Meta: `ask` asks first, like an upload.
 SENDS_DATA = {"audience_create": "send the customer list (hashed) to", "capi_send": "send server events to the pixel of"}
+PREVIEW_FIRST = frozenset({"budget", "bleeders", "winners", "fatigue"})
 
 
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
     """Activation and real uploads need a yes; returns the args to run, or None when declined."""
+    from skill.nl.router import command_line
+
+    if tool.name in PREVIEW_FIRST:  # ask runs them as previews; the printed command with --yes acts
+        return args.model_copy(update={"yes": False})
     if tool.destructive or tool.name == "activate":
-        ads = ", ".join(getattr(args, "ads", []) or [])
-        if not sys.stdin.isatty():
+        names = list(getattr(args, "ads", []) or [])
+        ads = ", ".join(names)
+        if not sys.stdin.isatty():  # the hint is a command that can be pasted as it is
             _say(f"Activation needs the user's explicit yes; nothing will be activated. "
-                 f"To activate: meta-ads activate {ads} --yes")
+                 f"To activate: {command_line('activate', {'ads': names, 'yes': True})}")
             return args.model_copy(update={"yes": False}) if "yes" in type(args).model_fields else args
         if not _yes(f"Activate {ads}? They start delivering and spending."):
             _say("Nothing activated.")

@@ -55,12 +55,16 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", hint=f"see `{self.prog} --help`")
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options(verbose: bool = True) -> argparse.ArgumentParser:
     common = ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
     common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
     common.add_argument("--sandbox", action="store_true",
                         help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/)")
+    if verbose:  # `meta-ads sandbox` has its own --verbose (the server's request log)
+        common.add_argument("--verbose", action="store_true",
+                            help="one line per Graph API request on stderr: method, path, status, time, usage, "
+                                 "fbtrace_id (never the token); also META_ADS_DEBUG=http")
     return common
 
 
@@ -97,7 +101,8 @@ def build_parser() -> ArgumentParser:
         sub.set_defaults(_tool=tool)
     for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
         sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
-                              parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+                              parents=[_common_options(verbose=name != "sandbox")],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
         add_arguments(sub)
         sub.set_defaults(_run=run)
     return parser
@@ -119,7 +124,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel])
         annotation, _ = _unwrap(info.annotation)
         is_list = typing.get_origin(annotation) is list
         choices = list(typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else None
-        kwargs: dict[str, Any] = {"help": info.description or None}
+        kwargs: dict[str, Any] = {"help": (info.description or "").replace("%", "%%") or None}
         if cli.get("metavar"):
             kwargs["metavar"] = cli["metavar"]
         if cli.get("positional"):
@@ -165,14 +170,30 @@ def namespace_to_args(ns: argparse.Namespace, model: type[BaseModel]) -> BaseMod
 def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
     args = namespace_to_args(ns, tool.args)
     settings = load_settings(ns.workspace)
+    if getattr(ns, "verbose", False):
+        settings = settings.model_copy(update={"http_log": True})
     if ns.sandbox:
         with sandbox_settings(settings) as sb_settings:
             return run_with(tool, args, sb_settings, ns.json)
     return run_with(tool, args, settings, ns.json)
 
 
+SIGNED_OPTIONS = ("--by", "--scale")  # take values like -30%, which argparse would read as an option
+
+
+def _join_signed(argv: list[str]) -> list[str]:
+    """``--by -30%`` → ``--by=-30%``."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in SIGNED_OPTIONS and arg[:1] == "-" and arg[1:2].isdigit():
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _join_signed(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     try:
         parser = build_parser()
@@ -199,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted. Re-run the same command to resume; nothing done is lost.", file=sys.stderr)
         return 130
     except (Exception, RecursionError) as exc:  # last resort: never a traceback for the user
-        if os.environ.get("META_ADS_DEBUG"):
+        if os.environ.get("META_ADS_DEBUG", "").lower() not in ("", "http"):  # "http" only logs requests
             raise
         print_internal_error(exc, json_mode)
         return 1

@@ -10,6 +10,7 @@
           ├── GraphConnectionError   no answer (timeout, refused, dropped)
           ├── TransientError         codes 1, 2, HTTP 5xx, is_transient
           ├── RateLimited            4, 17, 32, 613, 80000-80014, 294/2446079
+          │    └── WaitTooLong       Meta's wait is longer than max_wait: stopped, resumable
           ├── TokenInvalid           190
           ├── PermissionDenied       10, 200-299
           ├── InvalidParameter       100
@@ -216,6 +217,10 @@ class RateLimited(GraphError):
     def __init__(self, message: str, *, retry_after_s: float | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.retry_after_s = retry_after_s
+
+
+class WaitTooLong(RateLimited):
+    """Meta asks for a longer wait than ``max_wait`` allows: the run stops, resumable, instead of sleeping."""
 
 
 class TokenInvalid(GraphError):

@@ -16,8 +16,8 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 SUPPORTED_FORMATS = {"JPEG": "JPG", "PNG": "PNG"}
 MAX_BYTES = 30 * 1024 * 1024
 MIN_SIDE = 600
-ASPECT_RATIOS = {"1:1": 1.0, "4:5": 0.8, "16:9": 16 / 9, "9:16": 9 / 16}
-ASPECT_TOLERANCE = 0.02  # 2 %: a 1080x1350 and a 1079x1350 are both 4:5
+ASPECT_RATIOS = {"1:1": 1.0, "4:5": 0.8, "16:9": 16 / 9, "9:16": 9 / 16, "1.91:1": 1.91}
+ASPECT_TOLERANCE = 0.02  # 2 %: a 1080x1350 and a 1079x1350 are both 4:5; 1200x628 is 1.91:1
 
 
 @dataclass(frozen=True)

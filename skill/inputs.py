@@ -10,7 +10,8 @@ findings or ``ConfigError``\\s that name the file and the field.
   invisible characters (U+202E, U+200B …), no lone surrogates. ZWJ stays: emoji need it.
 - Ids: ``act_<digits>`` for an ad account, digits for ad sets and pages: an id is a path
   segment of every Graph call, so ``act_1/../../me`` must never get that far.
-- Names from templates: only ``{campaign}`` and ``{name}``, no attribute or index access.
+- Names from templates: only ``{campaign}``, ``{name}``, ``{date}``, ``{variant}``, ``{audience}``,
+  ``{format}``; no attribute or index access.
 - Paths: inside the workspace (after following symlinks), or inside a folder the user allowed.
 """
 
@@ -27,7 +28,7 @@ URL_SCHEMES = ("https", "http")
 MAX_URL_LENGTH = 2048
 ACCOUNT_ID = re.compile(r"^act_[0-9]{1,30}$")
 OBJECT_ID = re.compile(r"^[0-9]{1,30}$")
-TEMPLATE_FIELDS = ("campaign", "name")
+TEMPLATE_FIELDS = ("campaign", "name", "date", "variant", "audience", "format")  # ad names: creative/naming.py
 ALLOWED_FORMAT_CHARS = {"\u200d"}  # zero-width joiner: part of emoji sequences
 ALLOWED_CONTROLS = {"\n", "\t"}
 _NAMED = {"\u202e": "U+202E right-to-left override", "\u200b": "U+200B zero-width space", "\x00": "NUL"}

@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from skill import inputs
+from skill.creative.config import entry_problem
 from skill.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -101,34 +102,49 @@ class AssetFeedSpec(UserFile):
 # ---------------------------------------------------------------- batch config
 
 
+AdFormat = Literal["dynamic", "single_image", "placements"]
+
+
+class PlacementImages(UserFile):
+    """One ad, one image per placement group: 1:1 or 4:5 for Feed, 9:16 for Stories and Reels."""
+
+    feed: str
+    stories: str
+
+
 class AdEntry(UserFile):
-    """One ad in a batch: a name, one image or several (or a video), and the spec with its copy."""
+    """One ad: a name, images or a video, a copy spec; ``format``: see reference/formats.md."""
 
     name: str = Field(min_length=1)
     image_path: str | None = None
     image_paths: list[str] | None = None
+    image_url: str | None = None
+    placement_images: PlacementImages | None = None
     video_path: str | None = None  # an MP4/MOV instead of images
     thumbnail_path: str | None = None  # the video's thumbnail; else a frame of the video
     asset_feed_spec_path: str
+    format: AdFormat | None = None
+    variant: str | None = None
+    audience: str | None = None
     adset: str | None = None  # launch configs: the name of the ad set (in ``adsets``) the ad goes into
 
     @model_validator(mode="after")
     def _one_kind_of_image(self) -> AdEntry:
-        if self.video_path and (self.image_path or self.image_paths):
-            raise ValueError("has both video_path and images; a video ad names its thumbnail as thumbnail_path")
-        if self.thumbnail_path and not self.video_path:
-            raise ValueError("thumbnail_path is for video ads (add video_path)")
-        if self.video_path:
-            return self
-        if not self.image_path and not self.image_paths:
-            raise ValueError("needs image_path, image_paths or video_path")
-        if self.image_path and self.image_paths:
-            raise ValueError("has both image_path and image_paths; use one")
+        problem = entry_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
+    def kind(self) -> str:
+        return self.format or ("placements" if self.placement_images else "dynamic")
+
+    @property
     def images(self) -> list[str]:
-        if self.video_path and not self.image_path:
+        """The image files named (placements: feed, then stories; an image_url or a video has none)."""
+        if self.placement_images:
+            return [self.placement_images.feed, self.placement_images.stories]
+        if self.image_url or self.video_path:
             return []
         return list(self.image_paths) if self.image_paths else [self.image_path or ""]
 
@@ -148,6 +164,8 @@ class BatchConfig(UserFile):
     ads: list[AdEntry] = Field(min_length=1)
     parallel: bool = False
     max_concurrent: int = Field(default=3, ge=1, le=20)
+    date: str | None = None  # for {date} in ad names: keeps names stable across days
+    audience: str | None = None  # for {audience} in ad names (an ad's own audience wins)
     # A launch config (see skill/launch/models.py): ``campaign`` is an object with its name, and the
     # ad sets to create are listed instead of ``adset_id``. Parsed in full by the launch package.
     campaign_spec: dict[str, Any] | None = None
@@ -213,6 +231,14 @@ class UploadRecord(BaseModel):
 # ---------------------------------------------------------------- settings
 
 
+class RetrySettings(UserFile):
+    """``retry:`` in stack.md: attempts after the first, the first wait (doubling), the longest wait."""
+
+    attempts: int | None = Field(default=None, ge=0, le=10)
+    base: float | None = Field(default=None, ge=0)
+    max_wait: float | None = Field(default=None, ge=0)
+
+
 class StackSettings(UserFile):
     """The ``key: value`` settings in ``brand/stack.md``. Every key is optional."""
 
@@ -226,9 +252,14 @@ class StackSettings(UserFile):
     max_frequency: Decimal | None = None
     min_ctr: Decimal | None = None
     max_cpc: Decimal | None = None
+    result_action: str | None = None  # what reports count as a result (purchase, lead, add_to_cart, ...)
     ad_name_template: str | None = None
     copy_model: str | None = None
     brand_name: str | None = None
+    copy_variants: int | None = Field(default=None, ge=1, le=5)
+    advantage_creative: bool | str | dict[str, Any] | None = None
+    retry: RetrySettings | None = None
+    max_wait: float | None = Field(default=None, ge=0)  # seconds; same as retry.max_wait
     # Launch defaults (skill/launch): a small config stays small.
     currency: str | None = None
     countries: list[str] | None = None
@@ -237,6 +268,10 @@ class StackSettings(UserFile):
     conversion_event: str | None = None
     dsa_beneficiary: str | None = None
     dsa_payor: str | None = None
+    # Acting on the account: guardrails for budget changes, and how a creative refresh is done
+    max_daily_budget: Decimal | None = None  # account currency, major units: no budget change goes above it
+    max_budget_increase_pct: Decimal | None = None  # no single change raises a budget by more than this
+    refresh_mode: str | None = None  # swap | new-ad (default swap)
 
     @field_validator("ad_account", "default_adset_id", "page_id", "pixel_id", mode="before")
     @classmethod

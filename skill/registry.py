@@ -39,7 +39,12 @@ def arg(
 
 
 class ToolContext:
-    """What a running tool may use: settings, a progress reporter, a Graph client on demand."""
+    """What a running tool may use: settings, a progress reporter, a Graph client on demand.
+
+    ``via`` says which face asked (cli, ask, mcp): the change log records it.
+    """
+
+    via: str = "library"
 
     def __init__(self, settings: Settings, report: Reporter = silent, confirm: Callable[[str], bool] | None = None):
         self.settings = settings

@@ -29,6 +29,9 @@ class Printer:
         self.secrets = secrets
 
     def __call__(self, event: Event) -> None:
+        if event.kind == "http":  # --verbose request lines: stderr, so --json output stays one document
+            print(redact(event.message, self.secrets), file=sys.stderr, flush=True)
+            return
         if self.json_mode:
             return
         write_out(redact(event.message, self.secrets))
@@ -77,12 +80,14 @@ def confirm_on_tty(question: str) -> bool:
         return False
 
 
-def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool) -> int:
+def run_with(tool: Tool, args: BaseModel, settings: Settings, json_mode: bool, via: str = "cli") -> int:
     secrets = (settings.token.get_secret_value(),) if settings.token else ()
     printer = Printer(json_mode, secrets)
     for warning in settings.stack_warnings:
         printer(Event("warning", f"  Warning: {warning}"))
-    result = tool.run(args, ToolContext(settings, printer, confirm_on_tty))
+    ctx = ToolContext(settings, printer, confirm_on_tty)
+    ctx.via = via
+    result = tool.run(args, ctx)
     if json_mode:
         write_out(redact(result.model_dump_json(indent=2), secrets))
     else:
@@ -117,8 +122,7 @@ def print_internal_error(exc: BaseException, json_mode: bool) -> None:
     print(one_line(f"Internal error: {message} → {hint}"), file=sys.stderr)
 
 
-def one_line(text: str, limit: int = 2000) -> str:
+def one_line(text: str) -> str:
     """Line breaks and other controls in an error (a server's message, a parser's) kept on one line."""
     flat = " ".join("".join(c if c.isprintable() else " " for c in part) for part in text.splitlines())
-    flat = " ".join(flat.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return " ".join(flat.split())

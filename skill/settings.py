@@ -45,6 +45,7 @@ class Settings(BaseModel):
     token_source: str | None = None
     retry_base_s: float = DEFAULT_RETRY_BASE_S
     sandbox: bool = False
+    http_log: bool = False  # one line per Graph request (--verbose, META_ADS_DEBUG=http)
     allowed_folders: list[Path] = []  # folders outside the workspace that files may come from
 
     # ------------------------------------------------------------ paths
@@ -114,12 +115,13 @@ class Settings(BaseModel):
         number = (self.ad_account or "").removeprefix("act_")
         return ADS_MANAGER_URL.format(account_number=number)
 
-    def ad_name(self, campaign: str, name: str) -> str:
-        template = self.stack.ad_name_template or DEFAULT_AD_NAME_TEMPLATE
-        problem = inputs.template_problem(template)
-        if problem:
-            raise ConfigError(problem, file="brand/stack.md", field="ad_name_template")
-        return inputs.render_template(template, campaign=campaign, name=name)
+    def ad_name(self, campaign: str, name: str, **fields: str | None) -> str:
+        """The ad's name from ``ad_name_template``: one function for every name (``naming.render_name``,
+        which checks the template with ``inputs.template_problem`` and fills it with ``inputs.render_template``)."""
+        from skill.creative.naming import render_name
+
+        return render_name(self.stack.ad_name_template or DEFAULT_AD_NAME_TEMPLATE, campaign=campaign, name=name,
+                           **fields)
 
     def outside_problem(self, path: Path) -> str | None:
         """Why a file someone named may not be read (outside the workspace and every allowed folder)."""
@@ -284,6 +286,7 @@ def load_settings(
     if token is None and (token := token_from_social_cli(social)):
         source = "social-cli config"
     account = env.get("META_AD_ACCOUNT") or stack.ad_account or account_from_social_cli(social)
+    retry = stack.retry
     account_source = "META_AD_ACCOUNT" if env.get("META_AD_ACCOUNT") else (
         "ad_account" if stack.ad_account else "social-cli marketingAdAccountId")
     _check_account(normalize_account(account), account_source)
@@ -291,7 +294,8 @@ def load_settings(
     register_secret(token)
     register_secret(_url_credentials(graph_url))
     try:
-        retry_base = float(env.get("META_RETRY_BASE_S") or DEFAULT_RETRY_BASE_S)
+        retry_base = float(env.get("META_RETRY_BASE_S") or (retry.base if retry and retry.base is not None
+                                                             else DEFAULT_RETRY_BASE_S))
     except ValueError:
         raise ConfigError("META_RETRY_BASE_S must be a number of seconds") from None
     return Settings(
@@ -304,6 +308,7 @@ def load_settings(
         token=SecretStr(token) if token else None,
         token_source=source,
         retry_base_s=retry_base,
+        http_log="http" in (env.get("META_ADS_DEBUG") or "").lower().split(","),
     )
 
 

@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from skill import inputs
+from skill.creative.checks import format_findings, stack_findings
+from skill.creative.cta import NOT_IN_V26, PRODUCT_CTA_TYPES, cta_problem
+from skill.creative.sources import ad_image_paths
 from skill.errors import ConfigError
 from skill.images import (
     ASPECT_RATIOS,
@@ -33,18 +36,10 @@ from skill.settings import Settings, check_name
 from skill.video.probe import VideoInfo
 from skill.video.rules import check_video
 
-# The product's CTA list, in the product's order. The one place it lives.
-CTA_TYPES: tuple[str, ...] = (
-    "LEARN_MORE", "SHOP_NOW", "SIGN_UP", "BOOK_TRAVEL", "DOWNLOAD",
-    "GET_OFFER", "GET_QUOTE", "SUBSCRIBE", "WATCH_MORE", "APPLY_NOW",
-    "CONTACT_US", "GET_DIRECTIONS", "ORDER_NOW", "REQUEST_TIME",
-    "SEE_MENU", "SEND_MESSAGE", "BUY_TICKETS", "CALL_NOW",
-)  # fmt: skip
-# In the product's list but not in Meta's current (v26) list: accepted with a warning.
-CTA_NOT_IN_CURRENT_API = {
-    "SEE_MENU": "Meta's v26 API no longer lists SEE_MENU; the ad may be rejected",
-    "SEND_MESSAGE": "Meta's v26 API lists MESSAGE_PAGE, not SEND_MESSAGE; the ad may be rejected",
-}
+# The product's CTA list (what copy generation picks from); any of Meta's v26 values is accepted
+# too. Both lists live in skill/creative/cta.py.
+CTA_TYPES: tuple[str, ...] = PRODUCT_CTA_TYPES
+CTA_NOT_IN_CURRENT_API = NOT_IN_V26
 
 HEADLINE_SOFT, HEADLINE_HARD = 40, 50
 BODY_MIN, BODY_MAX = 50, 500
@@ -167,11 +162,9 @@ def _check_ctas(spec: AssetFeedSpec, where: dict[str, Any]) -> list[Finding]:
         found.append(_error(f"Too many call to actions: {len(types)} (max {MAX_CTAS})",
                             field="call_to_actions", **where))
     for cta in types:
-        if cta not in CTA_TYPES:
-            found.append(_error(f"CTA type {cta!r} is not valid; use one of {', '.join(CTA_TYPES)}",
-                                field="call_to_actions", **where))
-        elif cta in CTA_NOT_IN_CURRENT_API:
-            found.append(_warning(f"CTA {cta}: {CTA_NOT_IN_CURRENT_API[cta]}", field="call_to_actions", **where))
+        problem = cta_problem(cta)
+        if problem:
+            found.append(Finding(problem[0], problem[1], field="call_to_actions", **where))
     return found
 
 
@@ -299,6 +292,8 @@ def validate_batch(settings: Settings, campaign: str | None = None, config: str 
     if not page_id:
         findings.append(_error("page_id missing (set it here or page_id in brand/stack.md)", field="page_id", **where))
     findings += _check_names(cfg, path)
+    findings += [Finding(sev, msg, file=str(settings.brand_dir / "stack.md"), field=fld)
+                 for sev, msg, fld in stack_findings(settings.stack, cfg)]
     ads = [_check_ad(settings, cfg, i, entry, path) for i, entry in enumerate(cfg.ads)]
     destination = cfg.destination_url or settings.stack.destination_url
     if not destination:
@@ -332,9 +327,11 @@ def _check_names(cfg: BatchConfig, path: Path) -> list[Finding]:
 def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, config_path: Path) -> AdCheck:
     base = config_path.parent
     spec_path = settings.resolve(entry.asset_feed_spec_path, base)
-    image_paths = [settings.resolve(p, base) for p in entry.images]
+    image_paths, fetch_error = ad_image_paths(settings, entry, base, cfg.campaign)
     check = AdCheck(i, entry, spec_path, image_paths)
     ad = entry.name
+    if fetch_error:
+        check.findings.append(_error(fetch_error, ad=ad, file=str(config_path), field=f"ads[{i}].image_url"))
     outside = _outside_findings(settings, entry, i, spec_path, image_paths, str(config_path))
     if outside:
         check.findings += outside
@@ -360,6 +357,8 @@ def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, conf
         check.findings += found
         if info:
             check.images.append(info)
+    check.findings += [Finding(sev, msg, ad=ad, file=str(config_path), field=f"ads[{i}].{fld}")
+                       for sev, msg, fld in format_findings(entry, check.spec, check.images, settings.stack, cfg)]
     if entry.video_path:
         _check_video_ad(settings, check, base, config_path)
     return check

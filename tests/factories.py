@@ -32,13 +32,28 @@ def make_image(path: Path, size: tuple[int, int] = (1080, 1080), fmt: str = "JPE
     return path
 
 
-def copy_workspace(tmp_path: Path) -> Path:
-    """A private copy of the shipped example workspace (tests never touch the original)."""
+# The shipped campaign also shows the other creative formats (a single-image ad, a per-placement ad);
+# most tests work on the seed's three ads, so copies leave these out unless asked.
+FORMAT_SHOWCASE = {"hero-single": ("summer-single", ["summer-single.jpg"]),
+                   "hero-placements": ("summer-placements", ["placements-feed.jpg", "placements-story.jpg"])}
+
+
+def copy_workspace(tmp_path: Path, *, all_ads: bool = False) -> Path:
+    """A private copy of the shipped example workspace (tests never touch the original): the seed's
+    three ads, or with ``all_ads`` every ad it ships (the format showcase too)."""
     dest = tmp_path / "workspace"
     shutil.copytree(EXAMPLE_WORKSPACE, dest, ignore=shutil.ignore_patterns(
-        ".sandbox", "*.upload.json", ".ledger", "reports", "*.lock"))
+        ".sandbox", "*.upload.json", ".ledger", "reports", "previews", "*.lock"))
     # The shipped workspace may hold rows from a run of the README's first command: start clean.
     (dest / "brand" / "assets.md").write_text(ASSETS_HEADER_ONLY)
+    if not all_ads:
+        campaign = dest / "campaigns" / CAMPAIGN
+        edit_json(campaign / "ads" / "batch-upload.json",
+                  lambda d: d.update(ads=[a for a in d["ads"] if a["name"] not in FORMAT_SHOWCASE]))
+        for stem, images in FORMAT_SHOWCASE.values():
+            for path in [campaign / "ads" / f"{stem}.json", campaign / "ads" / f"{stem}.md",
+                         *(campaign / "images" / name for name in images)]:
+                path.unlink(missing_ok=True)
     return dest
 
 

@@ -4,6 +4,7 @@ every package says what it is for, and a built wheel ships its templates and pro
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -89,8 +90,13 @@ def test_module_size_and_docstring(path: Path) -> None:
 
 
 def test_a_built_wheel_ships_templates_and_prompts(tmp_path: Path) -> None:
+    # built from a private copy: a build writes build/ and *.egg-info beside the sources, and two
+    # test runs at once would otherwise build in the same folder
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "__pycache__",
+                                                             "tests", "workspace", "bench", ".sandbox"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(tmp_path), str(src)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for must in ("skill/prompts/copywriter_system.j2", "skill/prompts/router_system.j2",

@@ -1,4 +1,3 @@
-"""The ad account's objects and health: status changes, token and account checks.
-
-Budgets, campaigns and ad sets belong here as they arrive.
+"""The ad account's objects and health: status at every level, budgets and bids, creative refresh,
+the change log, token and account checks.
 """

@@ -1,17 +1,21 @@
-"""Pausing and activating ads. Pausing stops spend and needs no confirmation; activating starts
-spend and happens only with an explicit yes. Each change is written back to the ad's
-``{stem}.upload.json`` and its ``brand/assets.md`` row.
+"""Pausing and activating ads, ad sets and campaigns. Pausing stops spend and needs no
+confirmation; activating starts spend and happens only with an explicit yes. Each change is
+written back to the ad's ``{stem}.upload.json``, its ``brand/assets.md`` row and the change log.
 """
 
 from __future__ import annotations
 
 import difflib
+import shlex
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from skill.account import changelog, levels, targets
+from skill.account.targets import TargetRef
 from skill.errors import ConfigError, GraphError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.graph import BatchOp
@@ -30,11 +34,18 @@ class AdRef(BaseModel):
     ad_id: str
     name: str
     record_path: str | None = None
+    status: str | None = None  # the status before the change, when known (read, or the record's)
+    campaign: str | None = None
+    campaign_id: str | None = None
 
 
 class AdChange(BaseModel):
+    """One object's change (an ad unless ``kind`` says ad set or campaign)."""
+
     ad_id: str
     name: str
+    kind: str = "ad"
+    note: str | None = None  # "already active": nothing was sent for it
     status: str | None = None  # the status after the change (or now, for a preview)
     ok: bool = True
     error: str | None = None
@@ -48,7 +59,7 @@ class StatusResult(BaseModel):
     failed: int
     activated: int = 0  # ads that started spending: 0 unless activated with --yes
     daily_budget: str | None = None  # preview only: what the ads' ad sets hold per day, together
-    ads: list[AdChange]
+    ads: list[AdChange]  # every object named, ads or not (see each one's kind)
     message: str
 
     @property
@@ -71,7 +82,8 @@ def resolve_ads(settings: Settings, names: list[str]) -> list[AdRef]:
             names = ", ".join(f"'{r.campaign} - {r.ad_name}'" for _, r in found)
             raise ConfigError(f"ad name {asked!r} is in several campaigns: say which, e.g. {names}", field="ads")
         if found:
-            refs += [AdRef(asked=asked, ad_id=r.ad_id, name=r.ad_name, record_path=str(p)) for p, r in found]
+            refs += [AdRef(asked=asked, ad_id=r.ad_id, name=r.ad_name, record_path=str(p), status=r.status,
+                           campaign=r.campaign) for p, r in found]
         elif asked.isdigit() and len(asked) >= 6:
             refs.append(AdRef(asked=asked, ad_id=asked, name=asked))
         else:
@@ -105,8 +117,10 @@ def _all_records(settings: Settings) -> list[UploadRecord]:
 
 
 def set_status(settings: Settings, client: Any, refs: list[AdRef], status: str,
-               report: Reporter = silent) -> list[AdChange]:
+               report: Reporter = silent, via: str = "library") -> list[AdChange]:
     """One call for one ad, one batch call for several. Failures are per ad."""
+    if not refs:
+        return []
     if len(refs) == 1:
         changes = [_post_one(client, refs[0], status)]
     else:
@@ -114,7 +128,7 @@ def set_status(settings: Settings, client: Any, refs: list[AdRef], status: str,
         changes = [_from_batch(ref, res, status) for ref, res in zip(refs, results, strict=True)]
     for ref, change in zip(refs, changes, strict=True):
         if change.ok:
-            _record(settings, ref, status)
+            _record(settings, ref, status, via)
             report(Event("status", f"✓ {ref.name} ({ref.ad_id}) {status}", change.model_dump()))
         else:
             report(Event("status_failed", f"✗ {ref.name} ({ref.ad_id}): {change.error}", change.model_dump()))
@@ -136,7 +150,11 @@ def _from_batch(ref: AdRef, res: Any, status: str) -> AdChange:
     return AdChange(ad_id=ref.ad_id, name=ref.name, ok=False, error=error)
 
 
-def _record(settings: Settings, ref: AdRef, status: str) -> None:
+def _record(settings: Settings, ref: AdRef, status: str, via: str = "library") -> None:
+    changelog.append(settings, via, action="activate" if status == ACTIVE else "pause", kind="ad", id=ref.ad_id,
+                     name=ref.name, campaign=ref.campaign, campaign_id=ref.campaign_id,
+                     before={"status": ref.status} if ref.status else {},
+                     after={"status": status})
     if ref.record_path:
         from skill.records import read_record
 
@@ -146,25 +164,92 @@ def _record(settings: Settings, ref: AdRef, status: str) -> None:
     update_asset_status(settings.assets_md, ref.ad_id, status)
 
 
+# ---------------------------------------------------------------- naming anything
+
+
+def resolve_targets(settings: Settings, client: Any, names: list[str]) -> tuple[list[AdRef], list[TargetRef]]:
+    """Names and ids → ads (workspace records first) and ad sets / campaigns (from the account)."""
+    ads: list[AdRef] = []
+    others: list[TargetRef] = []
+    for asked in names:
+        if find_records(settings.workspace, asked):
+            ads += resolve_ads(settings, [asked])
+            continue
+        ref = _lookup(settings, client, asked)
+        if ref is None:  # an id Meta could not read: tried as an ad, its failure is reported per ad
+            ads.append(AdRef(asked=asked, ad_id=asked, name=asked))
+        elif ref.kind == "ad":
+            ads.append(AdRef(asked=asked, ad_id=ref.id, name=ref.name, status=ref.status,
+                             campaign_id=ref.campaign_id))
+        else:
+            others.append(ref)
+    return list({a.ad_id: a for a in ads}.values()), list({o.id: o for o in others}.values())
+
+
+def _lookup(settings: Settings, client: Any, asked: str) -> TargetRef | None:
+    if targets.is_id(asked):
+        try:
+            return targets.by_id(client, asked, ("ad", "adset", "campaign"))
+        except (GraphError, ConfigError):
+            return None
+    try:
+        return targets.by_name(settings, client, asked, ("ad", "adset", "campaign"))
+    except ConfigError as exc:
+        if "several objects" in exc.message:
+            raise
+        raise ConfigError(f"no ad {asked!r} in the workspace, nor an ad, ad set or campaign of that name in the "
+                          f"account; {_suggest(settings, asked)}", field="ads",
+                          hint="use an ad name from the campaigns' *.upload.json files, an ad set or campaign "
+                               "name from Ads Manager, or an id") from None
+
+
+def _set_objects(settings: Settings, client: Any, refs: list[TargetRef], status: str, report: Reporter,
+                 via: str) -> list[AdChange]:
+    changes = []
+    for ref in refs:
+        error = levels.post_status(client, ref, status, report)
+        changes.append(AdChange(ad_id=ref.id, name=ref.name, kind=ref.kind, status=None if error else status,
+                                ok=error is None, error=error))
+        if error is None:
+            changelog.append(settings, via, action="activate" if status == ACTIVE else "pause", kind=ref.kind,
+                             id=ref.id, name=ref.name, campaign=ref.name if ref.kind == "campaign" else None,
+                             campaign_id=ref.campaign_id or (ref.id if ref.kind == "campaign" else None),
+                             before={"status": ref.status} if ref.status else {}, after={"status": status})
+            changelog.upsert_asset(settings.assets_md, ref.kind, ref.name, ref.id, status)
+    return changes
+
+
 # ---------------------------------------------------------------- the two commands
 
 
-def pause(settings: Settings, client: Any, names: list[str], report: Reporter = silent) -> StatusResult:
-    refs = resolve_ads(settings, names)
-    changes = set_status(settings, client, refs, PAUSED, report)
+def pause(settings: Settings, client: Any, names: list[str], report: Reporter = silent,
+          via: str = "library") -> StatusResult:
+    ads, others = resolve_targets(settings, client, names)
+    changes = set_status(settings, client, ads, PAUSED, report, via)
+    changes += _set_objects(settings, client, others, PAUSED, report, via)
     return _summary("pause", changes, "paused")
 
 
-def activate(settings: Settings, client: Any, names: list[str], yes: bool, report: Reporter = silent) -> StatusResult:
+def activate(settings: Settings, client: Any, names: list[str], yes: bool, report: Reporter = silent,
+             via: str = "library") -> StatusResult:
     """Without ``yes``: say what would start spending, and how much budget is behind it. Change nothing."""
-    refs = resolve_ads(settings, names)
-    if yes:
-        result = _summary("activate", set_status(settings, client, refs, ACTIVE, report), "activated")
-        return result.model_copy(update={"activated": result.changed})
-    return _preview(settings, client, refs)
+    ads, others = resolve_targets(settings, client, names)
+    if not yes:
+        return _preview(settings, client, ads, others)
+    now = levels.current_statuses(client, [a.ad_id for a in ads] + [o.id for o in others])
+    done = [AdChange(ad_id=i, name=n, kind=k, status=ACTIVE, note="already active")
+            for i, n, k in [(a.ad_id, a.name, "ad") for a in ads] + [(o.id, o.name, o.kind) for o in others]
+            if now.get(i) == ACTIVE]
+    ads = [a.model_copy(update={"status": now.get(a.ad_id) or a.status}) for a in ads if now.get(a.ad_id) != ACTIVE]
+    others = [o.model_copy(update={"status": now.get(o.id) or o.status}) for o in others if now.get(o.id) != ACTIVE]
+    changes = set_status(settings, client, ads, ACTIVE, report, via) + _set_objects(
+        settings, client, others, ACTIVE, report, via)
+    result = _summary("activate", done + changes, "activated")
+    return result.model_copy(update={"activated": result.changed})
 
 
-def _preview(settings: Settings, client: Any, refs: list[AdRef]) -> StatusResult:
+def _preview(settings: Settings, client: Any, refs: list[AdRef], others: list[TargetRef] | None = None,
+             ) -> StatusResult:
     adsets: dict[str, dict[str, Any]] = {}
     currencies: dict[str, str] = {}
     ads = [_preview_one(settings, client, ref, adsets, currencies) for ref in refs]
@@ -174,17 +259,56 @@ def _preview(settings: Settings, client: Any, refs: list[AdRef]) -> StatusResult
             lines.append(f"  ✗ {ad.name} ({ad.ad_id}): {ad.error}")
             continue
         budget = f", ad set {ad.adset_id} budget {ad.daily_budget}" if ad.daily_budget else ""
-        lines.append(f"  {ad.name} ({ad.ad_id}): now {ad.status or 'unknown'}{budget}")
+        already = " (already active)" if ad.status == ACTIVE else ""
+        lines.append(f"  {ad.name} ({ad.ad_id}): now {ad.status or 'unknown'}{already}{budget}")
     total = _total_daily(adsets)
     if total:
         held = f"Their {len(adsets)} ad sets hold {total} together" if len(adsets) > 1 \
             else f"Their ad set holds {total}"
         lines.append(f"{held}: activated ads start spending from it.")
+    objects, text = _preview_objects(settings, client, others or [], lines)
+    asked = [r.asked for r in refs] + [o.asked for o in others or []]
     lines.append("Nothing was changed. To activate, re-run with --yes: "
-                 f"meta-ads activate {' '.join(r.asked for r in refs)} --yes")
-    failed = sum(1 for ad in ads if not ad.ok)
-    return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=total, ads=ads,
-                        message="\n".join(lines))
+                 f"meta-ads activate {' '.join(shlex.quote(a) for a in asked)} --yes")
+    failed = sum(1 for ad in ads + objects if not ad.ok)
+    return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=total or text,
+                        ads=ads + objects, message="\n".join(lines))
+
+
+def _preview_objects(settings: Settings, client: Any, others: list[TargetRef], lines: list[str],
+                     ) -> tuple[list[AdChange], str | None]:
+    """Each ad set or campaign, and everything under it that would start spending."""
+    if not others:
+        return [], None
+    currency = _account_currency(settings, client)
+    changes, total = [], 0
+    for ref in others:
+        try:
+            now = client.get(ref.id, {"fields": "status"}).get("status")
+            started, daily = levels.would_start(client, ref, currency)
+        except GraphError as exc:
+            changes.append(AdChange(ad_id=ref.id, name=ref.name, kind=ref.kind, ok=False, error=str(exc)))
+            lines.append(f"  ✗ {ref.kind_word} {ref.name} ({ref.id}): {exc}")
+            continue
+        already = " (already active)" if now == ACTIVE else ""
+        lines.append(f"  {ref.kind_word} {ref.name} ({ref.id}): now {now}{already}; would start:")
+        lines.extend(started)
+        total += daily
+        changes.append(AdChange(ad_id=ref.id, name=ref.name, kind=ref.kind, status=now,
+                                daily_budget=levels.total_text(daily, currency)))
+    text = levels.total_text(total, currency)
+    if text:
+        lines.append(f"Total daily budget that would start spending: {text}.")
+    return changes, text
+
+
+def _account_currency(settings: Settings, client: Any) -> str:
+    if not settings.ad_account:
+        return "USD"
+    try:
+        return str(client.get(settings.ad_account, {"fields": "currency"}).get("currency") or "USD")
+    except GraphError:
+        return "USD"
 
 
 def _preview_one(settings: Settings, client: Any, ref: AdRef, adsets: dict[str, dict[str, Any]],
@@ -241,7 +365,19 @@ def _total_daily(adsets: dict[str, dict[str, Any]]) -> str | None:
 
 
 def _summary(action: str, changes: list[AdChange], verb: str) -> StatusResult:
-    ok = sum(1 for c in changes if c.ok)
-    failed = len(changes) - ok
-    message = f"{ok} ad{'s' if ok != 1 else ''} {verb}" + (f", {failed} failed (see above)" if failed else "")
-    return StatusResult(action=action, changed=ok, failed=failed, ads=changes, message=message)
+    """"2 ads paused", "1 ad set activated, 1 campaign already active", ", 1 failed (see above)"."""
+    done = [c for c in changes if c.ok and not c.note]
+    failed = sum(1 for c in changes if not c.ok)
+    counts = Counter(c.kind for c in done)
+    parts = [_count(n, kind) for kind, n in counts.items()] or ["0 ads"]
+    message = f"{', '.join(parts)} {verb}"
+    for c in changes:
+        if c.note:
+            message += f"; {targets.KIND_WORDS.get(c.kind, c.kind)} {c.name} was {c.note}"
+    message += f", {failed} failed (see above)" if failed else ""
+    return StatusResult(action=action, changed=len(done), failed=failed, ads=changes, message=message)
+
+
+def _count(n: int, kind: str) -> str:
+    word = targets.KIND_WORDS.get(kind, kind)
+    return f"{n} {word}{'s' if n != 1 else ''}"

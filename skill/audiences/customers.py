@@ -231,12 +231,18 @@ def _row_problem(cells: list[str], keys: list[str], headers: dict[str, str], num
 
 
 def inside_workspace(settings: Settings, raw: str) -> Path:
-    """A file the user named, resolved; it must be inside the workspace."""
-    path = settings.resolve(raw).resolve()
-    root = settings.workspace.resolve()
-    if not path.is_relative_to(root):
-        raise ConfigError(f"{raw} is outside the workspace ({root})", field="file",
-                          hint="copy the file into the workspace (e.g. workspace/audiences/) and name it from there")
+    """A file the user named, resolved; inside the workspace or a folder allowed with --allow-folder."""
+    path = settings.resolve(raw)
+    problem = settings.outside_problem(path)
+    if problem:
+        raise ConfigError(problem, field="file")
     if not path.is_file():
-        raise ConfigError(f"{raw} does not exist", field="file", hint=f"paths are relative to the workspace ({root})")
-    return path
+        raise ConfigError(f"{raw} does not exist", field="file",
+                          hint=f"paths are relative to the workspace ({settings.workspace})")
+    return path.resolve()
+
+
+def shown_path(settings: Settings, path: Path) -> str:
+    """How a file is named in messages: relative to the workspace when it is inside it."""
+    root = settings.workspace.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)

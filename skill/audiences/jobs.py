@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from skill import inputs
 from skill.audiences.accounts import AudienceRow, ensure_audience, find_audience
-from skill.audiences.customers import BadRow, inside_workspace, read_customers
+from skill.audiences.customers import BadRow, inside_workspace, read_customers, shown_path
 from skill.audiences.upload import MAX_ROWS, UploadOutcome, session_path, upload_rows
 from skill.errors import ConfigError
 from skill.events import Event, Reporter, silent
@@ -78,6 +79,9 @@ def check_audience_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 200:
         raise ConfigError("an audience needs a name of 1 to 200 characters", field="name")
+    problem = inputs.text_problem(name)
+    if problem:
+        raise ConfigError(f"the audience name {problem}", field="name")
     return name
 
 
@@ -89,7 +93,7 @@ def create_customer_audience(settings: Settings, client: Any, name: str, custome
                              dry_run: bool = False, report: Reporter = silent) -> AudienceResult:
     name = check_audience_name(name)
     path = inside_workspace(settings, customers)
-    display = str(path.relative_to(settings.workspace.resolve()))
+    display = shown_path(settings, path)
     hashed = read_customers(path, display, default_country=default_country, skip_bad_rows=skip_bad_rows)
     report(Event("audience.hashed", f"  {hashed.count:,} customers normalised and hashed on this machine"
                  + (f"; {len(hashed.bad)} bad row(s) skipped" if hashed.bad else "")))
@@ -136,6 +140,8 @@ def create_website_audience(settings: Settings, client: Any, name: str, *, pixel
     if not 1 <= days <= MAX_DAYS:
         raise ConfigError(f"--days must be 1 to {MAX_DAYS} (Meta keeps website visitors up to 180 days)",
                           field="days")
+    if url_contains is not None and (problem := inputs.text_problem(url_contains)):
+        raise ConfigError(f"--url-contains {problem}", field="url_contains")
     if event is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,49}", event):
         raise ConfigError(f"{event!r} is not a pixel event name (e.g. Purchase, AddToCart)", field="event")
     if pixel is None and not dry_run:

@@ -25,10 +25,16 @@ RESERVED_STEMS = {"batch-upload"}
 
 @dataclass(frozen=True)
 class CopyJob:
-    """One image and the two files its copy goes to."""
+    """One image and the two files its copy goes to. ``stored``: where the image lives in the
+    workspace (an image from outside is copied into the campaign's images/ when its copy is written)."""
 
     image: Path
     spec_path: Path
+    stored: Path | None = None
+
+    @property
+    def in_workspace(self) -> Path:
+        return self.stored or self.image
 
     @property
     def stem(self) -> str:
@@ -83,8 +89,11 @@ def _media_findings(path: Path) -> list[Finding]:
     return [Finding(r.severity, r.message, file=str(path)) for r in check_video(path)[0]]
 
 
-def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool) -> list[CopyJob]:
-    """One job per image; outputs must not collide, and must not exist unless ``force``."""
+def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool, suffix: str = "",
+              ) -> list[CopyJob]:
+    """One job per image; outputs must not collide, and must not exist unless ``force``.
+
+    ``suffix`` names the outputs ``{stem}{suffix}.json`` (``-fresh`` for a fresh angle)."""
     ads_dir = settings.ads_dir(campaign)
     jobs: list[CopyJob] = []
     for image in images:
@@ -101,13 +110,33 @@ def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: b
         if clash:
             raise ConfigError(f"{clash.image.name} and {image.name} would both write {stem}.json",
                               file=str(image), hint="rename one of them")
-        jobs.append(CopyJob(image, ads_dir / f"{stem}.json"))
+        jobs.append(CopyJob(image, ads_dir / f"{stem}{suffix}.json", _storage(settings, campaign, image)))
     if not force:
         existing = [p for j in jobs for p in (j.spec_path, j.doc_path) if p.exists()]
         if existing:
             raise ConfigError("already exists; copy is not overwritten", file=str(existing[0]),
                               hint="pass --force to overwrite it, or rename the image")
     return jobs
+
+
+def _storage(settings: Settings, campaign: str, image: Path) -> Path | None:
+    """Where an image from outside the workspace will be kept: ``campaigns/CAMPAIGN/images/NAME``
+    (a workspace stays self-contained and shareable through git). None when it is inside already."""
+    if image.resolve().is_relative_to(settings.workspace.resolve()):
+        return None
+    folder = settings.campaign_dir(campaign) / ("videos" if is_video(image) else "images")
+    data = image.read_bytes()
+    dest, n = folder / image.name, 1
+    while dest.exists() and dest.read_bytes() != data:  # another image of that name: keep both
+        n += 1
+        dest = folder / f"{image.stem}-{n}{image.suffix}"
+    return dest
+
+
+def keep_image(job: CopyJob) -> None:
+    """Copy an outside image into the campaign's images/ (atomically; once)."""
+    if job.stored is not None and not job.stored.exists():
+        write_bytes_atomic(job.stored, job.image.read_bytes())
 
 
 def landing_page(settings: Settings, campaign: str) -> str:
@@ -144,13 +173,15 @@ def display_path(settings: Settings, path: Path, base: Path | None = None) -> st
 
 
 def write_copy(settings: Settings, campaign: str, job: CopyJob, spec: AssetFeedSpec, notes: str) -> None:
-    """``{stem}.json`` (what the upload sends) and ``{stem}.md`` (what people review), atomically."""
+    """``{stem}.json`` (what the upload sends) and ``{stem}.md`` (what people review), atomically;
+    an image from outside the workspace is copied into the campaign's images/ first."""
+    keep_image(job)
     write_json_atomic(job.spec_path, spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
     doc = render_copy_doc(
         spec,
         title=job.stem,
         campaign=campaign,
-        image=display_path(settings, job.image, settings.campaign_dir(campaign)),
+        image=display_path(settings, job.in_workspace, settings.campaign_dir(campaign)),
         notes=notes,
     )
     write_text_atomic(job.doc_path, doc)
@@ -171,7 +202,9 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
         if job.stem in names or job.stem in specs:
             update.skipped.append(job.stem)
             continue
-        image = _inside_workspace(settings, campaign, job.image, update)
+        image = _inside_workspace(settings, campaign, job.in_workspace, update)
+        if job.stored is not None:
+            update.copied.append(display_path(settings, job.stored))
         ads.append({
             "name": job.stem,
             "video_path" if is_video(job.image) else "image_path": _styled(prefix, display_path(settings, image)),

@@ -36,15 +36,17 @@ from skill.copy.files import (
     resolve_image,
     write_copy,
 )
+from skill.copy.fresh import FRESH_SUFFIX, fresh_brief
 from skill.copy.prompt import (
     CopyBrief,
     CopyDraft,
     brand_notes,
-    encode_image,
+    media_blocks,
     repair_prompt,
     system_prompt,
     user_prompt,
 )
+from skill.creative.cta import ACCEPTED_CTA_TYPES
 from skill.errors import CopyError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.models import AssetFeedSpec
@@ -52,13 +54,13 @@ from skill.settings import Settings, check_name
 from skill.upload.payloads import display_caption
 from skill.validate import CTA_TYPES, MAX_BODIES, Finding, validate_copy
 from skill.video.probe import VideoUnreadable
-from skill.video.stills import is_video, video_blocks
 
 DEFAULT_COPY_MODEL = "claude-haiku-5-5"  # cheap, fast, sees images
 QUALITY_COPY_MODEL = "claude-sonnet-5-5"  # the documented quality option (--model)
 MAX_REPAIRS = 2  # times broken copy is sent back for a fix
 MAX_WORKERS = 4  # images in flight at once
 MAX_TOKENS = 2048
+DEFAULT_VARIANTS = 3  # headlines, bodies and descriptions per image (--variants, copy_variants in stack.md)
 
 OUTPUT_FORMAT: dict[str, Any] = {"type": "json_schema", "schema": anthropic.transform_schema(CopyDraft)}
 
@@ -133,9 +135,19 @@ def check_reply(text: str, brief: CopyBrief, image: str) -> tuple[CopyDraft | No
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors()[:6]]
         return None, None, [], ["The reply was not a JSON object matching the schema."] + problems
+    draft, short = fit_counts(draft, brief.variants)
     spec = build_spec(draft, brief)
     findings = validate_copy(spec, ad=image)
-    return draft, spec, findings, [f.message for f in findings if f.severity == "error"]
+    return draft, spec, findings, [f.message for f in findings if f.severity == "error"] + short
+
+
+def fit_counts(draft: CopyDraft, wanted: int) -> tuple[CopyDraft, list[str]]:
+    """Exactly ``wanted`` headlines, bodies and descriptions: extras are dropped, a shortfall goes back."""
+    trimmed = draft.model_copy(update={k: getattr(draft, k)[:wanted] for k in ("titles", "bodies", "descriptions")})
+    short = [f"Give exactly {wanted} {what} (you gave {len(getattr(draft, key))})"
+             for key, what in (("titles", "headlines"), ("bodies", "primary texts"), ("descriptions", "descriptions"))
+             if len(getattr(draft, key)) < wanted]
+    return trimmed, short
 
 
 def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, report: Reporter = silent) -> Drafted:
@@ -143,7 +155,7 @@ def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, repor
     out = Drafted(image)
     try:
         messages: list[dict[str, Any]] = [{"role": "user", "content": [
-            *_media_blocks(image), {"type": "text", "text": user_prompt(brief, image.name)},
+            *media_blocks(image), {"type": "text", "text": user_prompt(brief, image.name)},
         ]}]
         for attempt in range(1 + MAX_REPAIRS):
             out.attempts = attempt + 1
@@ -250,25 +262,18 @@ class CopyResult(BaseModel):
         return "\n".join(lines)
 
 
-def _media_blocks(path: Path) -> list[dict[str, Any]]:
-    """One image, or for a video a few frames and its duration (skill/video/stills.py)."""
-    if is_video(path):
-        return video_blocks(path)
-    media_type, data = encode_image(path)
-    return [{"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}]
-
-
 def generate_copy(
     settings: Settings,
     images: list[str],
     campaign: str,
     *,
     product: str | None = None,
-    variants: int = 3,
+    variants: int | None = None,
     cta: str | None = None,
     model: str | None = None,
     force: bool = False,
     write_batch: bool = False,
+    fresh_angle: str | None = None,
     report: Reporter = silent,
     client: anthropic.Anthropic | None = None,
     env: Mapping[str, str] | None = None,
@@ -279,12 +284,15 @@ def generate_copy(
     existing files, the batch config, the landing page, the API key).
     """
     check_name(campaign, "campaign")
+    variants = variants or settings.stack.copy_variants or DEFAULT_VARIANTS
     cta = _check_options(variants, cta)
     paths = [resolve_image(settings, raw) for raw in images]
     if not paths:
         raise UsageError("name at least one image", hint="meta-ads copy img1.jpg --campaign CAMPAIGN")
     check_images(paths)
-    jobs = plan_copy(settings, campaign, paths, force=force)
+    jobs = plan_copy(settings, campaign, paths, force=force, suffix=FRESH_SUFFIX if fresh_angle else "")
+    if fresh_angle:
+        product = fresh_brief(product, fresh_angle, [settings.ads_dir(campaign) / f"{p.stem}.json" for p in paths])
     if write_batch:
         check_batch_file(settings, campaign)
     destination = landing_page(settings, campaign)
@@ -317,7 +325,7 @@ def generate_copy(
             return
         with lock:
             result.ads.append(CopiedAd(
-                image=str(job.image), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
+                image=str(job.in_workspace), spec_path=str(job.spec_path), doc_path=str(job.doc_path),
                 attempts=drafted.attempts, warnings=[str(w) for w in drafted.warnings]))
         spec = drafted.spec
         report(Event("copy_written", f"{tag}: ✓ {display_path(settings, job.spec_path)} + .md "
@@ -332,15 +340,16 @@ def generate_copy(
     if result.usage.requests:
         report(Event("copy_usage", result.usage.line(), result.usage.model_dump()))
     order = {j.image.name: i for i, j in enumerate(jobs)}
-    result.ads.sort(key=lambda a: order.get(Path(a.image).name, 0))
+    spec_order = {str(j.spec_path): i for i, j in enumerate(jobs)}
+    result.ads.sort(key=lambda a: spec_order.get(a.spec_path, 0))
     result.failed.sort(key=lambda f: order.get(f.image, 0))
     if not result.ads:
         first = result.failed[0]
         more = f" (and {len(result.failed) - 1} more image(s) failed)" if len(result.failed) > 1 else ""
         raise CopyError(f"{first.image}: {first.error}{more}; nothing was written", hint=first.hint)
     if write_batch:
-        done = {Path(a.image).name for a in result.ads}
-        _write_batch(settings, campaign, [j for j in jobs if j.image.name in done], result, report)
+        done = {a.spec_path for a in result.ads}
+        _write_batch(settings, campaign, [j for j in jobs if str(j.spec_path) in done], result, report)
     return result
 
 
@@ -350,8 +359,9 @@ def _check_options(variants: int, cta: str | None) -> str | None:
     if cta is None:
         return None
     cta = cta.strip().upper()
-    if cta not in CTA_TYPES:
-        raise UsageError(f"--cta {cta!r} is not a call to action", hint=f"use one of {', '.join(CTA_TYPES)}")
+    if cta not in ACCEPTED_CTA_TYPES:  # the model picks among the product's list; --cta may name any v26 type
+        raise UsageError(f"--cta {cta!r} is not a call to action", hint=f"use one of {', '.join(CTA_TYPES)}, "
+                         "or any of Meta's v26 types (reference/formats.md)")
     return cta
 
 

@@ -25,12 +25,12 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
 from skill.errors import GraphConnectionError, GraphError, RateLimited, redact
 from skill.events import Event, Reporter, silent
@@ -44,17 +44,22 @@ from skill.graph.batch import (
     plan_resend,
 )
 from skill.graph.errors import parse_error
+from skill.graph.httplog import batch_size, http_line
 from skill.graph.retry import (
     DEFAULT_BASE_S,
     DEFAULT_MAX_RETRIES,
     cap_for,
+    describe,
     is_fatal,
     retry_delay,
     retry_message,
     should_retry,
+    wait_too_long,
+    waiting_line,
     write_not_done,
 )
 from skill.graph.usage import READ_WEIGHT, WRITE_WEIGHT, Pacer, Usage
+from skill.graph.wire import LOOK_UP_HINT, form, reached_server, resend_cause, rewind, strip_token
 
 DEFAULT_TIMEOUT_S = 60.0
 USER_AGENT = "meta-ads-kit"
@@ -90,8 +95,14 @@ class GraphClient:
         rand: Callable[[], float] = random.random,
         report: Reporter = silent,
         ad_account: str | None = None,
+        max_wait_s: float | None = None,
+        http_log: Callable[[str], None] | None = None,
     ) -> None:
-        """``retry_cap_s`` defaults to 30 × ``retry_base_s`` (300 s at the default 10 s base)."""
+        """``retry_cap_s`` defaults to 30 × ``retry_base_s`` (300 s at the default 10 s base), or ``max_wait_s``.
+
+        ``max_wait_s``: when Meta asks for a longer wait than this, raise ``WaitTooLong`` instead of
+        sleeping (None: no limit). ``http_log``: called with one line per HTTP request (no secrets).
+        """
         self.base_url = base_url.rstrip("/")
         self.api_version = api_version
         self.ad_account = ad_account
@@ -100,7 +111,11 @@ class GraphClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self.retry_base_s = retry_base_s
-        self.retry_cap_s = cap_for(retry_base_s) if retry_cap_s is None else retry_cap_s
+        self.max_wait_s = max_wait_s
+        default_cap = cap_for(retry_base_s) if max_wait_s is None else max_wait_s
+        self.retry_cap_s = default_cap if retry_cap_s is None else retry_cap_s
+        self.http_log = http_log
+        self._local = threading.local()
         self.sleep = sleep
         self.rand = rand
         self.report = report
@@ -119,8 +134,28 @@ class GraphClient:
             "retry_base_s": settings.retry_base_s,
             "ad_account": settings.ad_account,
         }
+        retry, stack_wait = settings.stack.retry, settings.stack.max_wait
+        if retry is not None and retry.attempts is not None:
+            kwargs["max_retries"] = retry.attempts
+        max_wait = retry.max_wait if retry is not None and retry.max_wait is not None else stack_wait
+        if max_wait is not None:
+            kwargs["max_wait_s"] = float(max_wait)
+        report = overrides.get("report")
+        if getattr(settings, "http_log", False) and report is not None:
+            kwargs["http_log"] = lambda line: report(Event("http", line))
         kwargs.update(overrides)
         return cls(**kwargs)
+
+    @contextmanager
+    def labelled(self, label: str | None) -> Iterator[None]:
+        """Retry lines from calls made in this block (this thread) name what they hold up:
+        ``[2/10] receipt - Rate limited (error 80004)``."""
+        before = getattr(self._local, "label", None)
+        self._local.label = label
+        try:
+            yield
+        finally:
+            self._local.label = before
 
     def __repr__(self) -> str:
         return f"GraphClient({self.base_url!r}, api_version={self.api_version!r})"
@@ -156,7 +191,7 @@ class GraphClient:
     ) -> Any:
         """A write, form-encoded (dict and list values as JSON). ``idempotent=True`` (setting a
         status, starting a report) lets it be retried after a lost answer too."""
-        return self._request("POST", self.url(path), data=_form(data), files=files, idempotent=idempotent)
+        return self._request("POST", self.url(path), data=form(data), files=files, idempotent=idempotent)
 
     def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
         """Every row of a list endpoint, following ``paging.next`` across pages."""
@@ -189,7 +224,7 @@ class GraphClient:
             return self._same_host(path)
         path = path.lstrip("/")
         prefix = "" if _VERSIONED.match(path) else f"{self.api_version}/"
-        return _strip_token(f"{self.base_url}/{prefix}{path}")
+        return strip_token(f"{self.base_url}/{prefix}{path}")
 
     # ------------------------------------------------------------ batch internals
 
@@ -204,9 +239,11 @@ class GraphClient:
             if any(is_fatal(results[i].error) for i in idx):
                 return True
             again = plan_resend(ops, idx, results)
+            if attempt and not again:
+                self.report(Event("retry_ok", "✓ Retry successful", {"attempts": attempt + 1}))
             if not again or attempt == self.max_retries:
                 return False
-            self._wait(attempt, _cause(again, results))
+            self._wait(attempt, resend_cause(again, results))
             todo = again
         return False
 
@@ -270,12 +307,14 @@ class GraphClient:
         with self._lock:
             self.stats.http_requests += 1
         headers = {"Authorization": f"Bearer {self._token}", "User-Agent": USER_AGENT}
-        _rewind(files)
+        rewind(files)
+        started = time.monotonic()
         try:
-            resp = self.session.request(method, url, params=_form(params), data=data, files=files,
+            resp = self.session.request(method, url, params=form(params), data=data, files=files,
                                         headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             self.pacer.release(weight)
+            self._log(method, url, None, started, None, None, data)
             raise self._no_answer(method, url, exc) from None
         if not self.pacer.observe(resp.headers, weight=weight).raw:
             self.pacer.release(weight)
@@ -283,26 +322,33 @@ class GraphClient:
             payload = resp.json()
         except ValueError:
             payload = None
+        self._log(method, url, resp.status_code, started, resp.headers, payload, data)
         if resp.ok and not (isinstance(payload, dict) and "error" in payload):
             return payload
         error = parse_error(resp.status_code, payload, resp.headers, self._secrets)
         if payload is None and resp.status_code >= 500 and method != "GET":
             raise GraphConnectionError(f"{error.message} (the write may have happened)", may_have_succeeded=True,
-                                       http_status=resp.status_code, hint=_LOOK_UP_HINT)
+                                       http_status=resp.status_code, hint=LOOK_UP_HINT)
         self._count_error(error)
         raise error
 
     def _no_answer(self, method: str, url: str, exc: requests.RequestException) -> GraphConnectionError:
         write = method != "GET"
-        maybe = write and _reached_server(exc)
+        maybe = write and reached_server(exc)
         what = f"no answer from {urlsplit(url).netloc} ({type(exc).__name__})"
         if maybe:
             what += "; the write may have happened"
         return GraphConnectionError(
             redact(what, self._secrets), may_have_succeeded=maybe,
-            hint=_LOOK_UP_HINT if maybe else "check the network and the Graph URL (META_GRAPH_URL), then re-run; "
+            hint=LOOK_UP_HINT if maybe else "check the network and the Graph URL (META_GRAPH_URL), then re-run; "
             "nothing done is lost",
         )
+
+    def _log(self, method: str, url: str, status: int | None, started: float, headers: Any, payload: Any,
+             data: dict[str, Any] | None) -> None:
+        if self.http_log is not None:
+            line = http_line(method, url, status, time.monotonic() - started, headers, payload, batch_size(data))
+            self.http_log(redact(line, self._secrets))
 
     def _count_error(self, error: GraphError) -> None:
         if isinstance(error, RateLimited):
@@ -310,16 +356,30 @@ class GraphClient:
                 self.stats.rate_limited += 1
 
     def _wait(self, attempt: int, error: BaseException | None) -> None:
+        stop = wait_too_long(error, self.max_wait_s)
+        if stop is not None:
+            raise stop
         delay = retry_delay(attempt, error, base_s=self.retry_base_s, cap_s=self.retry_cap_s, rand=self.rand,
                             fit_s=self.pacer.fit_s())
-        self.report(Event("retry", retry_message(error, delay, attempt, self.max_retries),
-                          {"attempt": attempt + 1, "max_retries": self.max_retries, "delay_s": delay,
-                           "code": getattr(error, "code", None)}))
+        data = {"attempt": attempt + 1, "max_retries": self.max_retries, "delay_s": delay,
+                "code": getattr(error, "code", None)}
+        label = getattr(self._local, "label", None)
+        if label:
+            self.report(Event("rate_limited", f"{label} - {describe(error)}", data))
+            self.report(Event("retry", waiting_line(delay, attempt, self.max_retries, error), data))
+        else:
+            self.report(Event("retry", retry_message(error, delay, attempt, self.max_retries), data))
         with self._lock:
             self.stats.retries += 1
         self.sleep(delay)
 
     def _pace(self, weight: float) -> None:
+        usage = self.pacer.usage
+        if usage.blocked and self.max_wait_s is not None and usage.regain_s > self.max_wait_s:
+            stop = wait_too_long(RateLimited("Meta is refusing calls for now", retry_after_s=usage.regain_s),
+                                 self.max_wait_s)
+            if stop is not None:
+                raise stop
         delay = self.pacer.acquire(weight)
         if delay > 0:
             self.report(Event("pace", f"Approaching Meta's rate limit ({self.pacer.usage.max_pct:.0f}% used). "
@@ -332,62 +392,4 @@ class GraphClient:
         parts, base = urlsplit(url), urlsplit(self.base_url)
         if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
             raise GraphError(redact(f"refusing to follow a link to another host ({parts.netloc})", self._secrets))
-        return _strip_token(url)
-
-
-_LOOK_UP_HINT = ("the request reached Meta but the answer was lost: the object may exist; re-run the same "
-                 "command, it looks objects up by name before creating them again")
-
-
-def _strip_token(url: str) -> str:
-    parts = urlsplit(url)
-    if "access_token" not in parts.query:
-        return url
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-
-def _reached_server(exc: requests.RequestException) -> bool:
-    """Whether the request may have reached Meta (False only when no connection was made)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return False
-    if isinstance(exc, requests.ConnectionError) and exc.args:
-        reason = getattr(exc.args[0], "reason", exc.args[0])
-        return not isinstance(reason, NewConnectionError)
-    return True
-
-
-def _rewind(files: dict[str, Any] | None) -> None:
-    """File objects are read by each attempt: start each attempt from their beginning."""
-    for value in (files or {}).values():
-        handle = value[1] if isinstance(value, tuple) and len(value) > 1 else value
-        if hasattr(handle, "seek"):
-            handle.seek(0)
-
-
-def _cause(again: list[tuple[int, BatchOp]], results: list[BatchResult]) -> GraphError | None:
-    """Why operations are sent again (their own errors, not those of dependents that were not
-    run): the rate limit with the longest estimate, else any error, else None (null entries)."""
-    names = {op.name for _, op in again if op.name}
-    errors = [results[i].error for i, op in again if not op.dependencies & names]
-    limited = [e for e in errors if isinstance(e, RateLimited)]
-    if limited:
-        return max(limited, key=lambda e: e.retry_after_s or 0)
-    return next((e for e in errors if e is not None), None)
-
-
-def _form(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Form and query values: dicts and lists as JSON strings, as the Graph API expects."""
-    if data is None:
-        return None
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        if isinstance(value, dict | list):
-            out[key] = json.dumps(value, separators=(",", ":"))
-        elif isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        else:
-            out[key] = value
-    return out
+        return strip_token(url)

@@ -26,6 +26,7 @@ from skill.errors import (
     GraphError,
     RateLimited,
     TransientError,
+    WaitTooLong,
 )
 
 DEFAULT_MAX_RETRIES = 3
@@ -137,7 +138,39 @@ def describe(error: BaseException | None) -> str:
     return "Transient error"
 
 
+def format_wait(seconds: float) -> str:
+    """``0.25s``, ``10s``, ``45 min``, ``2 h 5 min``: how long, the way people say it."""
+    if seconds < 1:
+        return f"{seconds:.2f}s"
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min" if minutes % 60 else f"{minutes // 60} h"
+
+
+def waiting_line(delay_s: float, attempt: int, max_retries: int, error: BaseException | None = None) -> str:
+    """``Waiting 10s before retry (attempt 1/3)...``; Meta's estimate too when it is longer than the wait."""
+    estimate = getattr(error, "retry_after_s", None)
+    more = f"; Meta estimates {format_wait(estimate)}" if estimate and estimate > delay_s + 0.5 else ""
+    return f"Waiting {format_wait(delay_s)} before retry (attempt {attempt + 1}/{max_retries}{more})..."
+
+
 def retry_message(error: BaseException | None, delay_s: float, attempt: int, max_retries: int) -> str:
     """``Rate limited (error 80004). Waiting 10s before retry (attempt 1/3)...``"""
-    wait = f"{delay_s:.0f}s" if delay_s >= 1 else f"{delay_s:.2f}s"
-    return f"{describe(error)}. Waiting {wait} before retry (attempt {attempt + 1}/{max_retries})..."
+    return f"{describe(error)}. {waiting_line(delay_s, attempt, max_retries, error)}"
+
+
+def wait_too_long(error: BaseException | None, max_wait_s: float | None) -> WaitTooLong | None:
+    """A stop, when Meta's own estimate is longer than ``max_wait_s`` (None: no limit)."""
+    estimate = getattr(error, "retry_after_s", None)
+    if max_wait_s is None or not estimate or estimate <= max_wait_s or not isinstance(error, GraphError):
+        return None
+    what = describe(error)
+    return WaitTooLong(
+        f"{what}: Meta asks to wait {format_wait(estimate)} before the next call, longer than max_wait "
+        f"({format_wait(max_wait_s)})", code=error.code, subcode=error.subcode, fbtrace_id=error.fbtrace_id,
+        retry_after_s=estimate,
+        hint=f"Stopped instead of waiting. Re-run the same command in {format_wait(estimate)}: everything done is "
+             "kept and nothing is created twice (raise retry.max_wait in brand/stack.md to wait instead)")

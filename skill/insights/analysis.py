@@ -56,6 +56,8 @@ class AdLine(AdVerdict):
     kind: str
     cpa: Decimal | None = None
     daily: list[Row] = []
+    level: str = "ad"  # ad, adset or campaign: what this line is
+    before: Metrics | None = None  # the previous period, with --compare previous
 
     @property
     def paused(self) -> bool:
@@ -154,11 +156,19 @@ def winners(lines: list[AdLine], th: Thresholds) -> list[tuple[AdLine, str]]:
         if a.cpa is not None and reference and a.cpa <= reference * (1 - NEAR_BAND):
             better = (1 - a.cpa / reference) * 100
             roas = f", ROAS {a.metrics.roas:.2f}" if a.metrics.roas and a.metrics.purchase_value else ""
-            how = (f"it is {a.status}: `meta-ads activate {a.name} --yes` when you decide to spend" if a.paused
-                   else "raise its ad set budget by 20% at a time")
+            how = _scale_how(a)
             found.append((a, f"scale {a.name}: CPA {money(a.cpa)} vs {'target' if th.target_cpa else 'average'} "
                              f"{money(reference)} ({better:.0f}% better{roas}); {how}"))
     return found
+
+
+def _scale_how(a: AdLine) -> str:
+    """How to put more behind a winner; never "raise the budget" of something paused."""
+    if a.paused and a.level == "ad":
+        return f"it is {a.status}: `meta-ads activate {a.name} --yes` when you decide to spend"
+    if a.paused:
+        return f"it is {a.status}: turn it on in Ads Manager when you decide to spend"
+    return "raise its budget by 20% at a time" if a.level != "ad" else "raise its ad set budget by 20% at a time"
 
 
 def _average_cpa(lines: list[AdLine]) -> Decimal | None:
@@ -195,7 +205,44 @@ def fatigue(lines: list[AdLine], th: Thresholds) -> list[tuple[AdLine, str]]:
 
 
 def recommendations(lines: list[AdLine], th: Thresholds) -> list[str]:
-    recs = [text for _, text in bleeders(lines, th)]
-    recs += [text for _, text in winners(lines, th)]
-    recs += [text for _, text in fatigue(lines, th)]
-    return recs
+    return trended(bleeders(lines, th)) + trended(winners(lines, th)) + trended(fatigue(lines, th)) + \
+        worsening(lines, th)
+
+
+TREND_PCT = Decimal(20)  # a change in cost per result this large against the previous period is a trend
+
+
+def cpa_change(a: AdLine) -> Decimal | None:
+    """Cost per result now against the previous period, in percent (None without both)."""
+    if a.before is None or a.cpa is None:
+        return None
+    before = a.before.cost_per_result(a.kind)
+    return None if not before else (a.cpa - before) / before * 100
+
+
+def trended(found: list[tuple[AdLine, str]]) -> list[str]:
+    """Each recommendation with the ad's trend against the previous period, when it was read."""
+    out = []
+    for a, text in found:
+        pct = cpa_change(a)
+        if pct is None:
+            out.append(text)
+        elif pct <= -TREND_PCT and text.startswith(("pause", "review")):
+            out.append(f"{text}; but its CPA improved {abs(pct):.0f}% on the previous period: "
+                       "watch it a few more days before pausing")
+        elif pct >= TREND_PCT and text.startswith("scale"):
+            out.append(f"{text}; but its CPA rose {pct:.0f}% on the previous period: scale carefully")
+        else:
+            out.append(f"{text} (CPA {'+' if pct >= 0 else '−'}{abs(pct):.0f}% on the previous period)")
+    return out
+
+
+def worsening(lines: list[AdLine], th: Thresholds) -> list[str]:
+    """Ads not flagged otherwise whose cost per result rose by a fifth or more on the previous period."""
+    flagged = {a.id for a, _ in bleeders(lines, th) + winners(lines, th) + fatigue(lines, th)}
+    out = []
+    for a in lines:
+        pct = cpa_change(a)
+        if a.id not in flagged and pct is not None and pct >= TREND_PCT and not a.paused:
+            out.append(f"watch {a.name}: CPA {money(a.cpa)} is up {pct:.0f}% on the previous period")
+    return out

@@ -1,9 +1,9 @@
 """Fetching insights: which objects to ask about, sync or async, and every row across pages.
 
-A campaign name from the workspace becomes its ad ids (from ``*.upload.json``); those are
-asked for through their ad sets at ``level=ad`` (one request per ad set, not per ad). Meta
-ids work too. Small requests are synchronous and paged; large ones (many ads, daily rows,
-breakdowns) run as async report jobs, polled with progress shown.
+Which objects a report is about is ``targets.py``'s job; here a :class:`Query` is asked: one
+request for the account filtered to the ads (``filtering`` on ``ad.id``), or one per object
+(several first pages in one batch call). Small requests are synchronous and paged; large ones
+(many ads, daily rows, breakdowns) run as async report jobs, polled with progress shown.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
-from skill.errors import ConfigError, GraphError, UsageError
+from skill.errors import GraphError, UsageError
 from skill.events import Event, Reporter, silent
+from skill.graph import BatchOp
+from skill.graph.batch import encode_body
 from skill.insights.metrics import Row, parse_row
-from skill.models import AssetFeedSpec, load_batch_config, load_model
-from skill.records import campaign_records, find_records
-from skill.settings import Settings, check_name
 
 DATE_PRESETS = (
     "today", "yesterday", "last_3d", "last_7d", "last_14d", "last_28d", "last_30d", "last_90d",
@@ -28,10 +26,14 @@ DATE_PRESETS = (
     "this_week_mon_today", "this_week_sun_today", "last_week_mon_sun", "last_week_sun_sat", "maximum",
     "data_maximum",
 )  # fmt: skip
+HOURLY = "hourly_stats_aggregated_by_advertiser_time_zone"
 BREAKDOWNS = ("age", "gender", "country", "region", "publisher_platform", "platform_position",
-              "device_platform", "impression_device")
+              "device_platform", "impression_device", HOURLY, "dma", "product_id")
+ALONE = (HOURLY, "dma", "product_id")  # Meta serves these only on their own
 BREAKDOWN_SIZES = {"age": 7, "gender": 3, "country": 20, "region": 50, "publisher_platform": 4,
-                   "platform_position": 10, "device_platform": 2, "impression_device": 6}
+                   "platform_position": 10, "device_platform": 2, "impression_device": 6, HOURLY: 24,
+                   "dma": 210, "product_id": 50}
+BREAKDOWN_WORDS = {"hourly": HOURLY, "hour": HOURLY}  # short names the CLI accepts
 PRESET_DAYS = {"today": 1, "yesterday": 1, "last_3d": 3, "last_7d": 7, "last_14d": 14, "last_28d": 28,
                "last_30d": 30, "last_90d": 90, "this_month": 31, "last_month": 31, "this_quarter": 92,
                "last_quarter": 92, "this_year": 366, "last_year": 366, "this_week_mon_today": 7,
@@ -59,9 +61,12 @@ class Query:
     breakdowns: list[str] = field(default_factory=list)
     daily: bool = False
     only_ads: set[str] | None = None  # keep rows of these ads only (objects are their ad sets)
+    filtering: list[dict[str, Any]] = field(default_factory=list)  # Meta's filtering rules (ad.id IN ...)
 
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"fields": FIELDS, "level": self.level, "limit": PAGE_SIZE}
+        if self.filtering:
+            params["filtering"] = self.filtering
         if self.since or self.until:
             params["time_range"] = {"since": self.since, "until": self.until}
         else:
@@ -111,104 +116,16 @@ def check_period(date_preset: str | None, since: str | None, until: str | None) 
 
 
 def check_breakdowns(breakdowns: list[str]) -> list[str]:
+    """The breakdowns as Meta names them (``hourly`` → Meta's long name); a usage error for others."""
+    breakdowns = [BREAKDOWN_WORDS.get(b, b) for b in breakdowns]
     unknown = [b for b in breakdowns if b not in BREAKDOWNS]
     if unknown:
-        raise UsageError(f"unknown breakdown {unknown[0]!r}; use any of: {', '.join(BREAKDOWNS)}")
+        raise UsageError(f"unknown breakdown {unknown[0]!r}; use any of: hourly, {', '.join(BREAKDOWNS)}")
+    alone = [b for b in breakdowns if b in ALONE]
+    if alone and len(breakdowns) > 1:
+        raise UsageError(f"Meta reports {'hourly' if alone[0] == HOURLY else alone[0]} only on its own: "
+                         "ask for it without other breakdowns")
     return breakdowns
-
-
-# ---------------------------------------------------------------- which objects
-
-
-@dataclass
-class Target:
-    """The ads a report is about, and the names and headlines the workspace knows for them."""
-
-    campaign: str | None
-    ad_ids: list[str]
-    adsets: list[str]
-    names: dict[str, str] = field(default_factory=dict)
-    headlines: dict[str, str] = field(default_factory=dict)
-    images: dict[str, str] = field(default_factory=dict)  # ad id → its (first) image file
-
-
-def resolve_target(settings: Settings, campaign: str | None, ads: list[str] | None) -> Target:
-    """A workspace campaign and/or ad ids / names → the ads to report on."""
-    if not campaign and not ads:
-        known = settings.campaigns()
-        if len(known) == 1:
-            campaign = known[0]
-        else:
-            raise UsageError("name a campaign or pass --ad ID", hint=f"campaigns: {', '.join(known) or 'none yet'}")
-    target = Target(campaign, [], [])
-    if campaign:
-        _add_campaign(settings, campaign, target)
-    for ad in ads or []:
-        _add_ad(settings, ad, target)
-    return target
-
-
-def _add_campaign(settings: Settings, campaign: str, target: Target) -> None:
-    check_name(campaign, "campaign")
-    folder = settings.campaign_dir(campaign)
-    if not folder.is_dir():
-        known = settings.campaigns()
-        raise ConfigError(f"no campaign {campaign!r} in {settings.workspace / 'campaigns'}",
-                          hint=f"campaigns: {', '.join(known) or 'none yet'}")
-    for path, rec in campaign_records(settings.ads_dir(campaign)):
-        target.ad_ids.append(rec.ad_id)
-        target.names[rec.ad_id] = rec.ad_name
-        if rec.adset_id not in target.adsets:
-            target.adsets.append(rec.adset_id)
-        _add_copy_facts(settings, path, rec.ad_id, target)
-
-
-def _add_copy_facts(settings: Settings, record_path: Path, ad_id: str, target: Target) -> None:
-    """The first headline of the ad's spec and its image, for the best / worst ads in a report."""
-    spec_path = record_path.with_name(record_path.name.replace(".upload.json", ".json"))
-    try:
-        spec = load_model(AssetFeedSpec, spec_path)
-    except ConfigError:
-        return
-    if spec.titles:
-        target.headlines[ad_id] = spec.titles[0].text
-    image = _batch_images(settings, record_path.parent).get(spec_path.stem)
-    if image is not None:
-        target.images[ad_id] = str(image)
-
-
-def _batch_images(settings: Settings, ads_dir: Path) -> dict[str, Path]:
-    """Spec stem → the first image of its ad, from the folder's batch-upload.json (if readable)."""
-    try:
-        config = load_batch_config(ads_dir / "batch-upload.json")
-    except ConfigError:
-        return {}
-    return {ad.stem: settings.resolve(ad.images[0], ads_dir) for ad in reversed(config.ads)}
-
-
-def _add_ad(settings: Settings, ad: str, target: Target) -> None:
-    found = find_records(settings.workspace, ad)
-    if found:
-        for path, rec in found:
-            if rec.ad_id not in target.ad_ids:
-                target.ad_ids.append(rec.ad_id)
-                target.names[rec.ad_id] = rec.ad_name
-                _add_copy_facts(settings, path, rec.ad_id, target)
-        return
-    if not ad.isdigit():
-        raise ConfigError(f"no ad named {ad!r} in the workspace", hint="use an ad id, or an ad name from *.upload.json")
-    target.ad_ids.append(ad)
-
-
-def build_query(target: Target, **kw: Any) -> Query:
-    """Ask through ad sets when the workspace knows them (one request each), else ad by ad."""
-    if target.adsets and not _has_unknown_ads(target):
-        return Query(objects=list(target.adsets), only_ads=set(target.ad_ids), **kw)
-    return Query(objects=list(target.ad_ids), **kw)
-
-
-def _has_unknown_ads(target: Target) -> bool:
-    return any(ad not in target.names for ad in target.ad_ids)
 
 
 # ---------------------------------------------------------------- fetching
@@ -243,9 +160,36 @@ def fetch_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report
                        for i, run in enumerate(runs, 1)]
             done += len(runs)
         else:
-            sources = [client.paginate(f"{obj}/insights", params) for obj in query.objects]
+            sources = _sync_sources(client, query.objects, params)
         results.append((_parse(query, sources), "async" if runs else "sync"))
     return results
+
+
+def _sync_sources(client: Any, objects: list[str], params: dict[str, Any]) -> list[Any]:
+    return read_many(client, [f"{obj}/insights" for obj in objects], params)
+
+
+def read_many(client: Any, edges: list[str], params: dict[str, Any]) -> list[Any]:
+    """One paged read per edge; several edges' first pages come in one batch call."""
+    if len(edges) == 1:
+        return [client.paginate(edges[0], params)]
+    ops = [BatchOp("GET", f"{edge}?{encode_body(params)}") for edge in edges]
+    sources = []
+    for edge, res in zip(edges, client.batch(ops), strict=True):
+        if not res.ok:
+            raise res.error or GraphError(f"Meta did not answer the read of {edge}", hint="re-run the report")
+        sources.append(_rest(client, res.data))
+    return sources
+
+
+def _rest(client: Any, page: Any) -> Any:
+    """The rows of a first page read in a batch, then its next pages."""
+    if not isinstance(page, dict):
+        return
+    yield from page.get("data") or []
+    next_url = (page.get("paging") or {}).get("next")
+    if next_url:
+        yield from client.paginate(next_url)
 
 
 def _parse(query: Query, sources: list[Any]) -> list[Row]:

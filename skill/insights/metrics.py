@@ -15,8 +15,16 @@ CENT = Decimal("0.01")
 PURCHASE_TYPES = ("purchase", "offsite_conversion.fb_pixel_purchase", "omni_purchase")
 LEAD_TYPES = ("lead", "offsite_conversion.fb_pixel_lead", "onsite_conversion.lead_grouped")
 LINK_CLICK_TYPES = ("link_click",)
+PAGE_VIEW_TYPES = ("landing_page_view", "omni_landing_page_view")
+CART_TYPES = ("add_to_cart", "offsite_conversion.fb_pixel_add_to_cart", "omni_add_to_cart")
+CHECKOUT_TYPES = ("initiate_checkout", "offsite_conversion.fb_pixel_initiate_checkout", "omni_initiated_checkout")
+# What a report may count as its result (--result, or result_action in stack.md) → the Metrics field.
+RESULT_FIELDS = {"purchase": "purchases", "lead": "leads", "initiate_checkout": "checkouts",
+                 "add_to_cart": "add_to_carts", "landing_page_view": "landing_page_views", "link_click": "link_clicks"}
+FUNNEL = ("landing_page_views", "add_to_carts", "checkouts", "purchases", "leads")
 BREAKDOWN_KEYS = ("age", "gender", "publisher_platform", "platform_position", "device_platform",
-                  "impression_device", "country", "region")
+                  "impression_device", "country", "region", "hourly_stats_aggregated_by_advertiser_time_zone",
+                  "dma", "product_id")
 
 
 def dec(value: Any) -> Decimal:
@@ -63,6 +71,10 @@ class Metrics(BaseModel):
     purchases: Decimal = ZERO
     leads: Decimal = ZERO
     purchase_value: Decimal = ZERO
+    landing_page_views: Decimal = ZERO
+    add_to_carts: Decimal = ZERO
+    checkouts: Decimal = ZERO
+    cart_value: Decimal = ZERO
 
     def __add__(self, other: Metrics) -> Metrics:
         return Metrics(**{name: getattr(self, name) + getattr(other, name) for name in Metrics.model_fields})
@@ -84,7 +96,8 @@ class Metrics(BaseModel):
         return ratio(Decimal(self.impressions), Decimal(self.reach))
 
     def results(self, kind: str) -> Decimal:
-        return {"purchase": self.purchases, "lead": self.leads, "link_click": self.link_clicks}.get(kind, ZERO)
+        name = RESULT_FIELDS.get(kind)
+        return getattr(self, name) if name else ZERO
 
     def cost_per_result(self, kind: str) -> Decimal | None:
         return ratio(self.spend, self.results(kind))
@@ -117,6 +130,10 @@ def parse_row(raw: dict[str, Any], level: str = "ad") -> Row:
         purchases=action_total(raw.get("actions"), PURCHASE_TYPES),
         leads=action_total(raw.get("actions"), LEAD_TYPES),
         purchase_value=action_total(raw.get("action_values"), PURCHASE_TYPES),
+        landing_page_views=action_total(raw.get("actions"), PAGE_VIEW_TYPES),
+        add_to_carts=action_total(raw.get("actions"), CART_TYPES),
+        checkouts=action_total(raw.get("actions"), CHECKOUT_TYPES),
+        cart_value=action_total(raw.get("action_values"), CART_TYPES),
     )
     key = {"ad": "ad", "adset": "adset", "campaign": "campaign"}.get(level, "account")
     return Row(
@@ -153,7 +170,12 @@ class Numbers(BaseModel):
     results: Decimal
     cost_per_result: Decimal | None
     purchase_value: Decimal
-    roas: Decimal | None
+    roas: Decimal | None  # purchase ROAS: purchase conversion value / spend
+    landing_page_views: Decimal = ZERO
+    add_to_carts: Decimal = ZERO
+    checkouts: Decimal = ZERO
+    purchases: Decimal = ZERO
+    leads: Decimal = ZERO
 
 
 RATE = Decimal("0.0001")
@@ -169,14 +191,54 @@ def numbers(m: Metrics, kind: str) -> Numbers:
         ctr=_round(m.ctr, RATE), cpc=_round(m.cpc, CENT), cpm=_round(m.cpm, CENT),
         frequency=_round(m.frequency, RATE), results=m.results(kind),
         cost_per_result=_round(m.cost_per_result(kind), CENT), purchase_value=m.purchase_value,
-        roas=_round(m.roas, RATE),
+        roas=_round(m.roas, RATE), landing_page_views=m.landing_page_views, add_to_carts=m.add_to_carts,
+        checkouts=m.checkouts, purchases=m.purchases, leads=m.leads,
     )
 
 
-def result_kind(metrics: Metrics) -> str:
-    """What counts as a result here: purchases when there are any, else leads, else link clicks."""
+def result_kind(metrics: Metrics, wanted: str | None = None) -> str:
+    """What counts as a result: ``wanted`` (--result or stack.md) when given, else purchases when
+    there are any, else leads, else link clicks."""
+    if wanted:
+        return wanted
     if metrics.purchases > 0:
         return "purchase"
     if metrics.leads > 0:
         return "lead"
     return "link_click"
+
+
+# ---------------------------------------------------------------- as reports show them
+
+
+def _rate(v: Decimal | None) -> str:
+    return "—" if v is None else f"{v:.2f}"
+
+
+def _count(v: Decimal | int) -> str:
+    return f"{v:,.0f}"
+
+
+def fmt(n: Numbers) -> dict[str, str]:
+    """The numbers as a report shows them: ``1,234.50``, ``2.71``, ``—`` for no value."""
+    return {"spend": money(n.spend), "impressions": _count(n.impressions), "reach": _count(n.reach),
+            "clicks": _count(n.clicks), "ctr": _rate(n.ctr), "cpc": money(n.cpc), "cpm": money(n.cpm),
+            "frequency": _rate(n.frequency), "results": _count(n.results), "cpa": money(n.cost_per_result),
+            "roas": _rate(n.roas), "purchase_value": money(n.purchase_value),
+            **{f: _count(getattr(n, f)) for f in FUNNEL}}
+
+
+def change(now: Decimal | int | None, before: Decimal | int | None) -> Decimal | None:
+    """Percent change from ``before`` to ``now`` (None when either is missing or before is 0)."""
+    if now is None or before is None or before == 0:
+        return None
+    return ((Decimal(now) - Decimal(before)) / Decimal(before) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+COMPARED = ("spend", "impressions", "reach", "clicks", "ctr", "cpc", "cpm", "frequency", "results",
+            "cost_per_result", "purchase_value", "roas", *FUNNEL)
+
+
+def changes(now: Numbers, before: Numbers) -> dict[str, Decimal | None]:
+    """Every total and ratio's percent change against the previous period."""
+    return {k: change(getattr(now, k), getattr(before, k)) for k in COMPARED}

@@ -14,8 +14,9 @@ from pydantic import BaseModel
 
 from skill.insights import analysis
 from skill.insights.analysis import AdLine, AdVerdict, Thresholds
-from skill.insights.fetch import Target
-from skill.insights.metrics import Metrics, Numbers, Row, money, numbers, result_kind, total
+from skill.insights.fetch import HOURLY
+from skill.insights.metrics import Metrics, Numbers, Row, changes, fmt, numbers, result_kind, total
+from skill.insights.targets import Target
 from skill.models import StackSettings
 
 PROBLEM_STATUSES = {"DISAPPROVED": "rejected by review: edit the copy or image and re-upload",
@@ -48,7 +49,9 @@ class Fetched(BaseModel):
     mode: str = "sync"
     currency: str = "USD"
     budgets: dict[str, dict[str, Any]] = {}  # ad set id → name, status, daily (Decimal or None)
-    statuses: dict[str, str] = {}  # ad id → effective_status
+    statuses: dict[str, str] = {}  # ad (ad set, campaign) id → effective_status
+    previous: list[Row] | None = None  # the period before, for --compare previous
+    previous_period: str | None = None
 
 
 class ReportResult(BaseModel):
@@ -63,11 +66,18 @@ class ReportResult(BaseModel):
     result_kind: str
     empty: bool
     totals: Numbers
-    ads: list[AdResult]
+    ads: list[AdResult]  # one per ad, ad set or campaign (see level)
+    level: str = "ad"
+    breakdowns: list[str] = []
     breakdown: list[SliceResult] = []
     daily: list[DayResult] = []
-    statuses: dict[str, str] = {}  # ad id → effective_status (daily check, bleeders, winners)
+    statuses: dict[str, str] = {}  # ad (ad set, campaign) id → effective_status, read live
+    pace: Decimal | None = None  # the last day's spend, % of the daily budget (daily check)
+    previous_period: str | None = None
+    previous: Numbers | None = None  # totals of the period before (--compare previous)
+    changes: dict[str, Decimal | None] = {}  # metric → % change against the previous period
     findings: list[str]
+    flagged: list[str] = []  # ids of the ads a bleeders / winners / fatigue check names, in its order
     thresholds: dict[str, dict[str, str | None]]
     report_path: str | None = None
     chart_path: str | None = None
@@ -77,40 +87,12 @@ class ReportResult(BaseModel):
         return 0
 
     def render_text(self) -> str:
-        head = f"{self.kind.replace('_', ' ').title()} · {self.campaign or 'ads'} · {self.period}"
-        if self.empty:
-            return f"{head}\nNo delivery yet: no impressions or spend in this period.\nReport: {self.report_path}"
-        t = fmt(self.totals)
-        lines = [head, f"Spend {t['spend']} {self.currency} · {t['impressions']} impressions · CTR {t['ctr']}% · "
-                       f"{t['results']} {self.result_kind.replace('_', ' ')}s · cost/result {t['cpa']}"]
-        for a in self.ads[:10]:
-            v = fmt(a)
-            lines.append(f"  {a.name[:28]:<28} spend {v['spend']:>10}  results {v['results']:>6}  "
-                         f"cost/result {v['cpa']:>8}  {a.verdict}")
-        if len(self.ads) > 10:
-            lines.append(f"  … and {len(self.ads) - 10} more in the report")
-        lines += [f"→ {f}" for f in self.findings] or ["→ nothing to act on"]
-        lines.append(f"Report: {self.report_path}" + (f" (chart: {self.chart_path})" if self.chart_path else ""))
-        return "\n".join(lines)
+        from skill.insights.terminal import render_text
+
+        return render_text(self)
 
 
 # ---------------------------------------------------------------- formatting for templates
-
-
-def _rate(v: Decimal | None) -> str:
-    return "—" if v is None else f"{v:.2f}"
-
-
-def _count(v: Decimal | int) -> str:
-    return f"{v:,.0f}"
-
-
-def fmt(n: Numbers) -> dict[str, str]:
-    """The numbers as a report shows them: ``1,234.50``, ``2.71``, ``—`` for no value."""
-    return {"spend": money(n.spend), "impressions": _count(n.impressions), "reach": _count(n.reach),
-            "clicks": _count(n.clicks), "ctr": _rate(n.ctr), "cpc": money(n.cpc), "cpm": money(n.cpm),
-            "frequency": _rate(n.frequency), "results": _count(n.results), "cpa": money(n.cost_per_result),
-            "roas": _rate(n.roas), "purchase_value": money(n.purchase_value)}
 
 
 def ad_view(a: AdResult) -> dict[str, Any]:
@@ -131,7 +113,8 @@ def breakdown_results(rows: list[Row], kind: str) -> list[SliceResult]:
     for row in rows:
         key = tuple(row.breakdown.items())
         grouped[key] = grouped[key] + row.metrics
-    ordered = sorted(grouped.items(), key=lambda kv: (-kv[1].spend, kv[0]))
+    by_hour = any(k == HOURLY for key in grouped for k, _ in key)  # hours read best in clock order
+    ordered = sorted(grouped.items(), key=lambda kv: kv[0] if by_hour else (-kv[1].spend, kv[0]))
     return [SliceResult(key=dict(key), **numbers(m, kind).model_dump()) for key, m in ordered]
 
 
@@ -143,23 +126,34 @@ def daily_results(rows: list[Row], kind: str) -> list[DayResult]:
 
 
 def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thresholds, stack: StackSettings,
+                 *, level: str = "ad", wanted: str | None = None, breakdowns: list[str] | None = None,
                  ) -> tuple[ReportResult, list[AdLine]]:
     """Judge what was fetched: the result, and the judged lines the chart and template need."""
-    rk = result_kind(total(got.rows))
-    lines = analysis.ad_lines(got.rows, target.names, target.headlines, target.images, th, rk)
+    rk = result_kind(total(got.rows), wanted or stack.result_action)
+    lines = analysis.ad_lines(got.rows, {} if level != "ad" else target.known | target.names, target.headlines,
+                              target.images, th, rk)
     by_ad_daily = analysis.per_ad(got.daily)
+    before = {i: total(rows) for i, rows in analysis.per_ad(got.previous or []).items()}
     for line in lines:
         line.daily = sorted(by_ad_daily.get(line.id, []), key=lambda r: r.date_start)
         line.status = got.statuses.get(line.id)
+        line.level = level
+        line.before = before.get(line.id) if got.previous is not None else None
     names = {a.id: a.name for a in lines} | target.names
+    daily = daily_results(got.daily, rk)
     result = ReportResult(
-        kind=kind, campaign=target.campaign, period=period, mode=got.mode,
+        kind=kind, campaign=target.label, period=period, mode=got.mode, level=level,
         rows=len(got.rows) + len(got.daily) + len(got.split), currency=got.currency, result_kind=rk,
         empty=total(got.rows).impressions == 0, totals=numbers(total(got.rows), rk),
-        ads=[ad_result(a) for a in lines], breakdown=breakdown_results(got.split, rk),
-        daily=daily_results(got.daily, rk), statuses=dict(got.statuses),
-        findings=findings(kind, lines, th, got, names), thresholds=thresholds_view(th, stack),
+        ads=[ad_result(a) for a in lines], breakdowns=list(breakdowns or []),
+        breakdown=breakdown_results(got.split, rk), daily=daily, statuses=dict(got.statuses),
+        pace=pace(daily, got.budgets), findings=findings(kind, lines, th, got, names),
+        thresholds=thresholds_view(th, stack), previous_period=got.previous_period,
+        flagged=flagged(kind, lines, th),
     )
+    if got.previous is not None:
+        result.previous = numbers(total(got.previous), rk)
+        result.changes = changes(result.totals, result.previous)
     return result, lines
 
 
@@ -211,16 +205,22 @@ def pace_problems(daily: list[DayResult], budgets: dict[str, dict[str, Any]]) ->
 
 def findings(kind: str, lines: list[AdLine], th: Thresholds, got: Fetched, names: dict[str, str]) -> list[str]:
     if kind == "daily_check":
-        daily = daily_results(got.daily, result_kind(total(got.rows)))
+        daily = daily_results(got.daily, lines[0].kind if lines else "purchase")
         return (status_problems(got.statuses, names) + not_delivering(lines) + pace_problems(daily, got.budgets)
                 + analysis.recommendations(lines, th))
     if kind == "bleeders":
-        return [t for _, t in analysis.bleeders(lines, th)]
+        return analysis.trended(analysis.bleeders(lines, th))
     if kind == "winners":
-        return [t for _, t in analysis.winners(lines, th)]
+        return analysis.trended(analysis.winners(lines, th))
     if kind == "fatigue":
-        return [t for _, t in analysis.fatigue(lines, th)]
+        return analysis.trended(analysis.fatigue(lines, th))
     return analysis.recommendations(lines, th)
+
+
+def flagged(kind: str, lines: list[AdLine], th: Thresholds) -> list[str]:
+    """The ads a check names (what ``--pause``, ``--scale`` and ``--refresh`` act on)."""
+    check = {"bleeders": analysis.bleeders, "winners": analysis.winners, "fatigue": analysis.fatigue}.get(kind)
+    return [line.id for line, _ in check(lines, th)] if check else []
 
 
 def thresholds_view(th: Thresholds, stack: StackSettings) -> dict[str, dict[str, str | None]]:

@@ -53,7 +53,7 @@ def is_launch_config(settings: Settings, campaign: str | None, config: str | Pat
     try:
         path = resolve_config_path(settings, campaign or "", config)
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ConfigError, OSError, ValueError):
+    except (ConfigError, OSError, ValueError, RecursionError):  # unreadable: validation says why, in one line
         return False
     return isinstance(data, dict) and (isinstance(data.get("campaign"), dict) or "adsets" in data)
 

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, timedelta
 from functools import lru_cache
+
+from skill.nl.dates import (
+    ISO_DATE,
+    NUMBER,
+    WORD_NUMBERS,
+    as_number,
+    date_range,
+    find_dates,
+    weekday_range,
+)
+
+__all__ = ["ISO_DATE", "WORD_NUMBERS", "as_number", "date_range", "find_dates", "weekday_range"]
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic", "mp4", "mov", "m4v")  # videos too: copy takes them
 _EXT = "|".join(IMAGE_EXTENSIONS)
 IMAGE_PATH = re.compile(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
                         r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
 JSON_PATH = re.compile(r"(?<![\w/.-])([\w./~-]+\.json)\b", re.IGNORECASE)
-ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 AD_ID = re.compile(r"(?<![\w-])(\d{6,})(?![\w-])")
 WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*")
 
@@ -87,11 +97,6 @@ value various water where whether which while whole within without world would w
 again alright anyway awesome maybe hmm quickly sorry thanks tomorrow tonight weekend
 """.split())
 
-WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "fourteen": 14, "thirty": 30, "ninety": 90, "a": 1, "a couple of": 2,
-}
-NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|ninety)"
 
 
 @lru_cache(maxsize=4096)
@@ -115,100 +120,22 @@ def _inflected(word: str) -> bool:
     return False
 
 
+# Short typos and shorthands the spelling corrector (4+ letters) does not reach.
+SHORT_TYPOS = {"wek": "week", "wk": "week", "wks": "weeks", "weeek": "week", "mnth": "month", "mth": "month",
+               "yday": "yesterday", "yest": "yesterday", "tdy": "today", "lst": "last", "dys": "days",
+               "tues": "tuesday", "thurs": "thursday"}
+_SHORT = re.compile(r"\b(" + "|".join(SHORT_TYPOS) + r")\b")
+
+
 def normalize(text: str) -> str:
     """Lower-case, unify dashes and quotes, spell-correct: the text the intent patterns read."""
     text = text.lower().replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", " ")
+    text = _SHORT.sub(lambda m: SHORT_TYPOS[m.group(1)], text)
     text = re.sub(r"\bdry\s*-?\s*run\w*", "dry-run", text)
     text = re.sub(r"\bad\s*-?\s*sets?\b", "adset", text)
     text = re.sub(r"\bper-", "per ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return WORD.sub(lambda m: correct_word(m.group(0)), text)
-
-
-def as_number(raw: str) -> int | None:
-    raw = raw.strip().lower()
-    return int(raw) if raw.isdigit() else WORD_NUMBERS.get(raw)
-
-
-# ---------------------------------------------------------------- dates
-
-# Meta's date presets. Order matters: longer, more specific phrases first.
-_PRESET_PHRASES: list[tuple[str, str]] = [
-    (r"\b(today|so far today|this morning|right now)\b", "today"),
-    (r"\b(yesterday|last night)\b", "yesterday"),
-    (r"\b(this week|week to date|wtd|so far this week)\b", "this_week_mon_today"),
-    (r"\b(last|past|previous|prior) (calendar )?week\b|\b(a|one) week\b|\bweekly\b", "last_7d"),
-    (r"\b(last|past|previous) (two|2) weeks\b|\bfortnight\b", "last_14d"),
-    (r"\b(last|past|previous) (four|4) weeks\b", "last_28d"),
-    (r"\b(this month|month to date|mtd|so far this month)\b", "this_month"),
-    (r"\b(last|previous|prior) (calendar )?month\b", "last_month"),
-    (r"\bpast month\b", "last_30d"),
-    (r"\b(last|past|previous) (three|3) months\b", "last_90d"),
-    (r"\b(this quarter|quarter to date|qtd)\b", "this_quarter"),
-    (r"\b(last|previous|prior) quarter\b", "last_quarter"),
-    (r"\bpast quarter\b", "last_90d"),
-    (r"\b(this year|year to date|ytd)\b", "this_year"),
-    (r"\b(last|previous|prior) year\b", "last_year"),
-    (r"\b(past|last) (few|couple( of)?) days\b", "last_3d"),
-    (r"\b(all[- ]time|lifetime|ever|since (launch|the start|the beginning|we (started|launched)))\b", "maximum"),
-]
-_PRESETS = [(re.compile(p), preset) for p, preset in _PRESET_PHRASES]
-_LAST_N_DAYS = re.compile(r"\b(?:last|past|previous|prior)\s+" + NUMBER + r"\s+days?\b")
-_DAY_PRESETS = {3: "last_3d", 7: "last_7d", 14: "last_14d", 28: "last_28d", 30: "last_30d", 90: "last_90d"}
-
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MONTH_NAMES = "|".join(_MONTHS)
-_MONTH_DAY = re.compile(r"\b(" + _MONTH_NAMES + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
-                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
-_RANGE_WORDS = re.compile(r"\b(from|since|between|after|starting)\b")
-
-
-def find_dates(text: str, today: date) -> list[tuple[int, date]]:
-    """Calendar dates written in the text (ISO, or a month name and a day), with their offsets."""
-    found: list[tuple[int, date]] = []
-    for m in ISO_DATE.finditer(text):
-        try:
-            found.append((m.start(), date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
-        except ValueError:
-            continue
-    for m in _MONTH_DAY.finditer(text):
-        month = _MONTHS[m.group(1) or m.group(4)]
-        day = int(m.group(2) or m.group(3))
-        try:
-            when = date(today.year, month, day)
-        except ValueError:
-            continue
-        if when > today:
-            when = when.replace(year=today.year - 1)
-        found.append((m.start(), when))
-    return sorted(found)
-
-
-def date_range(text: str, today: date) -> dict[str, str]:
-    """``{"date_preset": ...}`` or ``{"since": ..., "until": ...}`` for the dates the text names."""
-    dates = find_dates(text, today)
-    if len(dates) >= 2:
-        first, second = sorted([dates[0][1], dates[1][1]])
-        return {"since": first.isoformat(), "until": second.isoformat()}
-    if len(dates) == 1:
-        when = dates[0][1]
-        if _RANGE_WORDS.search(text[: dates[0][0]]):
-            return {"since": when.isoformat(), "until": today.isoformat()}
-        return {"since": when.isoformat(), "until": when.isoformat()}
-    m = _LAST_N_DAYS.search(text)
-    if m:
-        n = as_number(m.group(1)) or 0
-        if n in _DAY_PRESETS:
-            return {"date_preset": _DAY_PRESETS[n]}
-        if n > 0:
-            return {"since": (today - timedelta(days=n)).isoformat(), "until": (today - timedelta(days=1)).isoformat()}
-    for pattern, preset in _PRESETS:
-        if pattern.search(text):
-            return {"date_preset": preset}
-    return {}
 
 
 # ---------------------------------------------------------------- breakdowns, level, daily
@@ -223,8 +150,33 @@ _BREAKDOWNS: list[tuple[re.Pattern[str], list[str]]] = [
     (re.compile(r"\bdevices?\b|\bmobile (vs|versus|or) desktop\b|\bdesktop (vs|versus|or) mobile\b"), ["device_platform"]),
     (re.compile(r"\b(country|countries|geo|geography|geos)\b"), ["country"]),
     (re.compile(r"\b(regions?|states?)\b"), ["region"]),
+    (re.compile(r"\bhourly\b|\bhours?( of (the )?day)?\b|\btime of day\b"),
+     ["hourly_stats_aggregated_by_advertiser_time_zone"]),
+    (re.compile(r"\b(dmas?|metros?|metro areas?|markets?)\b"), ["dma"]),
+    (re.compile(r"\b(products?|skus?|product ids?)\b"), ["product_id"]),
 ]
-_BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each)\b")
+_BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each|"
+                            r"hourly|time of day)\b")
+COMPARE = re.compile(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(previous|prior|preceding|last) "
+                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
+                     r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
+                     r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
+                     r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b|"
+                     r"\bcompar\w* .{0,40}?\b(to|with|against|vs\.?) (the )?(previous|prior|preceding|last) "
+                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b")
+_RESULT_WORDS = [("add_to_cart", r"adds? to carts?|atcs?|add-to-carts?"), ("initiate_checkout", r"checkouts?|initiated? checkouts?"),
+                 ("landing_page_view", r"landing page views?|lpvs?"), ("lead", r"leads?"), ("purchase", r"purchases?|sales?"),
+                 ("link_click", r"link clicks?")]
+_RESULT = re.compile(r"\b(?:cost per|cpa (?:for|on)|count(?:ing)? (?:as results?|results? as)|results? (?:as|=))\s+("
+                     + "|".join(w for _, w in _RESULT_WORDS) + r")\b")
+
+
+def result_action(text: str) -> str | None:
+    """The action a request counts as its result ("cost per add to cart" → add_to_cart)."""
+    m = _RESULT.search(text)
+    if not m:
+        return None
+    return next(name for name, words in _RESULT_WORDS if re.fullmatch(words, m.group(1)))
 
 
 def breakdowns(text: str) -> list[str]:

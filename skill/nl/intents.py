@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from skill.nl import grammar
+from skill.nl import acting, grammar
 from skill.nl.mentions import Mentions
 
 
@@ -53,13 +53,17 @@ BLEEDERS = _p(r"\bbleed\w*|\blosers?\b|\blos(ing|e) (money|cash)\b|\bwast\w*|\bm
 WINNERS = _p(r"\bwinn\w*|\bwins\b|\b(top|best) (\d+|three|five|ten) (ads?|creatives?|performers?)\b|\b(best|top)[- ]?(perform\w*|ads?|creatives?|converting|ones?)\b|\bwhat'?s working\b|"
              r"\bworking (best|well)\b|\bscal(e|ing)\b|\bdouble down\b|\bstars?\b|\bperforming (best|well)\b|"
              r"\bmost (efficient|profitable)\b|\bcheapest\b|\bhighest roas\b|\bput more (money|budget|spend)\b|"
-             r"\bbest (cpa|roas|results?)\b")
+             r"\bbest (cpa|roas|results?)\b|\b(is|are|was|were) (the )?best\b")
 FATIGUE = _p(r"\bfatigu\w*|\btired\b|\bstale\b|\bwear\w* out|\bworn out\b|\bburn(ed|t)? ?out\b|\bsaturat\w*|"
              r"\bfrequency (is |getting |too )*(too )?high\b|\bhigh frequency\b|\bseen\b.*\btoo (often|much|many)\b|"
              r"\bctr (is )?(falling|dropping|declining|down|sliding)\b|\b(falling|dropping|declining|sliding) ctr\b|"
              r"\brefresh\w* (the |my |our )?creatives?\b|\bgetting old\b|\b(banner|ad) blind\w*|\bwearing thin\b")
-PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (it |them |that |those |these |xadx |xidx )?off|"
-           r"switch (it |them |xadx |xidx )?off|shut (it |them )?(off|down)|kill|disable|deactivate|suspend)\b")
+_ALL = r"everything |it all |all (of )?(the |my |our )?(ads |of them |xcampx (ads )?)?|every (single )?ad |"
+PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (" + _ALL + r"it |them |that |those |these |xadx |xidx )?off|"
+           r"switch (" + _ALL + r"it |them |xadx |xidx )?off|shut (" + _ALL + r"it |them )?(off|down)|kill|disable|"
+           r"deactivate|suspend)\b")
+EVERYTHING = _p(r"\b(everything|it all|all (of )?(the |my |our )?(ads|of them|campaigns?)|every (single )?ad|"
+                r"all (the |my |our )?xcampx)\b")
 ACTIVATE = _p(r"\b(activat\w*|reactivat\w*|unpause\w*|un-pause|turn (it |them |that |those |these |xadx |xidx |xcampx )?(back )?on|"
               r"switch (it |them |xadx |xidx )?(back )?on|enable|go live|goes live|make (it |them |xadx |xidx |xcampx )?live|"
               r"(start|begin) (running|delivering|serving|spending)|set (it |them )?(to )?active|"
@@ -73,6 +77,10 @@ WRITE = _p(r"\b(generate|write|draft|create|make|come up with|brainstorm|produce
 IMAGE_WORDS = _p(r"\b(these|this|attached|the) (\d+ |five |three |two |four |ten )?(images?|pictures?|photos?|pics?|"
                  r"creatives?|files?)\b")
 
+# The daily questions: a sentence matching one of these asks for that report (two: ambiguous).
+REPORT_INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS), ("winners", WINNERS), ("fatigue", FATIGUE)]
+
 # Options of a job, read once the job is known.
 KEEP_GOING = _p(r"\b(keep going|don'?t stop|continue on (error|failure)s?|skip (the )?(failures|failed|errors|bad ones)|"
                 r"even if (some|one|any) fail\w*|ignore (the )?errors)\b")
@@ -84,10 +92,6 @@ SYNC = _p(r"\bsync(hronous(ly)?)?\b")
 REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(delete|remove|archive|trash|erase|destroy)\b"),
      "I never delete or archive anything. To stop an ad, pause it: meta-ads pause AD."),
-    (_p(r"\b(increase|raise|decrease|lower|reduce|change|set|double|triple|bump|up|adjust|update|boost|cut|edit)\b"
-        r"( the| my| our| its| their)?( daily| lifetime)? (budgets?|bids?|bidding)\b|\bbudget (to|by) \$?\d"),
-     "I don't change budgets or bids: that spends money, and is done in Ads Manager. "
-     "Ask for winners to see where more budget would pay."),
     (_p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(audience|lookalike)\b"),
      "Audiences are made with their own commands: meta-ads audience create NAME --customers FILE, "
      "meta-ads audience website NAME ..., meta-ads audience lookalike NAME ...; then name them in a launch "
@@ -95,6 +99,10 @@ REFUSALS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b(change|edit|update|modify|set)\b.*\b(targeting|audiences?|schedule|placements)\b"),
      "I don't change targeting, audiences or schedules: do that in Ads Manager."),
 ]
+# Several requests in one sentence: clauses joined by these, each asking for a different job.
+CLAUSES = _p(r"\s*(?:;|\band then\b|\band also\b|\bthen\b|\balso\b|\band\b|(?<=\w)[.!?]\s)\s*")
+STRONG_INSIGHTS = _p(r"\b(insights?|reports?|numbers|stats|performance|results|how (is|are|did|was))\b")
+PREVIEW = _p(r"\b(preview\w*|what (does|do|would) .* look like|show me (how|what)|see (it|them|how it looks) in)\b")
 # A new campaign from the workspace (skill/launch): "create a campaign for black-friday-2026".
 CREATE_CAMPAIGN = _p(r"\b(create|make|set up|start|build|add) (a |an |the |my )?(new )?(campaign|ad ?sets?)\b")
 WHAT_WOULD_LAUNCH = _p(r"\bwhat would (launching|uploading|the launch( of)?|a launch( of)?)\b")
@@ -117,15 +125,27 @@ def detect(t: str, m: Mentions) -> Intent:
             return Intent(None, reason=reason)
     if HELP.search(t):
         return Intent(None, reason="Here is what I can do.")
+    if (several := several_jobs(t, m)) is not None:
+        return several
+    return detect_one(t, m)
+
+
+def detect_one(t: str, m: Mentions) -> Intent:
+    """The job of one request (or one clause of a sentence asking for several)."""
     if WHAT_WOULD_LAUNCH.search(t):
         return Intent("upload", dry_run=True)  # upload launches a config that describes its campaign
     if CREATE_CAMPAIGN.search(t):
         return Intent("launch", dry_run=bool(DRY.search(t)))
+    if acting.wants_history(t):
+        return Intent("history")
+    if acting.wants_budget(t):
+        return Intent("budget")
     targets = bool(m.ads or m.campaign_ids)
-    reports = [name for name, pattern in (("daily_check", DAILY_CHECK), ("bleeders", BLEEDERS),
-                                          ("winners", WINNERS), ("fatigue", FATIGUE)) if pattern.search(t)]
+    reports = [name for name, pattern in REPORT_INTENTS if pattern.search(t)]
     if is_copy(t, m):
         return Intent("copy")
+    if PREVIEW.search(t) and m.ads:
+        return Intent("preview")
     if AUTH.search(t) and not reports:
         return Intent("auth_check")
     if BEFORE_UPLOAD.search(t) and (VALIDATE.search(t) or CHECK.search(t) or TEST.search(t)):
@@ -146,12 +166,40 @@ def detect(t: str, m: Mentions) -> Intent:
     upload = _upload_family(t, m)
     if upload is not None:
         return upload
-    if INSIGHTS.search(t) or m.ads or grammar.breakdowns(t) or grammar.date_range(t, date.today()):
+    if (INSIGHTS.search(t) or m.ads or grammar.breakdowns(t) or grammar.DAILY.search(t)
+            or grammar.date_range(t, date.today())):
         return Intent("insights")
     if m.images:
         return Intent(None, sure=False, reason="I see images but not what to do with them "
                       "(to write copy for them: \"generate copy for these\")")
     return Intent(None, sure=False, reason="I couldn't tell which job you mean")
+
+
+def several_jobs(t: str, m: Mentions) -> Intent | None:
+    """Two different jobs asked in one sentence ("pause X and show the winners"): one at a time."""
+    jobs: list[str] = []
+    for clause in CLAUSES.split(t):
+        if not clause.strip():
+            continue
+        job = _clause_job(clause, m)
+        if job is not None and job not in jobs:
+            jobs.append(job)
+    if len(jobs) < 2:
+        return None
+    said = " and ".join(j.replace("_", " ") for j in jobs)
+    return Intent(None, reason=f"One at a time, please: I see {said}. Ask for each on its own, one after the other.")
+
+
+def _clause_job(clause: str, m: Mentions) -> str | None:
+    """The job one clause asks for, when it clearly asks for one (weak insights cues don't count)."""
+    found = detect_one(clause, m)
+    if found.tool is None or not found.sure:
+        return None
+    if found.tool == "insights" and not STRONG_INSIGHTS.search(clause):
+        return None
+    if found.tool == "upload" and found.dry_run:
+        return "dry run"
+    return found.tool
 
 
 def is_copy(t: str, m: Mentions) -> bool:

@@ -119,6 +119,22 @@ def _describe(exc: anthropic.AnthropicError) -> str:
     return type(exc).__name__
 
 
+def _check_ads(ads: Any, vocab: Vocabulary) -> None:
+    """Every ad the model names must be one the workspace has (a name or an uploaded id) or a Meta id."""
+    if not isinstance(ads, list):
+        return
+    from skill.nl.names import suggest
+
+    known = set(vocab.all_ad_names()) | set(vocab.ad_ids)
+    for ad in ads:
+        text = str(ad)
+        if text in known or (text.isdigit() and len(text) >= 6):
+            continue
+        close = suggest(text, vocab.all_ad_names())
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise RouterModelError(f"No ad called {text!r} in the workspace.{hint}")
+
+
 def check_choice(name: str, args: dict[str, Any], vocab: Vocabulary, images: list[str]) -> dict[str, Any]:
     """The model's arguments, checked like a user's; RouterModelError says what is wrong."""
     tool = get_tool(name)
@@ -133,6 +149,7 @@ def check_choice(name: str, args: dict[str, Any], vocab: Vocabulary, images: lis
         close = close_names(campaign, vocab.campaigns)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise RouterModelError(f"There is no campaign named {campaign!r} in the workspace.{hint}")
+    _check_ads(args.get("ads"), vocab)
     try:
         tool.args.model_validate(args)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from skill.errors import ConfigError
 from skill.models import load_batch_config
-from skill.nl import grammar
+from skill.nl import grammar, names
 from skill.records import campaign_records
 from skill.settings import Settings
 
@@ -29,8 +29,6 @@ ad-set ad-sets ad-level adset-level campaign-level so-called pay-per-click cost-
 PLAIN_PREFIXES = {"re", "un", "pre", "non", "co", "e", "a", "self", "x", "per", "money", "cash", "over", "under"}
 CAMPAIGN_WORD = re.compile(r"^campaigns?$")
 _SLUG = re.compile(r"(?<![\w./-])([a-z0-9]+(?:[-_][a-z0-9]+)+)(?![\w/-]|\.\w)")
-_CAMPAIGN_THEN_NAME = re.compile(r"\bcampaign\s+(?:called\s+|named\s+)?['\"]?([a-z][a-z0-9]{2,})\b")
-_NAME_THEN_CAMPAIGN = re.compile(r"\b([a-z][a-z0-9]{2,})\s+campaign\b")
 
 
 @dataclass
@@ -41,6 +39,7 @@ class Vocabulary:
     ads: dict[str, list[str]] = field(default_factory=dict)  # campaign -> ad names
     stems: dict[str, str] = field(default_factory=dict)  # spec stem -> ad name
     ad_ids: dict[str, str] = field(default_factory=dict)  # ad id -> ad name
+    uploaded: dict[str, list[str]] = field(default_factory=dict)  # campaign -> names with an upload record
     today: date = field(default_factory=date.today)
 
     @classmethod
@@ -65,6 +64,7 @@ class Vocabulary:
                 records = []
             for _, rec in records:
                 _add(names, rec.ad_name)
+                _add(vocab.uploaded.setdefault(campaign, []), rec.ad_name)
                 vocab.ad_ids[rec.ad_id] = rec.ad_name
         return vocab
 
@@ -98,6 +98,8 @@ class Mentions:
     campaign_ids: list[str] = field(default_factory=list)
     ads: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    near: dict[str, str] = field(default_factory=dict)  # as written -> the known name it is close to
+    unknown_ads: list[str] = field(default_factory=list)  # unknown names said as an ad ("the pink banner ad")
     images: list[str] = field(default_factory=list)
     configs: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)
@@ -117,7 +119,8 @@ def _core_pattern(name: str) -> re.Pattern[str] | None:
         parts.pop()
     if len(parts) < 2 or len(parts) == len([p for p in re.split(r"[-_\s]+", name) if p]):
         return None
-    return re.compile(r"(?<![\w-])" + r"[-_\s]+".join(re.escape(p) for p in parts) + r"(?![\w-])")
+    # "black friday 2024" is not black-friday-2025: a core followed by another number is another name
+    return re.compile(r"(?<![\w-])" + r"[-_\s]+".join(re.escape(p) for p in parts) + r"(?![\w-])(?![-_\s]*\d)")
 
 
 def _first_word_pattern(name: str, campaigns: list[str]) -> re.Pattern[str] | None:
@@ -156,7 +159,7 @@ def find_mentions(raw: str, vocab: Vocabulary) -> Mentions:
     low = _campaigns(low, vocab, found)
     low = _ads(low, vocab, found)
     low = _ids(low, vocab, found)
-    low = _unknown(low, found)
+    low = _unknown(low, found, vocab)
     for path in found.configs:  # a spec path names its campaign: campaigns/<c>/ads/<file>
         m = re.search(r"campaigns/([^/]+)/", path)
         if m and m.group(1) in vocab.campaigns and m.group(1) not in found.campaigns:
@@ -185,9 +188,10 @@ def _ads(low: str, vocab: Vocabulary, found: Mentions) -> str:
         low, at = _take(low, _name_pattern(name), "xadx")
         if at >= 0:
             hits.append((at, name))
-    for stem, name in vocab.stems.items():  # "the receipt ad", "notes-app"
-        pattern = re.compile(r"(?<![\w-])" + re.escape(stem) + r"(?=\s+(?:ad|ads|creative)\b)" if "-" not in stem
-                             else r"(?<![\w-])" + re.escape(stem) + r"(?![\w-])")
+    for stem, name in vocab.stems.items():  # "the receipt ad", "notes-app", "the split test ad"
+        parts = [re.escape(p) for p in re.split(r"[-_\s]+", stem) if p]
+        words = r"(?<![\w-])" + r"[-_\s]+".join(parts) + r"(?=\s+(?:ad|ads|creative|creatives)\b)"
+        pattern = re.compile(words + (r"|(?<![\w-])" + re.escape(stem) + r"(?![\w-])" if "-" in stem else ""))
         low, at = _take(low, pattern, "xadx")
         if at >= 0 and name not in [n for _, n in hits]:
             hits.append((at, name))
@@ -207,7 +211,7 @@ def _ids(low: str, vocab: Vocabulary, found: Mentions) -> str:
     return _blank(low, spans, "xidx")
 
 
-def _unknown(low: str, found: Mentions) -> str:
+def _unknown(low: str, found: Mentions, vocab: Vocabulary | None = None) -> str:
     """Names that look like a campaign or ad but are not in the workspace."""
     spans = []
     for m in _SLUG.finditer(low):
@@ -218,9 +222,21 @@ def _unknown(low: str, found: Mentions) -> str:
         found.unknown.append(slug)
         spans.append((m.start(), m.end()))
     low = _blank(low, spans, "xunkx")
-    for pattern in (_CAMPAIGN_THEN_NAME, _NAME_THEN_CAMPAIGN):
-        for m in pattern.finditer(low):
-            word = m.group(1)
-            if word not in grammar.KNOWN and word not in grammar.KEYWORDS:
-                found.unknown.append(word)
-    return low
+    known = (vocab.campaigns + vocab.all_ad_names()) if vocab else []
+    spans = []
+    for start, end, written, name in names.near_misses(low, known):
+        found.unknown.append(written)
+        found.near[written] = name
+        spans.append((start, end))
+    low = _blank(low, spans, "xunkx")
+    spans = []
+    for start, end, phrase in names.unknown_names(low):
+        found.unknown.append(phrase)
+        spans.append((start, end))
+    low = _blank(low, spans, "xunkx")
+    spans = []
+    for start, end, phrase in names.unknown_ads(low):
+        found.unknown.append(phrase)
+        found.unknown_ads.append(phrase)
+        spans.append((start, end))
+    return _blank(low, spans, "xunkx")

@@ -21,13 +21,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from skill.nl import audience_routes, grammar, intents
+from skill.nl import acting, audience_routes, checks, grammar, intents, names
 from skill.nl.mentions import Mentions, Vocabulary, find_mentions
 from skill.registry import Tool
 from skill.tools import all_tools, get_tool
 
 NEEDS_CAMPAIGN = {"validate", "upload", "copy", "launch"}
-REPORTS = {"insights", "daily_check", "bleeders", "winners", "fatigue"}
+REPORTS = checks.REPORTS
 ACTIVATE_NOTE = ("Activation starts spending: it needs the user's explicit yes. "
                  "Show what would be activated, ask, then run: {command} --yes")
 
@@ -104,37 +104,24 @@ def route_grammar(text: str, vocab: Vocabulary, images: list[str] | None = None)
     if intent.tool is None:
         reason = _understood(intent.reason, m)
         return Route(tool=None, reason=reason + " " + capabilities() if intent.sure else reason, sure=intent.sure)
-    unknown = _unknown_names(m, vocab, intent.tool)
+    unknown = None if intent.tool == "budget" else checks.unknown_names(m, vocab, intent.tool)
     if unknown:
         return Route(tool=None, reason=unknown)
-    route = BUILDERS[intent.tool](t, m, vocab, intent)
+    route = _budget(text, t, m) if intent.tool == "budget" else BUILDERS[intent.tool](t, m, vocab, intent)
     route.sure = route.sure and intent.sure
     if not intent.sure and route.tool is not None:
         route.reason = intent.reason
     return finish(route)
 
 
-def _unknown_names(m: Mentions, vocab: Vocabulary, tool: str) -> str | None:
-    names = [n for n in m.unknown if not (tool == "copy" and not m.campaigns)]
-    if not names:
-        return None
-    name = names[0]
-    known = vocab.campaigns + vocab.all_ad_names()
-    close = grammar.close_names(name, known)
-    where = "campaign or ad" if tool in REPORTS | {"pause", "activate"} else "campaign"
-    text = f"There is no {where} named {name!r} in the workspace."
-    if close:
-        text += " Did you mean " + " or ".join(close) + "?"
-    elif vocab.campaigns:
-        text += " Campaigns: " + ", ".join(vocab.campaigns) + "."
-    return text
-
-
 def _campaign(m: Mentions, vocab: Vocabulary, tool: str, route: Route) -> bool:
     """Put the one campaign the text names into the args (or the only one there is)."""
+    if tool in REPORTS and m.campaign_ids and not m.campaigns:  # Meta campaign ids: --campaign-id
+        route.args["campaign_ids"] = list(m.campaign_ids)
+        return True
     named = m.campaigns + ([] if tool in NEEDS_CAMPAIGN else m.campaign_ids)
     if tool == "copy" and not named and m.unknown:
-        named = m.unknown[:1]
+        named = [names.slug(m.unknown[0])]
         route.notes.append(f"campaign {named[0]!r} is new: its folder will be created")
     if len(named) > 1:
         route.tool, route.reason = None, f"Name one campaign at a time (I see {', '.join(named)})."
@@ -216,7 +203,14 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     if not _campaign(m, vocab, tool, route):
         return route
     dates = grammar.date_range(t, vocab.today)
+    act_args, act_notes = acting.action_args(tool, t)
+    route.args.update(act_args)
+    route.notes += act_notes
     if tool != "insights":
+        if m.ads:  # "is hero-receipt fatigued?": that ad only
+            route.args["ads"] = m.ads
+        if grammar.COMPARE.search(t):
+            route.args["compare"] = "previous"
         if "date_preset" in dates:
             route.args["date_preset"] = dates["date_preset"]
         elif dates:
@@ -231,6 +225,10 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
         route.args["breakdowns"] = bd
     if grammar.DAILY.search(t):
         route.args["daily"] = True
+    if grammar.COMPARE.search(t):
+        route.args["compare"] = "previous"
+    if (action := grammar.result_action(t)) is not None:
+        route.args["result"] = action
     if intents.ASYNC.search(t):
         route.args["mode"] = "async"
     elif intents.SYNC.search(t):
@@ -238,18 +236,29 @@ def _report(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> R
     return route
 
 
-def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str) -> bool:
+def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str, everything: bool = False) -> bool:
     ads = list(m.ads)
+    if not ads and not m.campaigns and everything:
+        if len(vocab.campaigns) != 1:
+            route.tool = None
+            listed = ", ".join(vocab.campaigns) or "none yet"
+            route.reason = (f"I understood: {verb} every ad. I need: which campaign? Campaigns: {listed}. "
+                            f"e.g. meta-ads ask \"{verb} every ad of {vocab.campaigns[0] if vocab.campaigns else 'CAMPAIGN'}\"")
+            return False
+        m.campaigns = list(vocab.campaigns)
     if not ads and m.campaigns:
         uploaded = set(vocab.ad_ids.values())
-        for campaign in m.campaigns:
-            ads += [n for n in vocab.ads.get(campaign, []) if n in uploaded]
+        done = [n for names_ in vocab.uploaded.values() for n in names_]
+        shared = {n for n in done if done.count(n) > 1}
+        for campaign in m.campaigns:  # a name two campaigns use is said with its campaign, as pause takes it
+            ads += [f"{campaign} - {n}" if n in shared else n for n in vocab.ads.get(campaign, []) if n in uploaded]
         if not ads:
             route.tool = None
             route.reason = (f"No ad of {', '.join(m.campaigns)} is uploaded yet, so there is nothing to {verb}. "
                             f"Upload first (ads are created PAUSED): meta-ads upload {m.campaigns[0]}")
             return False
-        route.notes.append(f"every uploaded ad of {', '.join(m.campaigns)}")
+        paused = " (an ad already paused stays as it is)" if verb == "pause" else ""
+        route.notes.append(f"every uploaded ad of {', '.join(m.campaigns)}{paused}")
     if not ads:
         route.tool = None
         route.reason = f"I understood: {verb}. I need: which ads? Give their ids or names."
@@ -260,19 +269,46 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str) -> bool:
 
 def _status(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
     route = Route(tool=intent.tool, args={})
-    _ads_for(m, vocab, route, "pause" if intent.tool == "pause" else "activate")
+    _ads_for(m, vocab, route, "pause" if intent.tool == "pause" else "activate", bool(intents.EVERYTHING.search(t)))
     return route
+
+
+PREVIEW_PLACES = {"stor": ["INSTAGRAM_STORY", "FACEBOOK_STORY_MOBILE"], "reel": ["INSTAGRAM_REELS"],
+                  "feed": ["MOBILE_FEED_STANDARD", "INSTAGRAM_STANDARD"], "desktop": ["DESKTOP_FEED_STANDARD"]}
+
+
+def _preview(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
+    """One ad; the placements the text names (stories, reels, feed, desktop), else the main six."""
+    formats = [f for word, fmts in PREVIEW_PLACES.items() if word in t for f in fmts]
+    return Route(tool="preview", args={"ad": m.ads[0], **({"formats": formats} if formats else {})})
 
 
 def _auth(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
     return Route(tool="auth_check", args={})
 
 
+def _budget(raw: str, t: str, m: Mentions) -> Route:
+    args, reason = acting.budget_args(raw, t, m)
+    if args is None:
+        return Route(tool=None, reason=reason)
+    return Route(tool="budget", args=args)
+
+
+def _history(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:
+    route = Route(tool="history", args={})
+    if m.campaigns:
+        route.args["campaign"] = m.campaigns[0]
+    return route
+
+
 BUILDERS = {
     "validate": _upload, "upload": _upload, "copy": _copy, "pause": _status, "activate": _status,
-    "auth_check": _auth, **{name: _report for name in REPORTS},
+    "auth_check": _auth, "preview": _preview, "history": _history, **{name: _report for name in REPORTS},
 }
 BUILDERS["launch"] = _launch
+ACTING = {"budget", "bleeders", "winners", "fatigue", "activate"}  # their yes is the user's alone
+YES_NOTE = ("This can change spend: run it without yes, show the preview, and add --yes only after the user's "
+            "explicit yes: {command} --yes")
 
 
 # ---------------------------------------------------------------- after any router
@@ -285,6 +321,9 @@ def finish(route: Route) -> Route:
     if route.tool == "activate":
         route.args["yes"] = False
         route.notes.append(ACTIVATE_NOTE.format(command=command_line("activate", {"ads": route.args.get("ads", [])})))
+    elif route.tool in ACTING and (route.args.pop("yes", None) is not None or
+                                   {"pause", "scale", "refresh", "target"} & route.args.keys()):
+        route.notes.append(YES_NOTE.format(command=command_line(route.tool, route.args)))
     tool = get_tool(route.tool)
     if tool is not None:
         fields = tool.args.model_fields
@@ -294,6 +333,11 @@ def finish(route: Route) -> Route:
         if dropped:
             route.notes.append(f"{route.tool} does not take {', '.join(dropped)}: left out")
     return route
+
+
+def runnable(route: Route, vocab: Vocabulary) -> str | None:
+    """Why the call a route stands for cannot run in this workspace (None when it can)."""
+    return checks.cannot_run(route.tool, route.args, route.reason, vocab)
 
 
 def _understood(reason: str | None, m: Mentions) -> str:
@@ -311,9 +355,10 @@ def _understood(reason: str | None, m: Mentions) -> str:
 
 
 def capabilities() -> str:
+    """The jobs by name (one line even with many tools; ``meta-ads tools`` describes each)."""
     tools = sorted(all_tools(), key=lambda t: t.name)
-    listed = "; ".join(f"{t.name.replace('_', ' ')} ({t.summary.rstrip('.')})" for t in tools)
-    return f"I can: {listed}." if listed else "No tools are registered."
+    listed = ", ".join(t.name.replace("_", " ") for t in tools)
+    return f"I can: {listed} (`meta-ads --help` says what each does)." if listed else "No tools are registered."
 
 
 def command_line(name: str, args: dict[str, Any]) -> str:

@@ -29,6 +29,7 @@ from skill.sandbox.errors import (
     permission,
     rate_limited,
     transient,
+    user_limited,
 )
 from skill.sandbox.faults import Config, Faults, check_settings
 from skill.sandbox.ratelimit import RateLimiter, cost
@@ -91,6 +92,9 @@ class Api:
             except ApiError as exc:
                 return self._finish(self.error_outcome(exc, req))
             is_batch = not req.path and req.method == "POST"
+            if self.config.user_limit_calls > 0:
+                self.config.user_limit_calls -= 1
+                return self._finish(self._user_limited(req))
         if is_batch:
             return self._batch(req)
         if not req.path:
@@ -98,6 +102,16 @@ class Api:
         outcome = self.run_op(req)
         with self.lock:
             return self._finish(outcome, drop=outcome.ok and req.is_write and self.faults.should_drop())
+
+    def _user_limited(self, req: Request) -> Outcome:
+        """Error 17, with Meta's wait estimate in every ``x-business-use-case-usage`` entry."""
+        outcome = self.error_outcome(user_limited(), req)
+        buc = json.loads(outcome.headers.get("x-business-use-case-usage", "{}"))
+        for entries in buc.values():
+            for entry in entries:
+                entry["estimated_time_to_regain_access"] = self.config.user_limit_minutes
+        outcome.headers["x-business-use-case-usage"] = json.dumps(buc, separators=(",", ":"))
+        return outcome
 
     def _admit(self, token: str | None) -> None:
         if not token:

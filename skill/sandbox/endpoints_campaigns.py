@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from skill.launch import enums
 from skill.sandbox import budget_rules
+from skill.sandbox.audience_refs import check_refs
 from skill.sandbox.errors import ApiError, invalid_param, missing_param
 from skill.sandbox.request import Request, json_param, require, str_param
 from skill.sandbox.state import now_iso
@@ -135,6 +136,7 @@ def create_adset(api: Api, req: Request, account: dict[str, Any]) -> dict[str, A
     _check_bid(params, bid_strategy, bid_amount)
     targeting = _targeting(params)
     promoted = _promoted_object(params, goal)
+    check_refs(api, account, targeting, promoted)  # audiences and pixel of this account
     _check_dsa(params, targeting)
     stamp = now_iso(time.time())
     adset_id = api.state.new_id("adset")

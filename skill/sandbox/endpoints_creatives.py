@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from skill.sandbox import endpoints_formats as formats
 from skill.sandbox import endpoints_videos
 from skill.sandbox.endpoints_images import image_key
 from skill.sandbox.errors import (
@@ -46,7 +47,7 @@ PURCHASE_GIFT_CARDS RAISE_MONEY RECORD_NOW REFER_FRIENDS REQUEST_TIME SAY_THANKS
 SELL_NOW SEND_A_GIFT SEND_GIFT_MONEY SEND_UPDATES SHARE SHOP_NOW SHOP_WITH_AI SIGN_UP SOTTO_SUBSCRIBE
 START_A_CHAT START_ORDER SUBSCRIBE SWIPE_UP_PRODUCT SWIPE_UP_SHOP TRY_DEMO TRY_ON_WITH_AI UPDATE_APP
 USE_APP USE_MOBILE_APP VIDEO_ANNOTATION VIDEO_CALL VIEW_CART VIEW_CHANNEL VIEW_IN_CART VIEW_PRODUCT
-VISIT_PAGES_FEED VISIT_WEBSITE WATCH_LIVE_VIDEO WATCH_MORE WATCH_VIDEO WHATSAPP_MESSAGE
+VISIT_PAGES_FEED VISIT_WEBSITE WATCH_LIVE_VIDEO WATCH_MORE WATCH_VIDEO WHATSAPP_MESSAGE WOODHENGE_SUPPORT
 """.split())
 
 AD_FORMATS = frozenset({"SINGLE_IMAGE", "CAROUSEL", "SINGLE_VIDEO", "AUTOMATIC_FORMAT", "CAROUSEL_IMAGE",
@@ -66,17 +67,21 @@ def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
     if feed is not None:
         check_feed(api, account, check_object(feed, "asset_feed_spec"))
         endpoints_videos.check_feed_videos(api, account, feed)
+        formats.check_rules(feed)
     elif "video_data" in story:
         endpoints_videos.check_video_data(api, account, story)
     else:
         check_link_data(api, account, story)
+    dof = json_param(req.params, "degrees_of_freedom_spec")
+    if dof is not None:
+        formats.check_dof(dof)
+    formats.check_policy(api, formats.texts_of(story, feed))
     creative_id = api.state.new_id("creative")
     name = str_param(req.params, "name") or f"Creative {now_iso()[:10]}"
     creative = {"id": creative_id, "name": name, "status": "ACTIVE", "account_id": account["account_id"],
                 "object_story_spec": story, "created_time": now_iso(time.time())}
     if feed is not None:
         creative["asset_feed_spec"] = feed
-    dof = json_param(req.params, "degrees_of_freedom_spec")
     if dof is not None:
         creative["degrees_of_freedom_spec"] = dof
     api.state.add("creatives", creative)
@@ -94,8 +99,8 @@ def check_page(api: Api, story: dict[str, Any]) -> None:
 
 
 def check_link_data(api: Api, account: dict[str, Any], story: dict[str, Any]) -> None:
-    link = story.get("link_data") or {}
-    image_hash = link.get("image_hash") if isinstance(link, dict) else None
+    link = formats.check_link_data(story.get("link_data") or {})
+    image_hash = link.get("image_hash")
     if not image_hash:
         raise invalid_param("Missing Image", "Please specify an image to run with this ad.", SUB_MISSING_IMAGE)
     check_hashes(api, account, [image_hash], "object_story_spec.link_data.image_hash")
@@ -149,6 +154,7 @@ def check_required(feed: dict[str, Any]) -> None:
 
 
 def check_hashes(api: Api, account: dict[str, Any], hashes: list[Any], where: str) -> None:
+    formats.check_expired(api, hashes, where)
     for image_hash in hashes:
         if not image_hash or image_key(account["account_id"], str(image_hash)) not in api.state["images"]:
             raise invalid_param("Image Not Found", f"{where}: image hash {image_hash!r} was not found in ad account "

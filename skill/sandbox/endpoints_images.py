@@ -72,6 +72,10 @@ def store_image(api: Api, account: dict[str, Any], name: str, data: bytes) -> di
     width, height = image_size(data)
     md5 = hashlib.md5(data).hexdigest()
     image_id = image_key(account["account_id"], md5)
+    if md5 in (api.config.expired_hashes or []):  # uploading the bytes again makes the hash usable again
+        api.config.expired_hashes = [h for h in api.config.expired_hashes if h != md5]
+    if api.config.images_expire:
+        api.config.expired_hashes = [*api.config.expired_hashes, md5]
     existing = api.state["images"].get(image_id)
     if existing is not None:
         return existing

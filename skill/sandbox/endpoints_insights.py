@@ -2,7 +2,8 @@
 
 Delivery rule: an ad delivers every day from 28 days before it was created up to today
 (see ``docs/sandbox.md``), whatever its status, so an ad uploaded a minute ago already
-has ``last_7d`` data. Days are in the account's time zone (UTC).
+has ``last_7d`` data, until a status or budget change says otherwise (``delivery.py``:
+a paused ad stops spending from that moment). Days are in the account's time zone (UTC).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from skill.sandbox import delivery
 from skill.sandbox import insights_data as data
 from skill.sandbox.errors import ApiError, invalid_param
 from skill.sandbox.fields import page
@@ -28,13 +30,14 @@ ID_FIELDS = frozenset({"account_id", "account_name", "campaign_id", "campaign_na
 DEFAULT_FIELDS = "impressions,spend"
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+def today(api: Api | None = None) -> date:
+    """The sandbox's today (its clock may be moved forward: ``clock_days``)."""
+    return delivery.today(api) if api is not None else datetime.now(UTC).date()
 
 
-def preset_range(preset: str, first_day: date) -> tuple[date, date]:
+def preset_range(preset: str, first_day: date, t: date | None = None) -> tuple[date, date]:
     """Meta's date presets (``last_7d`` = the 7 days ending yesterday)."""
-    t = today()
+    t = t or today()
     y = t - timedelta(days=1)
     simple = {"today": (t, t), "yesterday": (y, y), "maximum": (first_day, t), "data_maximum": (first_day, t),
               "this_month": (t.replace(day=1), t), "this_year": (t.replace(month=1, day=1), t),
@@ -63,7 +66,7 @@ def preset_range(preset: str, first_day: date) -> tuple[date, date]:
                         "last_30d, yesterday, this_month or maximum.")
 
 
-def date_range(params: dict[str, Any], first_day: date) -> tuple[date, date]:
+def date_range(params: dict[str, Any], first_day: date, t: date | None = None) -> tuple[date, date]:
     span = json_param(params, "time_range")
     if span is not None:
         try:
@@ -74,7 +77,7 @@ def date_range(params: dict[str, Any], first_day: date) -> tuple[date, date]:
         if since > until:
             raise invalid_param("Invalid time_range", "time_range.since must not be after time_range.until.")
         return since, until
-    return preset_range(str_param(params, "date_preset") or "last_30d", first_day)
+    return preset_range(str_param(params, "date_preset") or "last_30d", first_day, t)
 
 
 def time_buckets(since: date, until: date, increment: str | None) -> list[tuple[date, date]]:
@@ -113,11 +116,17 @@ def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any
         if b not in data.BREAKDOWN_VALUES:
             raise invalid_param("Invalid breakdowns", f"breakdown {b!r} is not supported; use one of "
                                 f"{', '.join(data.BREAKDOWN_VALUES)}.")
-    ads = ads_under(api, collection, obj)
+    if len(breakdowns) > 1 and any(b in data.ALONE for b in breakdowns):
+        raise ApiError(f"(#100) Current combination of data breakdown columns ({', '.join(sorted(breakdowns))}) "
+                       "is invalid", 100)
+    if "hourly_stats_aggregated_by_advertiser_time_zone" in breakdowns:
+        fields = [f for f in fields if f not in ("reach", "frequency")]
+    ads = filtered(ads_under(api, collection, obj), params)
     starts = {ad["id"]: ad_start(ad) for ad in ads}
-    since, until = date_range(params, min(starts.values(), default=today()))
+    t = today(api)
+    since, until = date_range(params, min(starts.values(), default=t), t)
     spans = time_buckets(since, until, str_param(params, "time_increment"))
-    totals = _accumulate(ads, starts, spans, breakdowns, level)
+    totals = _accumulate(api, ads, starts, spans, breakdowns, level)
     rows = [_row(api, key, counts, spans, breakdowns, level, fields) for key, counts in sorted(totals.items())
             if counts["impressions"] > 0]
     return rows
@@ -136,6 +145,32 @@ def _list_param(params: dict[str, Any], name: str) -> list[str]:
     return text.split(",")
 
 
+FILTER_FIELDS = {"ad.id": "id", "adset.id": "adset_id", "campaign.id": "campaign_id"}
+FILTER_OPERATORS = ("IN", "NOT_IN", "EQUAL", "NOT_EQUAL")
+
+
+def filtered(ads: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """``filtering=[{"field": "ad.id", "operator": "IN", "value": [...]}]``: keep the ads every rule allows."""
+    rules = json_param(params, "filtering")
+    if rules is None:
+        return ads
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise invalid_param("Invalid filtering", 'filtering must be a JSON list of {"field", "operator", "value"}.')
+    for rule in rules:
+        field, op, value = rule.get("field"), str(rule.get("operator", "")).upper(), rule.get("value")
+        if field not in FILTER_FIELDS:
+            raise ApiError(f"(#100) Filtering field {field!r} is invalid. Use one of: "
+                           f"{', '.join(FILTER_FIELDS)}", 100)
+        if op not in FILTER_OPERATORS:
+            raise invalid_param("Invalid filtering", f"operator {op!r} is not valid for {field}; use one of "
+                                f"{', '.join(FILTER_OPERATORS)}.")
+        wanted = {str(v) for v in value} if isinstance(value, list) else {str(value)}
+        key = FILTER_FIELDS[field]
+        keep = op in ("IN", "EQUAL")
+        ads = [ad for ad in ads if (str(ad.get(key)) in wanted) == keep]
+    return ads
+
+
 def ads_under(api: Api, collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
     if collection == "ads":
         return [obj]
@@ -148,16 +183,17 @@ def ad_start(ad: dict[str, Any]) -> date:
     return date.fromisoformat(ad["created_time"][:10]) - timedelta(days=HISTORY_DAYS)
 
 
-def _accumulate(ads, starts, spans, breakdowns, level) -> dict[tuple, dict[str, int]]:
+def _accumulate(api, ads, starts, spans, breakdowns, level) -> dict[tuple, dict[str, int]]:
     totals: dict[tuple, dict[str, int]] = {}
-    last = today()
+    last = today(api)
     for ad in ads:
         owner = {"ad": ad["id"], "adset": ad["adset_id"], "campaign": ad["campaign_id"],
                  "account": ad["account_id"]}[level]
         for index, (start, end) in enumerate(spans):
             day = max(start, starts[ad["id"]])
             while day <= min(end, last):
-                counts = data.day_counts(ad["id"], day, (day - starts[ad["id"]]).days)
+                counts = delivery.scale(data.day_counts(ad["id"], day, (day - starts[ad["id"]]).days),
+                                        delivery.factor(api, ad, day))
                 for combo, part in data.split(counts, ad["id"], day, breakdowns).items():
                     data.add(totals.setdefault((owner, index, combo), {}), part)
                 day += timedelta(days=1)
@@ -208,7 +244,7 @@ def sync(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[s
 def start_run(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
     """``POST …/insights`` → ``{"report_run_id"}``; the rows are computed now, served when done."""
     rows = report(api, req.params, collection, obj)
-    since, until = date_range(req.params, today())
+    since, until = date_range(req.params, today(api), today(api))
     run_id = api.state.new_id("report_run")
     api.state.add("report_runs", {
         "id": run_id, "account_id": obj["account_id"] if "account_id" in obj else obj["id"],

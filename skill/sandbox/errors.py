@@ -36,6 +36,8 @@ SUB_INVALID_IMAGE = 1487264   # sandbox: uploaded bytes are not an image
 SUB_ADSET_NOT_FOUND = 1487472  # sandbox: adset_id does not exist
 SUB_CREATIVE_NOT_FOUND = 1487473  # sandbox: creative_id does not exist
 SUB_BLOCKED = 1390008         # Meta: "You can't do this right now" (368)
+SUB_DOF_ENROLL = 3858082      # Meta (SDK issue): "must provide enroll_status" on creative features
+SUB_POLICY = 1487301          # sandbox: creative text refused by the advertising policies
 
 
 def fbtrace_id() -> str:
@@ -137,6 +139,12 @@ def rate_limited(minutes: int) -> ApiError:
         80004, SUB_RATE_LIMIT, "Ad Account Has Too Many API Calls",
         f"There are too many API requests from this ad account. Please try again in {minutes} minute(s).",
         is_transient=True)
+
+
+def user_limited() -> ApiError:
+    """Code 17: too many calls from this user (token) across the app."""
+    return ApiError("(#17) User request limit reached", 17, SUB_RATE_LIMIT, "User Request Limit Reached",
+                    "This user has made too many API calls. Wait and try again.", is_transient=True)
 
 
 def dependency_failed(name: str, parent: str) -> ApiError:

@@ -38,6 +38,12 @@ class Config:
     video_processing_error: str | None = None
     video_sessions_expired_before: float | None = None
     verbose: bool = False
+    expired_hashes: list[str] = field(default_factory=list)  # image hashes creatives refuse until re-uploaded
+    policy_words: list[str] = field(default_factory=list)  # creative text containing one is a policy rejection
+    images_expire: bool = False  # every uploaded image hash expires at once (a hash that never sticks)
+    user_limit_calls: int = 0  # the next N requests are refused with error 17 (user request limit)
+    user_limit_minutes: int = 0  # ... and estimated_time_to_regain_access says this many minutes
+    clock_days: float = 0.0  # move the sandbox's clock forward (insights' "today", change times)
 
     def public(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -59,7 +65,7 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {value!r}")
         if key == "report_polls" and value is not None and int(value) < 1:
             raise ValueError(f"report_polls must be at least 1, got {value!r}")
-        if key in ("latency_ms", "rate_budget", "rate_window_s", "report_delay_s") and value is not None \
+        if key in ("latency_ms", "rate_budget", "rate_window_s", "report_delay_s", "clock_days") and value is not None \
                 and float(value) < 0:
             raise ValueError(f"{key} must not be negative, got {value!r}")
     return settings

@@ -17,7 +17,9 @@ import struct
 from datetime import date
 from typing import Any
 
-COUNT_KEYS = ("impressions", "reach", "clicks", "link_click", "purchase", "lead", "spend", "purchase_value")
+COUNT_KEYS = ("impressions", "reach", "clicks", "link_click", "landing_page_view", "add_to_cart",
+              "initiate_checkout", "purchase", "lead", "spend", "purchase_value", "add_to_cart_value")
+HOURS = tuple(f"{h:02d}:00:00 - {h:02d}:59:59" for h in range(24))
 
 BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
     "age": ("18-24", "25-34", "35-44", "45-54", "55-64", "65+"),
@@ -29,7 +31,13 @@ BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
     "impression_device": ("iphone", "android_smartphone", "ipad", "desktop"),
     "country": ("US", "CA", "GB", "AU"),
     "region": ("California", "Texas", "New York", "Florida", "Ontario"),
+    "hourly_stats_aggregated_by_advertiser_time_zone": HOURS,
+    "dma": ("New York", "Los Angeles", "Chicago", "Philadelphia", "Dallas-Ft. Worth", "San Francisco-Oak-San Jose"),
+    "product_id": ("1000000000001, Snapbook Pro", "1000000000002, Snapbook Lite", "1000000000003, Receipt Scanner"),
 }
+# Meta serves these only on their own (any other breakdown with them is error 100), and hourly rows
+# carry no reach or frequency.
+ALONE = ("hourly_stats_aggregated_by_advertiser_time_zone", "dma", "product_id")
 
 
 def _unit(*parts: Any) -> list[float]:
@@ -65,15 +73,23 @@ def day_counts(ad_id: str, day: date, age_days: int) -> dict[str, int]:
     link_clicks = int(round(clicks * (0.7 + 0.2 * u[2])))
     purchases = int(link_clicks * p["cvr"] * (0.5 + u[3]))
     leads = int(link_clicks * p["lead_rate"] * (0.5 + u[4]))
+    f = _unit("funnel", ad_id, day.isoformat())  # the funnel narrows: page views ≥ carts ≥ checkouts ≥ purchases
+    checkouts = purchases + int(purchases * (0.3 + 0.6 * f[0])) + (1 if f[1] > 0.7 else 0)
+    carts = checkouts + int(checkouts * (0.5 + 1.0 * f[2]))
+    page_views = max(carts, int(link_clicks * (0.72 + 0.2 * f[3])))
     return {
         "impressions": impressions,
         "reach": max(1, int(round(impressions / frequency))) if impressions else 0,
         "clicks": clicks,
         "link_click": link_clicks,
+        "landing_page_view": page_views,
+        "add_to_cart": carts,
+        "initiate_checkout": checkouts,
         "purchase": purchases,
         "lead": leads,
         "spend": int(round(impressions * p["cpm"] * (0.85 + 0.3 * u[5]) / 10)),
         "purchase_value": int(round(purchases * p["order_value"] * (0.8 + 0.4 * u[6]) * 100)),
+        "add_to_cart_value": int(round(carts * p["order_value"] * (0.8 + 0.4 * u[6]) * 100)),
     }
 
 
@@ -131,7 +147,10 @@ def money(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-ACTION_TYPES = (("link_click", "link_click"), ("purchase", "purchase"), ("lead", "lead"))
+ACTION_TYPES = (("link_click", "link_click"), ("landing_page_view", "landing_page_view"),
+                ("add_to_cart", "add_to_cart"), ("initiate_checkout", "initiate_checkout"),
+                ("purchase", "purchase"), ("lead", "lead"))
+VALUE_TYPES = (("add_to_cart", "add_to_cart_value"), ("purchase", "purchase_value"))
 
 
 def metrics(c: dict[str, int]) -> dict[str, Any]:
@@ -155,8 +174,9 @@ def metrics(c: dict[str, int]) -> dict[str, Any]:
     out["actions"] = [{"action_type": name, "value": str(n)} for name, n in actions]
     out["cost_per_action_type"] = [{"action_type": name, "value": num(spend / n)} for name, n in actions]
     out["conversions"] = [{"action_type": "purchase", "value": str(c["purchase"])}] if c["purchase"] else []
-    out["action_values"] = ([{"action_type": "purchase", "value": money(c["purchase_value"])}]
-                            if c["purchase_value"] else [])
+    values = [{"action_type": name, "value": money(c[key])} for name, key in VALUE_TYPES if c.get(key)]
+    out["action_values"] = values
+    out["conversion_values"] = [v for v in values if v["action_type"] == "purchase"]
     out["purchase_roas"] = ([{"action_type": "omni_purchase", "value": num(c["purchase_value"] / c["spend"])}]
                             if c["spend"] and c["purchase_value"] else [])
     return out
@@ -164,4 +184,5 @@ def metrics(c: dict[str, int]) -> dict[str, Any]:
 
 METRIC_FIELDS = frozenset({"impressions", "reach", "clicks", "spend", "inline_link_clicks", "frequency", "ctr",
                            "cpm", "inline_link_click_ctr", "cpc", "cost_per_inline_link_click", "actions",
-                           "cost_per_action_type", "conversions", "action_values", "purchase_roas"})
+                           "cost_per_action_type", "conversions", "action_values", "purchase_roas",
+                           "conversion_values"})

@@ -1,8 +1,9 @@
 """Reading and updating any node by id: ads, ad sets, campaigns, creatives, images.
 
 ``GET /{id}?fields=…`` returns the requested fields (``id`` alone by default, as Meta does);
-``POST /{id}`` changes ``status`` and/or ``name`` (and a few per-type fields) and answers
-``{"success": true}``; ``DELETE /{id}`` marks it DELETED.
+``POST /{id}`` changes ``status`` and/or ``name`` (and a few per-type fields: an ad's
+``creative``, budgets and bids of ad sets and campaigns, checked in ``budget_updates.py``) and
+answers ``{"success": true}``; ``DELETE /{id}`` marks it DELETED.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from skill.sandbox import delivery
+from skill.sandbox.budget_updates import UPDATE_KEYS, check_update
 from skill.sandbox.errors import ApiError, invalid_param
 from skill.sandbox.fields import apply_filtering, page, parse_fields, select
 from skill.sandbox.request import Request, json_param, str_param
@@ -30,6 +33,9 @@ DEFAULT_FIELDS = {
     "report_runs": "id,account_id,async_status,async_percent_completion,date_start,date_stop,time_ref,"
                    "time_completed,is_running,emails,friendly_name,is_bookmarked,is_async_export",
 }
+# Fields Meta knows on these nodes even when unset (read back as absent, not as an unknown field).
+OPTIONAL_FIELDS = {"adsets": ("daily_budget", "lifetime_budget", "bid_amount", "bid_strategy", "end_time"),
+                   "campaigns": ("daily_budget", "lifetime_budget", "bid_strategy", "stop_time", "spend_cap")}
 STATUS_UPDATES = {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"}
 CREATIVE_STATUS = {"ACTIVE", "IN_PROCESS", "WITH_ISSUES", "DELETED"}
 NODE_TYPE.update({"audiences": "CustomAudience", "pixels": "AdsPixel"})
@@ -46,6 +52,8 @@ EDITABLE = {"ads": {"name", "status", "creative"}, "adsets": {"name", "status", 
 def view(api: Api, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
     """The object as a client may read it: stored fields plus the ones Meta computes."""
     out = dict(obj)
+    for key in OPTIONAL_FIELDS.get(collection, ()):
+        out.setdefault(key, None)
     if collection in ("ads", "adsets", "campaigns"):
         out["configured_status"] = obj.get("status")
         out["effective_status"] = effective_status(api, collection, obj)
@@ -136,6 +144,8 @@ def update_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) ->
     if editable is None:
         raise ApiError(f"(#3) Application does not have the capability to make this API call ({collection})", 3)
     changes = {k: v for k, v in req.params.items() if k in editable}
+    if collection in ("adsets", "campaigns") and UPDATE_KEYS & req.params.keys():
+        changes.update(check_update(api, collection, obj, req.params))
     if "status" in changes:
         allowed = CREATIVE_STATUS if collection == "creatives" else STATUS_UPDATES
         if changes["status"] not in allowed:
@@ -147,8 +157,10 @@ def update_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) ->
         from skill.sandbox.endpoints_ads import creative_ref
 
         changes["creative"] = {"id": creative_ref(api, req.params, obj["account_id"])}
+    before = dict(obj)
     obj.update(changes)
     obj["updated_time"] = now_iso(time.time())
+    delivery.record(api, collection, obj, before)
     api.state.dirty = True
     return {"success": True}
 

@@ -20,6 +20,7 @@ from skill.sandbox import (
     endpoints_images,
     endpoints_insights,
     endpoints_pixels,
+    endpoints_previews,
     endpoints_videos,
     objects,
     validate_only,
@@ -67,6 +68,8 @@ NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
     ("GET", "report_runs", "insights"): endpoints_insights.run_insights,
     ("GET", "async_sets", "requests"): async_batch.set_requests,
     ("GET", "videos", "thumbnails"): endpoints_videos.thumbnails,
+    ("GET", "creatives", "previews"): endpoints_previews.creative_previews,
+    ("GET", "ads", "previews"): endpoints_previews.ad_previews,
 }
 for _c in ("ads", "adsets", "campaigns", "accounts"):
     NODE_EDGES[("GET", _c, "insights")] = endpoints_insights.sync

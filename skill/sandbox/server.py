@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from skill.sandbox.errors import ApiError
+from skill.sandbox.errors import ApiError, fbtrace_id
 from skill.sandbox.request import Request, parse_body, parse_form, split_path, strip_token
 
 if TYPE_CHECKING:
@@ -117,10 +117,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", CONTENT_TYPE)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "private, no-cache, no-store, must-revalidate")
+        self.send_header("x-fb-trace-id", _trace_id(body))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+def _trace_id(body: Any) -> str:
+    """The answer's trace id, as Meta sends it in ``x-fb-trace-id``: the error's, else a new one."""
+    error = body.get("error") if isinstance(body, dict) else None
+    return str(error.get("fbtrace_id")) if isinstance(error, dict) and error.get("fbtrace_id") else fbtrace_id()
 
 
 def _header_token(value: str) -> str | None:

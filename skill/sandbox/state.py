@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from skill.fileio import clean_stale_temps, write_text_atomic
 
 SCHEMA = 1
 COLLECTIONS = ("accounts", "pages", "campaigns", "adsets", "ads", "creatives", "images",
@@ -95,20 +95,14 @@ class State:
 
     def save(self, path: Path) -> None:
         """Write atomically: a temp file beside the target, then ``os.replace``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.data, fh, indent=1, sort_keys=True)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, json.dumps(self.data, indent=1, sort_keys=True))  # a kill leaves no half file
         self.dirty = False
 
     @classmethod
     def load(cls, path: Path | None) -> State:
         """The saved state at ``path`` if there is one (and it is ours), else a fresh seeded one."""
+        if path is not None:
+            clean_stale_temps(path.parent)  # left by a run killed mid-save
         if path is not None and path.exists():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))

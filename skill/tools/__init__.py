@@ -15,9 +15,11 @@ from skill.tools import upload  # noqa: F401
 from skill.tools import copy  # noqa: F401
 from skill.tools import insights  # noqa: F401
 from skill.tools import account  # noqa: F401
+from skill.tools import preview  # noqa: F401
 from skill.tools import launch  # noqa: F401
 from skill.tools import audiences  # noqa: F401
 from skill.tools import tracking  # noqa: F401
+from skill.tools import act  # noqa: F401
 # isort: on
 
 __all__ = ["REGISTRY", "all_tools", "get_tool"]

@@ -16,6 +16,8 @@ class AudienceCreateArgs(BaseModel):
                               "country key")
     skip_bad_rows: bool = arg(False, "Leave out rows with a bad cell (says how many) instead of stopping")
     dry_run: bool = arg(False, "Check and hash the list and show what would be sent; send nothing")
+    allow_folder: list[str] | None = arg(None, "Also accept the list from this folder outside the workspace",
+                                         metavar="DIR")
 
 
 @tool("audience_create", AudienceCreateArgs, command=("audience", "create"), examples=(
@@ -32,9 +34,10 @@ def audience_create(args: AudienceCreateArgs, ctx: ToolContext) -> BaseModel:
     upload and never creates a second audience of the same name.
     """
     from skill.audiences.jobs import create_customer_audience
+    from skill.tools.upload import with_allowed
 
     client = None if args.dry_run else ctx.client()
-    return create_customer_audience(ctx.settings, client, args.name, args.customers, default_country=args.country,
+    return create_customer_audience(with_allowed(ctx.settings, args.allow_folder), client, args.name, args.customers, default_country=args.country,
                                     skip_bad_rows=args.skip_bad_rows, dry_run=args.dry_run, report=ctx.report)
 
 

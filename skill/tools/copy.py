@@ -12,13 +12,17 @@ class CopyArgs(BaseModel):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/ to write the copy into")
     product: str | None = arg(None, "A product brief for this run (offer, audience, angle); brand notes come "
                                     "from workspace/brand/")
-    variants: int = arg(3, "Headlines and primary texts per image, 1 to 5", metavar="N")
+    variants: int | None = arg(None, "Headlines, primary texts and descriptions per image, 1 to 5 (default: "
+                                     "copy_variants in brand/stack.md, else 3)", metavar="N")
     cta: str | None = arg(None, "Call to action for every ad (e.g. SHOP_NOW); default: the model picks",
                           metavar="TYPE")
     model: str | None = arg(None, "Claude model (default: copy_model in brand/stack.md, else claude-haiku-5-5; "
                                   "claude-sonnet-5-5 for quality)")
     force: bool = arg(False, "Overwrite existing {stem}.json / {stem}.md")
     write_batch: bool = arg(False, "Create or extend the campaign's batch-upload.json with one ad per image")
+    fresh_angle: str | None = arg(None, "New copy for a tiring ad, from this angle (e.g. 'lead with the time "
+                                        "saved'): writes {stem}-fresh.json, unlike the current {stem}.json, for "
+                                        "`meta-ads refresh`", metavar="ANGLE")
 
 
 @tool(
@@ -29,6 +33,7 @@ class CopyArgs(BaseModel):
         'meta-ads copy hero.jpg --campaign summer-sale-2026 --product "50% off until Aug 31" --cta SHOP_NOW',
         "meta-ads copy hero.jpg --campaign summer-sale-2026 --model claude-sonnet-5-5 --force",
         "meta-ads copy workspace/campaigns/summer-sale-2026/videos/summer-clip.mp4 --campaign summer-sale-2026",
+        'meta-ads copy images/receipt.png --campaign summer-sale-2026 --fresh-angle "lead with the time saved"',
     ),
 )
 def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
@@ -54,5 +59,6 @@ def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
         model=args.model,
         force=args.force,
         write_batch=args.write_batch,
+        fresh_angle=args.fresh_angle,
         report=ctx.report,
     )

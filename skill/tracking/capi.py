@@ -193,10 +193,10 @@ def send_events(client: Any, pixel_id: str, events: list[dict[str, Any]], *, tes
 def send_file(settings: Any, client: Any, file: str, *, pixel: str | None = None, test_event_code: str | None = None,
               dry_run: bool = False, report: Reporter = silent) -> CapiResult:
     """``meta-ads capi send``: a JSONL file inside the workspace → checked, hashed, sent (or shown)."""
-    from skill.audiences.customers import inside_workspace
+    from skill.audiences.customers import inside_workspace, shown_path
 
     path = inside_workspace(settings, file)
-    events = load_events(path, str(path.relative_to(settings.workspace.resolve())))
+    events = load_events(path, shown_path(settings, path))
     report(Event("capi.checked", f"  {len(events)} event(s) checked; user data hashed on this machine"))
     batches = -(-len(events) // MAX_EVENTS)
     if dry_run:

@@ -49,6 +49,7 @@ class BatchSummary(BaseModel):
     findings: list[dict[str, Any]]
     validated: int
     uploaded: int = 0
+    skipped: list[str] = []  # dry run: ads the local records say are uploaded already
 
     @property
     def exit_code(self) -> int:
@@ -107,10 +108,16 @@ def check_batch(
     for finding in batch.findings:
         report(_finding_event(finding))
     plans = []
+    done = _uploaded(batch) if dry_run else {}
     for ad in batch.ads:
         prefix = "[DRY RUN] " if dry_run else ""
         report(Event("ad_start", f"{prefix}[{ad.index + 1}/{total}] {ad.entry.stem}", {"ad": ad.name}))
-        calls = plan_ad(settings, batch, ad, account) if dry_run else []
+        if ad.name != ad.entry.stem:  # the name pause, activate and insights know it by
+            report(Event("ad_name", f"  Ad name: {ad.name}", {"ad": ad.name, "stem": ad.entry.stem}))
+        if ad.name in done:
+            report(Event("would_skip", f"⊙ Would be skipped: already uploaded (ad {done[ad.name]})",
+                         {"ad": ad.name, "ad_id": done[ad.name]}))
+        calls = plan_ad(settings, batch, ad, account) if dry_run and ad.name not in done else []
         _report_ad(ad, calls, report)
         plans.append(AdPlan(index=ad.index, name=ad.name, stem=ad.entry.stem, ok=ad.ok,
                             combinations=ad.combinations, findings=[f.to_dict() for f in ad.findings],
@@ -118,9 +125,21 @@ def check_batch(
     valid = sum(1 for a in batch.ads if a.ok)
     summary = BatchSummary(campaign=batch.config.campaign, config=str(batch.config_path), dry_run=dry_run,
                            ok=batch.ok, ads=plans, findings=[f.to_dict() for f in batch.findings],
-                           validated=valid)
+                           validated=valid, skipped=sorted(n for n in done if n in {a.name for a in batch.ads}))
     report(Event("done", _closing_line(summary, total), summary.model_dump(include={"ok", "validated"})))
     return summary
+
+
+def _uploaded(batch: BatchCheck) -> dict[str, str]:
+    """Ad name → ad id, from the ``*.upload.json`` records beside the batch (the upload itself
+    checks the ad account; a dry run stays offline)."""
+    from skill.errors import ConfigError
+    from skill.records import campaign_records
+
+    try:
+        return {rec.ad_name: rec.ad_id for _, rec in campaign_records(Path(batch.config_path).parent)}
+    except ConfigError:
+        return {}
 
 
 def _report_ad(ad: AdCheck, calls: list[PlannedCall], report: Reporter) -> None:
@@ -132,7 +151,7 @@ def _report_ad(ad: AdCheck, calls: list[PlannedCall], report: Reporter) -> None:
         report(_finding_event(finding))
     if ad.video is not None:
         report(Event("video", f"  Video: {ad.video.summary()}", {"file": str(ad.video.path)}))
-    if ad.spec is not None and ad.ok:
+    if ad.spec is not None and ad.ok and ad.entry.kind == "dynamic":  # only Dynamic Creative mixes variants
         media = "1 video" if ad.video_path is not None else f"{len(ad.image_paths)} image(s)"
         report(Event("combinations", f"  {media} × {len(ad.spec.titles)} headline(s) × "
                                      f"{len(ad.spec.bodies)} bod{'y' if len(ad.spec.bodies) == 1 else 'ies'} = "
@@ -151,8 +170,9 @@ def _closing_line(summary: BatchSummary, total: int) -> str:
     invalid = total - summary.validated
     problem = f"{invalid} of {total} ads have errors" if invalid else "the batch config has errors"
     if summary.dry_run:
+        skipped = f", {len(summary.skipped)} would be skipped (already uploaded)" if summary.skipped else ""
         if summary.ok:
-            return f"[DRY RUN] Complete - {summary.validated} ads validated, 0 uploaded"
+            return f"[DRY RUN] Complete - {summary.validated} ads validated, 0 uploaded{skipped}"
         return f"[DRY RUN] Failed - {problem}, 0 uploaded. Fix them and run again."
     if summary.ok:
         return f"Validation passed - {total} ads ready to upload"

@@ -61,6 +61,12 @@ class ImageBook:
                 self.uploaded.add(md5)
             self._cond.notify_all()
 
+    def forget(self, md5: str) -> None:
+        """Meta no longer has this image (an expired hash): the next batch that needs it uploads it."""
+        with self._cond:
+            self.known.pop(md5, None)
+            self.uploaded.discard(md5)
+
     def claim(self, md5: str, batch_no: int, stopped: threading.Event | None = None) -> str | None:
         """The hash if known (waiting for an earlier batch's upload if needed); ``None`` means
         this batch owns the upload and must send the file."""

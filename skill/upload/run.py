@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from skill.copy.doc import copy_doc_path, render_copy_doc
-from skill.errors import ConfigError, GraphError
+from skill.creative.outcomes import is_policy_rejection, policy_hint
+from skill.errors import ConfigError, GraphError, WaitTooLong
 from skill.events import Event, Reporter, silent
 from skill.fileio import clean_stale_temps, write_text_atomic
 from skill.models import UploadRecord
@@ -35,12 +36,14 @@ from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_lin
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
+from skill.upload.payloads import ad_name
 from skill.upload.preflight import target_for
 from skill.upload.steps import BatchRunner, split_batches
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
     ad_lines,
     closing_lines,
+    complete_line,
     error_text,
     failed_lines,
     finding_text,
@@ -98,6 +101,7 @@ class Upload:
         self.results: dict[int, AdResult] = {}
         self.progress = Progress(report, [a.index for a in batch.ads])
         self.write_lock = threading.Lock()
+        self.resumed = False  # a re-run: each ad done now prints one line, as the product shows it
         self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
                               self.finalize, self.fail, report, time.sleep, keep_going=keep_going)
 
@@ -129,8 +133,12 @@ class Upload:
         found = "found" in ad.adopted
         self._result(check, "adopted" if found else "created", image_hashes=hashes, creative_id=record.creative_id,
                      ad_id=record.ad_id, record=str(path), video_id=ad.video.video_id if ad.video else None)
-        lines = found_lines(ad, self.total, path.name) if found else ad_lines(ad, self.total, hashes,
-                                                                               self.images.uploaded)
+        if found:
+            lines = found_lines(ad, self.total, path.name)
+        elif self.resumed:
+            lines = [complete_line(check, self.total)]
+        else:
+            lines = ad_lines(ad, self.total, hashes, self.images.uploaded)
         self.progress.done(check.index, lines)
 
     def _write_copy_doc(self, check: AdCheck) -> None:
@@ -138,13 +146,17 @@ class Upload:
         if doc.exists() or check.spec is None:
             return
         campaign_dir = self.ads_dir.parent
-        first = check.image_paths[0] if check.image_paths else check.video_path or check.spec_path
-        image = str(first.relative_to(campaign_dir)) if first.is_relative_to(campaign_dir) else first.name
+        names = [str(p.relative_to(campaign_dir)) if p.is_relative_to(campaign_dir) else p.name
+                 for p in check.image_paths or [check.video_path or check.spec_path]]
+        placed = check.entry.kind == "placements"
+        image = f"{names[0]} (Feed), {names[1]} (Stories, Reels)" if placed else names[0]
         write_text_atomic(doc, render_copy_doc(
             check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
-            images=len(check.image_paths) or 1, destination=self.batch.destination_url))
+            images=1 if placed else len(check.image_paths) or 1, destination=self.batch.destination_url))
 
     def fail(self, ad: AdWork, error: GraphError) -> None:
+        if is_policy_rejection(error):
+            error.hint = policy_hint(self.settings.review_url())
         ad.state, ad.error = "failed", error
         self._result(ad.check, "failed", errors=[error_text(error)])
         self.progress.done(ad.index, failed_lines(ad.check, self.total, [error_text(error)], error.hint,
@@ -156,6 +168,8 @@ class Upload:
     def candidates(self) -> list[AdCheck]:
         """Valid ads to look up and send, in order; invalid ones fail here (and pause the batch)."""
         out: list[AdCheck] = []
+        self.resumed = any(record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists()
+                           for c in self.batch.ads)
         for check in self.batch.ads:
             if not check.ok:
                 if self._recorded(check) is not None:
@@ -170,7 +184,7 @@ class Upload:
 
     def survey(self, candidates: list[AdCheck]) -> Survey:
         """The pre-flight and the ad set's ads, in one call (see ``adopt.survey``)."""
-        names = [self.settings.ad_name(self.batch.config.campaign, c.name) for c in candidates]
+        names = [ad_name(self.settings, self.batch, c) for c in candidates]
         token = self.settings.token.get_secret_value() if self.settings.token else None
         found = survey(self.client, token, target_for(self.settings, self.batch), names)
         self.view = found.view
@@ -178,7 +192,7 @@ class Upload:
 
     def plan(self, candidates: list[AdCheck], found: Survey) -> list[AdWork]:
         """Adopt what the account holds, and return the ads to send, in order."""
-        names = {c.index: self.settings.ad_name(self.batch.config.campaign, c.name) for c in candidates}
+        names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
         md5_of: dict[Path, str] = {}
         todo: list[AdWork] = []
         for check in candidates:
@@ -269,9 +283,13 @@ class Upload:
         candidates = self.candidates()
         todo: list[AdWork] = []
         if candidates:
-            found = self.survey(candidates)  # a pre-flight refusal raises: nothing was written
             try:
-                todo = self.plan(candidates, found)
+                found = self.survey(candidates)  # a pre-flight refusal raises: nothing was written
+            except WaitTooLong as exc:  # Meta asks for a longer wait than max_wait: stop, resumable
+                self.ctx.halt(exc)
+                found = None
+            try:
+                todo = self.plan(candidates, found) if found is not None else []
             except GraphError as exc:  # a read failed for good (after the client's retries): stop
                 self.ctx.halt(exc)
         if todo and not self.ctx.fatal:

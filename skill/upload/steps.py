@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.errors import AccountBlocked, GraphError, RateLimited, TokenInvalid
+from skill.creative.outcomes import is_image_hash_error
+from skill.errors import AccountBlocked, GraphError, RateLimited, TokenInvalid, WaitTooLong
 from skill.events import Event
-from skill.graph.retry import retry_delay, retry_message, should_retry
+from skill.graph.retry import describe, retry_delay, should_retry, wait_too_long, waiting_line
 from skill.upload.graph_ops import Entry, send_batch
 from skill.upload.payloads import ad_payload, creative_payload
 from skill.upload.plan import Plan, Step, is_definite, ok, ref
@@ -31,7 +32,7 @@ MAX_ADS_PER_BATCH = 10
 MAX_OPS_PER_BATCH = 50
 MAX_ROUNDS = 40
 MAX_STALLED = 8  # rounds in a row without any answer before an ad is given up
-FATAL = (TokenInvalid, AccountBlocked)
+FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
 
 
 def split_batches(ads: list[AdWork], known: dict[str, str]) -> list[list[AdWork]]:
@@ -71,6 +72,7 @@ class BatchRunner:
         self.ads = ads
         self.last_error: dict[int, GraphError | None] = {}
         self.answers = 0
+        self.waited_for_limit = False  # the last wait was for a rate limit: say so when the retry works
 
     def run(self) -> None:
         try:
@@ -88,7 +90,11 @@ class BatchRunner:
                 ready = [a for a in pending if a.state == "pending" and not a.entry.unclear]
                 if ready:
                     self._send(ready)
-                stalled = 0 if self._progress() > before else stalled + 1
+                helped = self._progress() > before
+                if helped and self.waited_for_limit:
+                    self.ctx.report(Event("retry_ok", "✓ Retry successful"))
+                self.waited_for_limit = self.waited_for_limit and not helped
+                stalled = 0 if helped else stalled + 1
             for ad in self.ads:
                 if ad.state == "pending" and self.ctx.may_run(ad.index):
                     self.ctx.fail(ad, _gave_up(self.last_error.get(ad.index)))
@@ -107,13 +113,26 @@ class BatchRunner:
             return
         attempt = max(stalled, 1) - 1
         error = max(limited, key=lambda e: e.retry_after_s or 0) if limited else None
+        max_wait = getattr(self.ctx.client, "max_wait_s", None)
+        stop = wait_too_long(error, max_wait)
+        if stop is not None:
+            self.ctx.halt(stop)
+            return
+        cap = {"cap_s": max_wait} if max_wait is not None else {}
         pacer = getattr(self.ctx.client, "pacer", None)
         delay = retry_delay(attempt, error, base_s=max(self.ctx.settings.retry_base_s, 0.0),
-                            fit_s=pacer.fit_s() if pacer else None)
+                            fit_s=pacer.fit_s() if pacer else None, **cap)
         if error is not None:
-            self.ctx.report(Event("rate_limited", retry_message(error, delay, attempt, MAX_STALLED),
-                                  {"code": error.code, "delay_s": delay}))
+            data = {"code": error.code, "delay_s": delay}
+            self.ctx.report(Event("rate_limited", f"{self._label(pending)} - {describe(error)}", data))
+            self.ctx.report(Event("retry", waiting_line(delay, attempt, MAX_STALLED, error), data))
+            self.waited_for_limit = True
         self.ctx.sleep(delay)
+
+    def _label(self, ads: list[AdWork]) -> str:
+        """``[2/10] receipt``: the first ad a call holds up."""
+        first = min(ads, key=lambda a: a.index)
+        return f"[{first.index + 1}/{len(self.ctx.batch.ads)}] {first.check.entry.stem}"
 
     # ------------------------------------------------------------ send and record
 
@@ -184,12 +203,26 @@ class BatchRunner:
         self.last_error[ad.index] = cause.error
         if isinstance(cause.error, FATAL):
             ctx.halt(cause.error)
+        elif is_image_hash_error(cause.error) and not ad.image_retried:
+            self._upload_again(ad)
         elif not is_retryable(cause.error):
             ctx.fail(ad, cause.error)
 
+    def _upload_again(self, ad: AdWork) -> None:
+        """Meta lost the image (missing or expired hash): upload it again next round, once per ad."""
+        ad.image_retried = True
+        for md5 in ad.md5s:
+            ad.entry.images.pop(md5, None)
+            self.ctx.images.forget(md5)
+        self.ctx.ledger.save(ad.entry)
+
     def _call(self, ops: list[Any], ads: list[AdWork], files: dict[str, Any] | None = None) -> list[Entry | None] | None:
         """One batch call; ``None`` when it got no usable answer (every step stays as it was)."""
+        labelled = getattr(self.ctx.client, "labelled", None)
         try:
+            if labelled is not None and ads:
+                with labelled(self._label(ads)):
+                    return send_batch(self.ctx.client, ops, files)
             return send_batch(self.ctx.client, ops, files)
         except FATAL as exc:
             self.ctx.halt(exc)

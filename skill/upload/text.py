@@ -32,6 +32,9 @@ def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> l
     data: dict[str, Any] = {"ad": ad.check.name, "stem": ad.check.entry.stem}
     events = [Event("ad_start", header(ad.check, total), data), Event("validated", "✓ Validation passed", data)]
     events += [Event("warning", f"  Warning: {f}", f.to_dict()) for f in ad.check.warnings]
+    if ad.image_retried:
+        events.append(Event("image_retry", "↻ Meta no longer had the image (missing or expired hash): "
+                                           "uploaded it again and retried the ad", data))
     for md5, image_hash in zip(ad.md5s, hashes, strict=True):
         note = "" if md5 in uploaded else " - already in the ad account"
         events.append(Event("image", f"✓ Image uploaded (hash: {short_hash(image_hash)}){note}",
@@ -44,6 +47,11 @@ def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> l
     note = FOUND_NOTE if "ad" in ad.adopted else ""
     events.append(Event("ad", f"✓ Ad created (ID: {ad_id}) - PAUSED{note}", {**data, "ad_id": ad_id}))
     return events
+
+
+def complete_line(check: AdCheck, total: int) -> Event:
+    """A resumed run's line for an ad done now: ``[2/3] receipt - ✓ Complete``."""
+    return Event("complete", f"{header(check, total)} - ✓ Complete", {"ad": check.name, "stem": check.entry.stem})
 
 
 def found_lines(ad: AdWork, total: int, record_name: str) -> list[Event]:
@@ -89,6 +97,14 @@ def error_text(error: KitError) -> str:
     return f"{text} [{', '.join(ids)}]" if ids else text
 
 
+def names_line(summary: UploadSummary) -> list[str]:
+    """The ads' names as pause, activate and insights take them, when they differ from the spec stems."""
+    done = [a for a in summary.ads if a.status in ("created", "skipped", "adopted")]
+    if not done or all(a.name == a.stem for a in done):
+        return []
+    return ["Ad names (for pause, activate, insights): " + ", ".join(a.name for a in done)]
+
+
 def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: bool = False) -> list[str]:
     if fatal is not None:
         advice = ACCOUNT_ADVICE if isinstance(fatal, AccountBlocked) else (
@@ -96,17 +112,18 @@ def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: 
         done = f"{summary.created} ads created before stopping, all PAUSED. " if summary.created else ""
         return [f"Batch stopped: {error_text(fatal)}", f"{done}{advice}"]
     review = [f"Review at: {summary.review_url}"] if summary.created or summary.skipped or summary.adopted else []
+    names = names_line(summary)
     if summary.stale:
-        return review + [f"Batch incomplete: {summary.stale} ad(s) were deleted in the account and not recreated. "
-                         "Re-run with --recreate-deleted to create them again."]
+        return names + review + [f"Batch incomplete: {summary.stale} ad(s) were deleted in the account and not "
+                                 "recreated. Re-run with --recreate-deleted to create them again."]
     if summary.failed and not keep_going:
-        return review + ["Batch paused. Fix the error and retry."]
+        return names + review + ["Batch paused. Fix the error and retry."]
     if summary.failed:
-        return review + [f"Batch finished with errors: {summary.total} ads total, {summary.created} newly uploaded, "
+        return names + review + [f"Batch finished with errors: {summary.total} ads total, {summary.created} newly uploaded, "
                          f"{summary.failed} failed. Fix the errors and retry."]
     if summary.adopted:
-        return [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded, "
-                f"{summary.adopted} found in the account"] + review
+        return names + [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded, "
+                        f"{summary.adopted} found in the account"] + review
     if summary.skipped:
-        return [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
-    return [f"Batch complete: {summary.created} ads created, all PAUSED"] + review
+        return names + [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
+    return names + [f"Batch complete: {summary.created} ads created, all PAUSED"] + review

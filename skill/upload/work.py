@@ -28,6 +28,7 @@ class AdWork:
     error: GraphError | None = None
     adopted: set[str] = field(default_factory=set)
     video: Any = None  # a video ad: its skill.video.phase.VideoRef once the video is ready
+    image_retried: bool = False  # uploaded again once after Meta refused a missing or expired hash
 
     @property
     def index(self) -> int:

@@ -121,10 +121,16 @@ def test_unusable_files_are_one_clean_line(ws, live, capsys, content, message):
     assert code == 1 and message in err and live.paths == []
 
 
-def test_a_file_outside_the_workspace_is_refused(ws, live, capsys, tmp_path):
-    (tmp_path / "outside.csv").write_text("email\na@b.co\n")
-    code, _, err = run(ws, capsys, "audience", "create", "X", "--customers", str(tmp_path / "outside.csv"))
-    assert code == 1 and "outside the workspace" in err
+def test_a_file_outside_the_workspace_is_refused_unless_its_folder_is_allowed(ws, live, capsys, tmp_path):
+    (tmp_path / "crm").mkdir()
+    (tmp_path / "crm" / "outside.csv").write_text("email\na@b.co\n")
+    outside = str(tmp_path / "crm" / "outside.csv")
+    code, _, err = run(ws, capsys, "audience", "create", "X", "--customers", outside)
+    assert code == 1 and "outside the workspace" in err and "--allow-folder" in err and live.paths == []
+    code, out, err = run(ws, capsys, "audience", "create", "X", "--customers", outside, "--allow-folder",
+                         str(tmp_path / "crm"), "--dry-run")
+    assert code == 0, err
+    assert "1 rows read, 1 hashed on this machine" in out
 
 
 def test_tab_separated_list_and_a_default_country_for_phones(ws, live, capsys):

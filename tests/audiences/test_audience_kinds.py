@@ -165,3 +165,8 @@ def test_an_existing_audience_with_another_rule_is_adopted_as_it_is_and_the_diff
     assert code == 0 and "Note: 'Cart visitors' already exists with a different rule and retention (14 days, " \
         "not 30): it was left as it is." in out
     assert rec.count("POST act_123456789/customaudiences") == 1
+
+
+def test_names_with_invisible_characters_are_refused_before_any_call(ws, sandbox, capsys):
+    code, _, err = run(ws, capsys, "audience", "website", "Cart\u202evisitors", "--url-contains", "/cart")
+    assert code == 1 and "U+202E" in err and sandbox.request_count == 0

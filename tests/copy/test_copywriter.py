@@ -34,18 +34,20 @@ KEY = "test-key-123456"
 
 GOOD = {
     "image_summary": "An orange square standing in for a receipt photo.",
-    "titles": ["Never Lose a Receipt Again", "Receipts, Sorted For You"],
+    "titles": ["Never Lose a Receipt Again", "Receipts, Sorted For You", "Expenses Filed While You Nap"],
     "bodies": [
         "Track expenses in seconds. Snap a photo and Snapbook files it for you, every time.",
         "Your accountant will ask. You will have the answer in a second, because Snapbook kept it.",
+        "Every receipt from the trip, filed before you are home. Snapbook reads them so you don't have to.",
     ],
-    "descriptions": ["Snap. Logged. Done."],
+    "descriptions": ["Snap. Logged. Done.", "Receipts, handled.", "Filed in a second."],
     "call_to_action": "LEARN_MORE",
 }
 HEADLINE_54 = "Your Receipts, Finally Organised With Zero Effort Now!"
 BODY_40 = "Snap a receipt. Snapbook files the rest."
 DESC_31 = "Expense tracking, done for you."
-BROKEN = {**GOOD, "titles": [HEADLINE_54], "bodies": [BODY_40], "descriptions": [DESC_31]}
+BROKEN = {**GOOD, "titles": [HEADLINE_54, *GOOD["titles"][1:]], "bodies": [BODY_40, *GOOD["bodies"][1:]],
+          "descriptions": [DESC_31, *GOOD["descriptions"][1:]]}
 assert (len(HEADLINE_54), len(BODY_40), len(DESC_31)) == (54, 40, 31)
 
 
@@ -370,5 +372,5 @@ def test_copy_is_a_tool_with_a_schema(capsys):
     schema = tools["copy"]["input_schema"]
     assert schema["required"] == ["images", "campaign"]
     assert set(schema["properties"]) == {"images", "campaign", "product", "variants", "cta", "model", "force",
-                                         "write_batch"}
+                                         "write_batch", "fresh_angle"}
     assert any("--write-batch" in e for e in tools["copy"]["examples"])

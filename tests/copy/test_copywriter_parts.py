@@ -144,7 +144,8 @@ def test_generate_copy_as_a_library_call_sums_usage_and_reports_progress(tmp_pat
     images = [str(make_image(tmp_path / f"p{i}.jpg")) for i in range(3)]
     fake.default = json_message(GOOD, usage_=usage(1000, 100, cache_read=900, cache_creation=50))
     events = Collector()
-    result = generate_copy(load_settings(ws, env={}), images, "lib", report=events, client=sdk(fake))
+    result = generate_copy(load_settings(ws, env={}), images, "lib", report=events, client=sdk(fake),
+                           variants=1)
     assert [Path(a.image).name for a in result.ads] == ["p0.jpg", "p1.jpg", "p2.jpg"]
     assert result.usage.model_dump() == {"requests": 3, "input_tokens": 3000, "output_tokens": 300,
                                          "cache_read_input_tokens": 2700, "cache_creation_input_tokens": 150}
@@ -181,7 +182,7 @@ EXAMPLE_DRAFT = {
         "No spreadsheets, no shoebox of paper. Point your phone at a receipt and Snapbook logs the date, the "
         "amount and the category in a second. Half price until August 31.",
     ],
-    "descriptions": ["Snap. Logged. Done.", "Half price until August 31"],
+    "descriptions": ["Snap. Logged. Done.", "Half price until August 31", "Receipts filed from the beach"],
     "call_to_action": "GET_OFFER",
 }
 

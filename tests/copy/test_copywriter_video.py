@@ -58,7 +58,7 @@ def test_copy_for_a_video_sends_frames_and_duration_and_writes_spec_doc_and_batc
     (tmp_path / "in").mkdir()
     clip = make_clip(tmp_path / "in" / "promo.mp4", seconds=2.0, size=(720, 1280))
     fake.default = json_message(GOOD)
-    code, out = run(ws, capsys, "copy", str(clip), "--campaign", "v", "--write-batch")
+    code, out = run(ws, capsys, "copy", str(clip), "--campaign", "v", "--write-batch", "--variants", "1")
     assert code == 0, out
     (request,) = fake.message_requests
     stills = request.blocks("image")

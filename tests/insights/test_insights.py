@@ -85,7 +85,7 @@ def test_report_totals_match_the_sandbox(uploaded, capsys):
     assert Decimal(t["cost_per_result"]) == (Decimal(t["spend"]) / Decimal(t["results"])).quantize(Decimal("0.01"))
     assert sum(Decimal(a["spend"]) for a in doc["ads"]) == Decimal(t["spend"])
     report = Path(doc["report_path"])
-    assert report.name.startswith("insights-last_7d-") and report.parent.name == "reports"
+    assert report.name.startswith(f"insights-{CAMPAIGN}-last_7d-") and report.parent.name == "reports"
     text = report.read_text()
     assert f"| {Decimal(t['spend']):,.2f} | {t['impressions']:,} |" in text
     assert "## Recommendations" in text and "vs target" in text
@@ -109,7 +109,9 @@ def test_best_and_worst_show_headline_and_image(uploaded, capsys):
 def test_text_output_ranks_ads_and_recommends_without_acting(uploaded, capsys):
     code, out = cli(uploaded, capsys, "insights", CAMPAIGN)
     assert code == 0 and "Insights · summer-sale-2026 · last_7d" in out and "Report: " in out
-    assert "→ pause " in out and ("vs target 25.00" in out or "(target CPA 25.00)" in out)
+    # the ads are PAUSED (uploads always are): the live status is read, so no "pause" for them
+    assert "→ keep " in out and "→ pause " not in out and "[PAUSED]" in out
+    assert "vs target 25.00" in out or "(target CPA 25.00)" in out
     with Sandbox(token=SANDBOX_TOKEN, state_path=uploaded / ".sandbox" / "state.json") as sb:
         assert {ad["status"] for ad in sb.state_dump()["ads"].values()} == {"PAUSED"}
 
@@ -240,7 +242,7 @@ def test_insights_reads_wait_out_the_rate_limit(sandbox, graph):
     sandbox.configure(rate_budget=4, rate_window_s=0.4)  # 4 reads, then refused until it drains
     events = []
     client = GraphClient(sandbox.url, SANDBOX_TOKEN, retry_base_s=0.02, max_retries=6, report=events.append)
-    rows, _ = fetch_rows(client, Query(objects=ads, date_preset="last_7d"), mode="sync")
+    rows = [r for ad in ads for r in fetch_rows(client, Query(objects=[ad], date_preset="last_7d"), mode="sync")[0]]
     kinds = {e.kind for e in events}
     assert sorted(r.id for r in rows) == sorted(ads)
     assert "insights" in " ".join(client.usage.raw) and kinds & {"retry", "pace"}

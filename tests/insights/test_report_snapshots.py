@@ -13,10 +13,10 @@ import pytest
 
 from factories import EXAMPLE_WORKSPACE
 from skill.insights.analysis import Thresholds
-from skill.insights.fetch import Target
 from skill.insights.metrics import parse_row
 from skill.insights.report_data import Fetched, build_result
 from skill.insights.reports import render_report, report_dir
+from skill.insights.targets import Target
 from skill.settings import load_settings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

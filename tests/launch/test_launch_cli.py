@@ -74,7 +74,7 @@ def test_full_launch_then_a_rerun_creates_nothing(ws, live, capsys):
     eu = adsets[f"{BF} - eu-organisers"]
     assert (eu["status"], eu["daily_budget"], eu["bid_strategy"], eu["bid_amount"]) == ("PAUSED", "3000", "COST_CAP", 1200)
     assert eu["targeting"]["genders"] == [2] and eu["dsa_payor"] == "Snapbook Inc."
-    assert adsets[f"{BF} - broad-us-ca"]["promoted_object"] == {"pixel_id": "1234567890", "custom_event_type": "PURCHASE"}
+    assert adsets[f"{BF} - broad-us-ca"]["promoted_object"] == {"pixel_id": "1234567890123456", "custom_event_type": "PURCHASE"}
     ads = {a["name"]: a for a in dump["ads"].values()}
     assert {n for n in ads if n.startswith(BF)} == AD_NAMES and all(ads[n]["status"] == "PAUSED" for n in AD_NAMES)
     assert ads[f"{BF} - annual-plan"]["adset_id"] == eu["id"]
@@ -212,10 +212,10 @@ def test_the_readme_first_command_still_uploads_the_summer_sale(ws, live, capsys
 
 def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys):
     edit_json(config(ws), lambda d: d.update(page_id="999"))  # Meta refuses creatives for a page it doesn't know
-    code, out, _ = run(ws, capsys, "launch", BF)
+    code, out, err = run(ws, capsys, "launch", BF)
     assert code == 1 and "✓ Campaign created" in out and out.count("✓ Ad set created") == 2
-    assert "Invalid Page" in out or "Missing Page" in out
-    assert "Ad set eu-organisers" not in out and "Launch stopped: 3 ad(s) not created" in out
+    assert "page_id" in err and "'999'" in err, err  # the upload's pre-flight refuses before any creative
+    assert "Ad set eu-organisers" not in out and not objects(live)["creatives"]
     assert not {n for n in objects(live)["ads"] if n.startswith(BF)}
     edit_json(config(ws), lambda d: d.update(page_id="123456789"))
     code, out, _ = run(ws, capsys, "launch", BF)

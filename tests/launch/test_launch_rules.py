@@ -125,7 +125,7 @@ def test_defaults_come_from_stack_md_and_targeting_takes_meta_shapes(ws):
         "excluded_geo_locations": {"countries": ["CA"]}, "genders": [1, 2], "publisher_platforms": ["facebook"],
         "facebook_positions": ["feed", "story"], "flexible_spec": [{"interests": [{"id": "6003107902433"}]}],
         "custom_audiences": [{"id": "<id of custom audience 'Past buyers'>"}]}
-    assert body["promoted_object"] == {"pixel_id": "1234567890", "custom_event_type": "PURCHASE"}
+    assert body["promoted_object"] == {"pixel_id": "1234567890123456", "custom_event_type": "PURCHASE"}
     assert (body["optimization_goal"], body["billing_event"], body["status"]) == (
         "OFFSITE_CONVERSIONS", "IMPRESSIONS", "PAUSED")
     resolved = check_launch(load_settings(ws, env={}), BF, audiences={"Past buyers": "23850000000001"})

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from factories import CAMPAIGN, copy_workspace
-from phrasings import load
+from phrasings import HELD_OUT, load
 from skill.nl import grammar
 from skill.nl.mentions import Vocabulary
 from skill.nl.router import command_line, route, route_grammar
@@ -20,8 +20,12 @@ from skill.tools import REGISTRY
 
 # The grammar's accuracy on tests/data/phrasings.yaml when it was last measured
 # (bench/bench_router.py prints it). Raise it when the grammar improves; never lower it.
-RECORDED_CORRECT = 215
-RECORDED_TOTAL = 215
+RECORDED_CORRECT = 292
+RECORDED_TOTAL = 292
+
+# The held-out set (tests/data/phrasings_heldout.yaml) is never tuned against: 24/42 when it was
+# written, before the grammar changes it measures; 40/42 after them. This only keeps it from sliding.
+HELD_OUT_RECORDED = 40
 
 VOCAB, ITEMS = load()
 
@@ -138,3 +142,10 @@ def test_images_in_the_text_keep_their_case_and_spaces():
 
 def test_the_phrasing_file_is_in_the_repository():
     assert Path(__file__).parents[1].joinpath("data", "phrasings.yaml").is_file()
+
+
+def test_held_out_accuracy_does_not_slide():
+    vocab, items = load(HELD_OUT)
+    correct = sum(1 for p in items if not p.problem(route(p.text, vocab, p.images, use_model=False, env={})))
+    assert {p.source for p in items} == {"held-out-3"} and len(items) >= 40
+    assert correct >= HELD_OUT_RECORDED, "the held-out set slid; fix the grammar, never the set"

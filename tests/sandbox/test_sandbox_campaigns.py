@@ -29,7 +29,7 @@ def campaign(**over: Any) -> dict[str, Any]:
 def adset(parent: str, **over: Any) -> dict[str, Any]:
     body = {"name": "bf - broad", "campaign_id": parent, "status": "PAUSED", "daily_budget": "5000",
             "optimization_goal": "OFFSITE_CONVERSIONS", "billing_event": "IMPRESSIONS",
-            "promoted_object": {"pixel_id": "1234567890", "custom_event_type": "PURCHASE"},
+            "promoted_object": {"pixel_id": "1234567890123456", "custom_event_type": "PURCHASE"},
             "targeting": {"geo_locations": {"countries": ["US"]}, "age_min": 25, "age_max": 54}}
     body.update(over)
     return {k: v for k, v in body.items() if v is not None}

@@ -116,3 +116,13 @@ def test_send_events_splits_into_batches_of_a_thousand(sandbox):
     assert result.batches == 3 and result.events_received == 2500 and len(result.fbtrace_ids) == 3
     assert [len(json.loads(json.loads(b)["data"])) for b in rec.bodies] == [1000, 1000, 500]
     assert purchases_counted(sandbox) == 2500
+
+
+def test_an_events_file_outside_the_workspace_needs_its_folder_allowed(ws, sandbox, capsys, tmp_path):
+    outside = tmp_path / "exports"
+    outside.mkdir()
+    (outside / "orders.jsonl").write_text(json.dumps(purchase("order_9")) + "\n")
+    code, _, err = run(ws, capsys, "capi", "send", str(outside / "orders.jsonl"))
+    assert code == 1 and "outside the workspace" in err and sandbox.request_count == 0
+    code, out, _ = run(ws, capsys, "capi", "send", str(outside / "orders.jsonl"), "--allow-folder", str(outside))
+    assert code == 0 and "Meta accepted 1." in out

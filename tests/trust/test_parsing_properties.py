@@ -101,10 +101,13 @@ def test_any_bytes_as_stack_md_are_read_or_refused_cleanly(data):
 @given(st.text(max_size=60))
 def test_templates_are_refused_or_render_only_the_known_fields(template):
     problem = inputs.template_problem(template)
-    if problem is None:  # plain substitution of {campaign} and {name}, nothing evaluated
-        expected = (template.replace("{{", "\0").replace("}}", "\1").replace("{campaign}", "C")
-                    .replace("{name}", "N").replace("\0", "{").replace("\1", "}"))
-        assert inputs.render_template(template, campaign="C", name="N") == expected
+    if problem is None:  # plain substitution of the known fields, nothing evaluated
+        values = {f: f[0].upper() for f in inputs.TEMPLATE_FIELDS}
+        expected = template.replace("{{", "\0").replace("}}", "\1")
+        for field, value in values.items():
+            expected = expected.replace("{" + field + "}", value)
+        expected = expected.replace("\0", "{").replace("\1", "}")
+        assert inputs.render_template(template, **values) == expected
 
 
 @FAST

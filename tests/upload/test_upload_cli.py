@@ -81,6 +81,7 @@ def test_sandbox_flag_uploads_the_example_batch_like_the_seed(ws, capsys):
         "[1/3] notes-app - ⊙ Skipped (already uploaded)",
         "[2/3] receipt - ⊙ Skipped (already uploaded)",
         "[3/3] split-test - ⊙ Skipped (already uploaded)",
+        "Ad names (for pause, activate, insights): hero-notes-app, hero-receipt, hero-split-test",
         "Batch complete: 3 ads total, 0 newly uploaded",
         "Review at: https://www.facebook.com/adsmanager/manage/ads?act=123456789",
     ]
@@ -104,8 +105,8 @@ def test_a_spec_meta_rejects_pauses_the_batch_then_a_fixed_rerun_finishes(ws, li
     code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
     assert code == 0, out
     lines = out.strip().splitlines()
-    assert lines[0] == "[1/3] notes-app - ⊙ Skipped (already uploaded)"
-    assert lines[1] == "[2/3] receipt" and "Batch complete: 3 ads total, 2 newly uploaded" in lines
+    assert lines[:4] == ["[1/3] notes-app - ⊙ Skipped (already uploaded)", "[2/3] receipt - ✓ Complete",
+                         "[3/3] split-test - ✓ Complete", "Batch complete: 3 ads total, 2 newly uploaded"]
     assert names(live.state_dump(), "ads") == {f"{CAMPAIGN} - hero-{s}": 1 for s in STEMS}
     # the receipt creative was refused, so exactly one creative per ad exists
     assert names(live.state_dump(), "creatives") == {f"{CAMPAIGN} - hero-{s}": 1 for s in STEMS}
