@@ -113,14 +113,15 @@ class PlacementImages(UserFile):
 
 
 class AdEntry(UserFile):
-    """One ad in a batch: a name, its images and its copy spec. ``format``: ``dynamic`` (default),
-    ``single_image`` (``link_data``) or ``placements`` (see reference/formats.md)."""
+    """One ad: a name, images or a video, a copy spec; ``format``: see reference/formats.md."""
 
     name: str = Field(min_length=1)
     image_path: str | None = None
     image_paths: list[str] | None = None
     image_url: str | None = None
     placement_images: PlacementImages | None = None
+    video_path: str | None = None  # an MP4/MOV instead of images
+    thumbnail_path: str | None = None  # the video's thumbnail; else a frame of the video
     asset_feed_spec_path: str
     format: AdFormat | None = None
     variant: str | None = None
@@ -136,15 +137,14 @@ class AdEntry(UserFile):
 
     @property
     def kind(self) -> str:
-        """dynamic | single_image | placements."""
         return self.format or ("placements" if self.placement_images else "dynamic")
 
     @property
     def images(self) -> list[str]:
-        """The image files named (placements: feed, then stories; an image_url has none yet)."""
+        """The image files named (placements: feed, then stories; an image_url or a video has none)."""
         if self.placement_images:
             return [self.placement_images.feed, self.placement_images.stories]
-        if self.image_url:
+        if self.image_url or self.video_path:
             return []
         return list(self.image_paths) if self.image_paths else [self.image_path or ""]
 

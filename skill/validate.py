@@ -33,6 +33,8 @@ from skill.models import (
     unknown_keys,
 )
 from skill.settings import Settings, check_name
+from skill.video.probe import VideoInfo
+from skill.video.rules import check_video
 
 # The product's CTA list (what copy generation picks from); any of Meta's v26 values is accepted
 # too. Both lists live in skill/creative/cta.py.
@@ -211,6 +213,9 @@ class AdCheck:
     spec: AssetFeedSpec | None = None
     images: list[ImageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    video_path: Path | None = None  # a video ad: the MP4/MOV, its facts and its thumbnail file
+    video: VideoInfo | None = None
+    thumbnail_path: Path | None = None
 
     @property
     def name(self) -> str:
@@ -232,7 +237,7 @@ class AdCheck:
     def combinations(self) -> int:
         if not self.spec:
             return 0
-        return len(self.image_paths) * max(len(self.spec.titles), 1) * max(len(self.spec.bodies), 1)
+        return (len(self.image_paths) or int(self.video_path is not None)) * max(len(self.spec.titles), 1) * max(len(self.spec.bodies), 1)
 
 
 @dataclass
@@ -354,7 +359,29 @@ def _check_ad(settings: Settings, cfg: BatchConfig, i: int, entry: AdEntry, conf
             check.images.append(info)
     check.findings += [Finding(sev, msg, ad=ad, file=str(config_path), field=f"ads[{i}].{fld}")
                        for sev, msg, fld in format_findings(entry, check.spec, check.images, settings.stack, cfg)]
+    if entry.video_path:
+        _check_video_ad(settings, check, base, config_path)
     return check
+
+
+def _check_video_ad(settings: Settings, check: AdCheck, base: Path, config_path: Path) -> None:
+    """A video ad: the video's rules (skill/video/rules.py) and, if named, its thumbnail image.
+    Like images, files outside the workspace (or an allowed folder) are refused, not read."""
+    i, entry = check.index, check.entry
+    check.video_path = settings.resolve(entry.video_path or "", base)
+    check.thumbnail_path = settings.resolve(entry.thumbnail_path, base) if entry.thumbnail_path else None
+    named = [(f"ads[{i}].video_path", check.video_path), (f"ads[{i}].thumbnail_path", check.thumbnail_path)]
+    outside = [_error(problem, ad=entry.name, file=str(config_path), field=fld)
+               for fld, path in named if path and (problem := settings.outside_problem(path))]
+    check.findings += outside
+    if outside:
+        return
+    rules, check.video = check_video(check.video_path)
+    check.findings += [Finding(r.severity, r.message, ad=entry.name, file=str(check.video_path),
+                               field=f"ads[{i}].video_path") for r in rules]
+    if check.thumbnail_path is not None:
+        found, _ = validate_image(check.thumbnail_path, ad=entry.name, field=f"ads[{i}].thumbnail_path")
+        check.findings += found
 
 
 def _outside_findings(settings: Settings, entry: AdEntry, i: int, spec_path: Path, image_paths: list[Path],

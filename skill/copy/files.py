@@ -16,7 +16,9 @@ from skill.errors import ConfigError, ValidationFailed
 from skill.fileio import write_bytes_atomic, write_json_atomic, write_text_atomic
 from skill.models import AssetFeedSpec, load_batch_config, read_json_file
 from skill.settings import Settings, check_name
-from skill.validate import validate_image
+from skill.validate import Finding, validate_image
+from skill.video.rules import check_video
+from skill.video.stills import is_video
 
 RESERVED_STEMS = {"batch-upload"}
 
@@ -72,12 +74,19 @@ def resolve_image(settings: Settings, raw: str) -> Path:
 
 def check_images(paths: list[Path]) -> None:
     """Every image must be usable in an ad (found, JPG/PNG, size, ratio) before copy is paid for."""
-    errors = [f for path in paths for f in validate_image(path)[0] if f.severity == "error"]
+    errors = [f for path in paths for f in _media_findings(path) if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         first = errors[0]
         text = first.message if first.file and first.file in first.message else str(first)
         raise ValidationFailed(f"{text}{more}; no copy was generated", errors)
+
+
+def _media_findings(path: Path) -> list[Finding]:
+    """An image's findings, or a video's (its rules: skill/video/rules.py)."""
+    if not is_video(path):
+        return validate_image(path)[0]
+    return [Finding(r.severity, r.message, file=str(path)) for r in check_video(path)[0]]
 
 
 def plan_copy(settings: Settings, campaign: str, images: list[Path], *, force: bool, suffix: str = "",
@@ -115,7 +124,8 @@ def _storage(settings: Settings, campaign: str, image: Path) -> Path | None:
     (a workspace stays self-contained and shareable through git). None when it is inside already."""
     if image.resolve().is_relative_to(settings.workspace.resolve()):
         return None
-    folder, data = settings.campaign_dir(campaign) / "images", image.read_bytes()
+    folder = settings.campaign_dir(campaign) / ("videos" if is_video(image) else "images")
+    data = image.read_bytes()
     dest, n = folder / image.name, 1
     while dest.exists() and dest.read_bytes() != data:  # another image of that name: keep both
         n += 1
@@ -197,7 +207,7 @@ def extend_batch(settings: Settings, campaign: str, jobs: list[CopyJob]) -> Batc
             update.copied.append(display_path(settings, job.stored))
         ads.append({
             "name": job.stem,
-            "image_path": _styled(prefix, display_path(settings, image)),
+            "video_path" if is_video(job.image) else "image_path": _styled(prefix, display_path(settings, image)),
             "asset_feed_spec_path": _styled(prefix, display_path(settings, job.spec_path)),
         } | ({"adset": launch_adset} if launch_adset else {}))
         names.add(job.stem)

@@ -28,6 +28,7 @@ from skill.validate import (
     HEADLINE_SOFT,
     MAX_BODIES,
 )
+from skill.video.stills import is_video, video_blocks
 
 MAX_IMAGE_SIDE = 1568  # the API scales down anything larger anyway
 MAX_IMAGE_PIXELS = 1_150_000  # ~1,600 image tokens: the API's own cap
@@ -144,6 +145,14 @@ def repair_prompt(problems: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- images
+
+
+def media_blocks(path: Path) -> list[dict[str, Any]]:
+    """One image, or for a video a few frames and its duration (skill/video/stills.py)."""
+    if is_video(path):
+        return video_blocks(path)
+    media_type, data = encode_image(path)
+    return [{"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}]
 
 
 def encode_image(path: Path) -> tuple[str, str]:

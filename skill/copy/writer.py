@@ -41,7 +41,7 @@ from skill.copy.prompt import (
     CopyBrief,
     CopyDraft,
     brand_notes,
-    encode_image,
+    media_blocks,
     repair_prompt,
     system_prompt,
     user_prompt,
@@ -53,6 +53,7 @@ from skill.models import AssetFeedSpec
 from skill.settings import Settings, check_name
 from skill.upload.payloads import display_caption
 from skill.validate import CTA_TYPES, MAX_BODIES, Finding, validate_copy
+from skill.video.probe import VideoUnreadable
 
 DEFAULT_COPY_MODEL = "claude-haiku-5-5"  # cheap, fast, sees images
 QUALITY_COPY_MODEL = "claude-sonnet-5-5"  # the documented quality option (--model)
@@ -153,10 +154,8 @@ def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, repor
     """Ask for copy for one image, repairing it up to MAX_REPAIRS times. Never raises."""
     out = Drafted(image)
     try:
-        media_type, data = encode_image(image)
         messages: list[dict[str, Any]] = [{"role": "user", "content": [
-            {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}},
-            {"type": "text", "text": user_prompt(brief, image.name)},
+            *media_blocks(image), {"type": "text", "text": user_prompt(brief, image.name)},
         ]}]
         for attempt in range(1 + MAX_REPAIRS):
             out.attempts = attempt + 1
@@ -181,7 +180,7 @@ def draft_copy(client: anthropic.Anthropic, brief: CopyBrief, image: Path, repor
         out.error = exc
     except anthropic.AnthropicError as exc:
         out.error = api_error(exc, brief.model)
-    except OSError as exc:
+    except (OSError, VideoUnreadable) as exc:
         out.error = CopyError(f"cannot read the image ({exc.__class__.__name__}: {exc})")
     return out
 

@@ -10,8 +10,16 @@ IMAGE_SOURCES = ("image_path", "image_paths", "image_url", "placement_images")
 def entry_problem(entry: Any) -> str | None:
     """Why an ad entry's images and format do not fit together, or None."""
     given = [k for k in IMAGE_SOURCES if getattr(entry, k)]
+    if getattr(entry, "video_path", None):
+        if given:
+            return "has both video_path and images; a video ad names its thumbnail as thumbnail_path"
+        if entry.format not in (None, "dynamic"):
+            return f"a video ad (video_path) is dynamic, not {entry.format}"
+        return None
+    if getattr(entry, "thumbnail_path", None):
+        return "thumbnail_path is for video ads (add video_path)"
     if not given:
-        return "needs image_path, image_paths, image_url or placement_images"
+        return "needs image_path, image_paths, image_url, placement_images or video_path"
     if len(given) > 1:
         return f"has both {given[0]} and {given[1]}; use one"
     if entry.format == "placements" and not entry.placement_images:

@@ -30,7 +30,7 @@ from skill.upload.graph_ops import lookup_known_images
 from skill.upload.text import error_text
 
 VALIDATE_ONLY = ["validate_only"]
-EDGE_KIND = {"adimages": "image", "adcreatives": "creative", "ads": "ad"}
+EDGE_KIND = {"adimages": "image", "adcreatives": "creative", "ads": "ad", "advideos": "video"}
 
 
 class PlannedObject(BaseModel):

@@ -23,7 +23,7 @@ from skill.nl.dates import (
 
 __all__ = ["ISO_DATE", "WORD_NUMBERS", "as_number", "date_range", "find_dates", "weekday_range"]
 
-IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic")
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic", "mp4", "mov", "m4v")  # videos too: copy takes them
 _EXT = "|".join(IMAGE_EXTENSIONS)
 IMAGE_PATH = re.compile(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
                         r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)

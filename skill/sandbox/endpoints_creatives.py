@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from skill.sandbox import endpoints_formats as formats
+from skill.sandbox import endpoints_videos
 from skill.sandbox.endpoints_images import image_key
 from skill.sandbox.errors import (
     SUB_FEED_LIMIT,
@@ -65,7 +66,10 @@ def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
     feed = json_param(req.params, "asset_feed_spec")
     if feed is not None:
         check_feed(api, account, check_object(feed, "asset_feed_spec"))
+        endpoints_videos.check_feed_videos(api, account, feed)
         formats.check_rules(feed)
+    elif "video_data" in story:
+        endpoints_videos.check_video_data(api, account, story)
     else:
         check_link_data(api, account, story)
     dof = json_param(req.params, "degrees_of_freedom_spec")

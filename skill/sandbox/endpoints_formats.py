@@ -174,6 +174,8 @@ def check_policy(api: Api, texts: list[str]) -> None:
 def texts_of(story: dict[str, Any], feed: dict[str, Any] | None) -> list[str]:
     link = story.get("link_data") if isinstance(story.get("link_data"), dict) else {}
     out = [str(link.get(k) or "") for k in ("message", "name", "description")]
+    video = story.get("video_data") if isinstance(story.get("video_data"), dict) else {}
+    out += [str(video.get(k) or "") for k in ("message", "title", "link_description")]
     for key in ("bodies", "titles", "descriptions"):
         out += [str(i.get("text", "")) for i in (feed or {}).get(key) or [] if isinstance(i, dict)]
     return [t for t in out if t]

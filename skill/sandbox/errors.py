@@ -59,6 +59,7 @@ class ApiError(Exception):
     type: str = "OAuthException"
     is_transient: bool = False
     http_status: int = 400
+    error_data: dict[str, Any] | None = None
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message, "type": self.type, "code": self.code}
@@ -69,6 +70,8 @@ class ApiError(Exception):
             error["error_user_title"] = self.user_title
         if self.user_msg:
             error["error_user_msg"] = self.user_msg
+        if self.error_data:
+            error["error_data"] = self.error_data
         error["fbtrace_id"] = fbtrace_id()
         return {"error": error}
 

@@ -33,6 +33,10 @@ class Config:
     token_expires_at: int = field(default_factory=lambda: int(time.time()) + TOKEN_LIFETIME_S)
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     seed: int | None = None
+    video_chunk_bytes: int = 4 * 1024 * 1024
+    video_processing_polls: int = 2
+    video_processing_error: str | None = None
+    video_sessions_expired_before: float | None = None
     verbose: bool = False
     expired_hashes: list[str] = field(default_factory=list)  # image hashes creatives refuse until re-uploaded
     policy_words: list[str] = field(default_factory=list)  # creative text containing one is a policy rejection

@@ -26,6 +26,7 @@ NODE_TYPE = {
     "ads": "Adgroup", "adsets": "AdCampaign", "campaigns": "AdCampaignGroup", "creatives": "AdCreative",
     "images": "AdImage", "accounts": "AdAccount", "report_runs": "AdReportRun", "pages": "Page",
     "async_sets": "AdAsyncRequestSet", "async_requests": "AdAsyncRequest",
+    "videos": "AdVideo",
 }
 DEFAULT_FIELDS = {
     "images": "hash,name,width,height,url,id", "pages": "id,name", "accounts": "id,account_id",
@@ -126,6 +127,10 @@ def get_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> di
         from skill.sandbox.endpoints_insights import report_run_view
 
         obj = report_run_view(api, obj, polled=True)
+    if collection == "videos":
+        from skill.sandbox.endpoints_videos import video_view
+
+        obj = video_view(api, obj, advance="status" in (str_param(req.params, "fields") or ""))
     if collection == "async_sets":
         from skill.sandbox.async_batch import set_view
 

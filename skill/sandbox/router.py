@@ -21,6 +21,7 @@ from skill.sandbox import (
     endpoints_insights,
     endpoints_pixels,
     endpoints_previews,
+    endpoints_videos,
     objects,
     validate_only,
 )
@@ -50,6 +51,8 @@ ACCOUNT_EDGES: dict[tuple[str, str], AccountHandler] = {
     ("POST", "async_batch_requests"): async_batch.create,
     ("GET", "async_requests"): async_batch.account_sets,
     ("GET", "asyncadrequestsets"): async_batch.account_sets,
+    ("POST", "advideos"): endpoints_videos.upload,
+    ("GET", "advideos"): endpoints_videos.list_videos,
 }
 
 ACCOUNT_EDGES.update({  # audiences and pixels
@@ -64,6 +67,7 @@ NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
     ("GET", "campaigns", "adsets"): endpoints_ads.node_adsets,
     ("GET", "report_runs", "insights"): endpoints_insights.run_insights,
     ("GET", "async_sets", "requests"): async_batch.set_requests,
+    ("GET", "videos", "thumbnails"): endpoints_videos.thumbnails,
     ("GET", "creatives", "previews"): endpoints_previews.creative_previews,
     ("GET", "ads", "previews"): endpoints_previews.ad_previews,
 }

@@ -21,11 +21,13 @@ SCHEMA = 1
 COLLECTIONS = ("accounts", "pages", "campaigns", "adsets", "ads", "creatives", "images",
                "report_runs", "async_sets", "async_requests")
 COLLECTIONS += ("audiences", "pixels")  # custom audiences and pixels (endpoints_audiences / _pixels)
+COLLECTIONS += ("videos", "video_sessions")  # resumable video uploads (endpoints_videos)
 
 # Prefixes of new ids: numeric strings of Meta's length (17 digits).
 ID_PREFIX = {
     "creative": "23847293", "ad": "23847111", "campaign": "23846100", "adset": "23847100",
     "report_run": "60000000", "async_set": "60123840", "async_request": "60123850",
+    "video": "12000000", "video_session": "15000000",
 }
 ID_PREFIX["audience"] = "23850000"
 

@@ -39,6 +39,7 @@ class CopyArgs(BaseModel):
         "meta-ads copy img1.jpg img2.png --campaign summer-sale-2026 --write-batch",
         'meta-ads copy hero.jpg --campaign summer-sale-2026 --product "50% off until Aug 31" --cta SHOP_NOW',
         "meta-ads copy hero.jpg --campaign summer-sale-2026 --model claude-sonnet-5-5 --force",
+        "meta-ads copy workspace/campaigns/summer-sale-2026/videos/summer-clip.mp4 --campaign summer-sale-2026",
         'meta-ads copy images/receipt.png --campaign summer-sale-2026 --fresh-angle "lead with the time saved"',
     ),
 )
@@ -50,6 +51,8 @@ def copy_ads(args: CopyArgs, ctx: ToolContext) -> BaseModel:
     brand context from brand/stack.md and the other brand/*.md notes. Copy is checked against the
     copy rules and fixed by the model before it is written. Needs ANTHROPIC_API_KEY. With
     write_batch, adds one ad per image to batch-upload.json, ready for a dry run of the upload.
+    An MP4/MOV video works like an image: four frames and its length go to the model, and the
+    batch entry names it as video_path (see reference/video.md).
     """
     from skill.copy.writer import generate_copy
 

@@ -72,6 +72,7 @@ class UploadArgs(BaseModel):
         "meta-ads upload summer-sale-2026 --dry-run",
         "meta-ads upload summer-sale-2026 --sandbox",
         "meta-ads upload summer-sale-2026 --json",
+        "meta-ads upload summer-sale-2026 --config workspace/campaigns/summer-sale-2026/ads/video-upload.json --sandbox",
     ),
 )
 def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
@@ -79,7 +80,9 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
 
     Validates first (an invalid ad sends nothing). Re-running skips ads already uploaded and
     never creates a duplicate. Writes {stem}.upload.json beside each spec and a row per ad to
-    brand/assets.md. With dry_run, prints the exact payloads and calls nothing.
+    brand/assets.md. With dry_run, prints the exact payloads and calls nothing. An ad may name a
+    video (video_path, MP4/MOV): it goes up resumably in chunks, once per account, and the kit
+    waits for Meta to process it before the creative (reference/video.md).
     """
     from skill.launch.check import is_launch_config
 

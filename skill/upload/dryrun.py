@@ -15,6 +15,8 @@ from skill.images import md5_hex
 from skill.settings import Settings
 from skill.upload.payloads import ad_payload, creative_payload, image_payload
 from skill.validate import AdCheck, BatchCheck, Finding, validate_batch
+from skill.video.payloads import PLACEHOLDER_THUMB, PLACEHOLDER_VIDEO, upload_calls
+from skill.video.store import file_sha256, video_title
 
 PLACEHOLDER_ACCOUNT = "act_<ad_account>"
 PLACEHOLDER_CREATIVE = "<creative id from the step above>"
@@ -68,9 +70,25 @@ def plan_ad(settings: Settings, batch: BatchCheck, ad: AdCheck, account: str) ->
     """The three kinds of call one ad needs; image hashes are md5 of the files, as Meta computes."""
     if not ad.ok or ad.spec is None:
         return []
+    if ad.video_path is not None:
+        return _video_calls(settings, batch, ad, account)
     calls = [PlannedCall(path=f"/{account}/adimages", body=image_payload(p)) for p in ad.image_paths]
     hashes = [md5_hex(p) for p in ad.image_paths]
     calls.append(PlannedCall(path=f"/{account}/adcreatives", body=creative_payload(settings, batch, ad, hashes)))
+    calls.append(PlannedCall(path=f"/{account}/ads", body=ad_payload(settings, batch, ad, PLACEHOLDER_CREATIVE)))
+    return calls
+
+
+def _video_calls(settings: Settings, batch: BatchCheck, ad: AdCheck, account: str) -> list[PlannedCall]:
+    """A video ad: the three upload phases, the thumbnail image, the video creative, the ad."""
+    path = ad.video_path
+    assert path is not None
+    calls = [PlannedCall(path=p, body=b) for p, b in
+             upload_calls(account, path, path.stat().st_size, video_title(path, file_sha256(path)))]
+    thumb = ad.thumbnail_path or path.with_name(f"{path.stem}-thumbnail.jpg")
+    calls.append(PlannedCall(path=f"/{account}/adimages", body=image_payload(thumb)))
+    video = (PLACEHOLDER_VIDEO, md5_hex(ad.thumbnail_path) if ad.thumbnail_path else PLACEHOLDER_THUMB)
+    calls.append(PlannedCall(path=f"/{account}/adcreatives", body=creative_payload(settings, batch, ad, [], video)))
     calls.append(PlannedCall(path=f"/{account}/ads", body=ad_payload(settings, batch, ad, PLACEHOLDER_CREATIVE)))
     return calls
 
@@ -131,8 +149,11 @@ def _report_ad(ad: AdCheck, calls: list[PlannedCall], report: Reporter) -> None:
         report(Event("invalid", "✗ Validation failed"))
     for finding in ad.findings:
         report(_finding_event(finding))
+    if ad.video is not None:
+        report(Event("video", f"  Video: {ad.video.summary()}", {"file": str(ad.video.path)}))
     if ad.spec is not None and ad.ok and ad.entry.kind == "dynamic":  # only Dynamic Creative mixes variants
-        report(Event("combinations", f"  {len(ad.image_paths)} image(s) × {len(ad.spec.titles)} headline(s) × "
+        media = "1 video" if ad.video_path is not None else f"{len(ad.image_paths)} image(s)"
+        report(Event("combinations", f"  {media} × {len(ad.spec.titles)} headline(s) × "
                                      f"{len(ad.spec.bodies)} bod{'y' if len(ad.spec.bodies) == 1 else 'ies'} = "
                                      f"{ad.combinations} combinations Meta will test"))
     for call in calls:

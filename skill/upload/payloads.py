@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from skill.creative.advantage import dof_spec
 from skill.creative.formats import (
     DEFAULT_AD_FORMATS,
     creative_fields,
@@ -16,6 +17,7 @@ from skill.creative.formats import (
 )
 from skill.settings import Settings
 from skill.validate import AdCheck, BatchCheck
+from skill.video.payloads import video_creative_spec
 
 __all__ = ["DEFAULT_AD_FORMATS", "ad_name", "ad_payload", "creative_payload", "display_caption", "feed_spec_payload",
            "image_payload"]
@@ -32,9 +34,17 @@ def ad_name(settings: Settings, batch: BatchCheck, ad: AdCheck) -> str:
     return settings.ad_name(batch.config.campaign, ad.name, **name_fields(batch.config, ad.entry))
 
 
-def creative_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, hashes: list[str]) -> dict[str, Any]:
-    """The creative for the ad's format (see ``skill/creative/formats.py``)."""
+def creative_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, hashes: list[str],
+                     video: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The creative for the ad's format (see ``skill/creative/formats.py``); ``video``: (video id,
+    thumbnail hash) for a video ad (see skill/video/payloads.py)."""
     assert ad.spec is not None, "creative_payload needs a validated spec"
+    if video is not None:
+        feed = feed_spec_payload(ad.spec, hashes, batch.destination_url or "")
+        dof = dof_spec(settings.stack.advantage_creative)
+        return {"name": ad_name(settings, batch, ad),
+                **video_creative_spec(ad.spec, batch.page_id, batch.destination_url or "", *video, feed),
+                **({"degrees_of_freedom_spec": dof} if dof else {})}
     return {
         "name": ad_name(settings, batch, ad),
         **creative_fields(ad.entry.kind, ad.spec, hashes, batch.page_id, batch.destination_url or "",

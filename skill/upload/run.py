@@ -53,6 +53,7 @@ from skill.upload.text import (
 )
 from skill.upload.work import AdWork, RunContext
 from skill.validate import AdCheck, BatchCheck, validate_batch
+from skill.video.phase import resolve_videos
 
 
 class Progress:
@@ -121,6 +122,7 @@ class Upload:
             image_hashes=hashes if len(hashes) > 1 else None,
             creative_id=entry.creative.id or "", ad_id=entry.ad.id or "", adset_id=self.batch.adset_id or "",
             status="PAUSED", review_url=self.settings.review_url(),
+            **({"video_id": ad.video.video_id, "thumbnail_hash": ad.video.thumbnail_hash} if ad.video else {}),
         )
         path = record_path(check.spec_path)
         with self.write_lock:  # the record goes last: it is what marks the ad as done
@@ -130,7 +132,7 @@ class Upload:
         ad.state = "created"
         found = "found" in ad.adopted
         self._result(check, "adopted" if found else "created", image_hashes=hashes, creative_id=record.creative_id,
-                     ad_id=record.ad_id, record=str(path))
+                     ad_id=record.ad_id, record=str(path), video_id=ad.video.video_id if ad.video else None)
         if found:
             lines = found_lines(ad, self.total, path.name)
         elif self.resumed:
@@ -145,12 +147,12 @@ class Upload:
             return
         campaign_dir = self.ads_dir.parent
         names = [str(p.relative_to(campaign_dir)) if p.is_relative_to(campaign_dir) else p.name
-                 for p in check.image_paths]
+                 for p in check.image_paths or [check.video_path or check.spec_path]]
         placed = check.entry.kind == "placements"
         image = f"{names[0]} (Feed), {names[1]} (Stories, Reels)" if placed else names[0]
         write_text_atomic(doc, render_copy_doc(
             check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
-            images=1 if placed else len(check.image_paths), destination=self.batch.destination_url))
+            images=1 if placed else len(check.image_paths) or 1, destination=self.batch.destination_url))
 
     def fail(self, ad: AdWork, error: GraphError) -> None:
         if is_policy_rejection(error):
@@ -290,6 +292,8 @@ class Upload:
                 todo = self.plan(candidates, found) if found is not None else []
             except GraphError as exc:  # a read failed for good (after the client's retries): stop
                 self.ctx.halt(exc)
+        if todo and not self.ctx.fatal:
+            todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
             self._known_images(todo)
         groups = split_batches(todo, self.images.known)

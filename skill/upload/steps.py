@@ -153,7 +153,8 @@ class BatchRunner:
                 hashes.append(ref(plan.ops[index].name, "$.images.*.hash"))
             creative_id = ad.entry.creative.id
             if creative_id is None:
-                body = creative_payload(ctx.settings, ctx.batch, ad.check, hashes)
+                video = (ad.video.video_id, ad.video.thumbnail_hash) if ad.video else None
+                body = creative_payload(ctx.settings, ctx.batch, ad.check, hashes, video)
                 step.creative = plan.creative(ad.index, body, [i for _, i in step.images], first)
                 creative_id, first = ref(plan.ops[step.creative].name, "$.id"), False
             step.ad = plan.ad(ad.index, ad_payload(ctx.settings, ctx.batch, ad.check, creative_id), step.creative,

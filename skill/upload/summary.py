@@ -15,6 +15,7 @@ class AdResult(BaseModel):
     ad_id: str | None = None
     record: str | None = None
     errors: list[str] = []
+    video_id: str | None = None  # a video ad's video
 
 
 class UploadSummary(BaseModel):

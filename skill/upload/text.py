@@ -39,6 +39,8 @@ def ad_lines(ad: AdWork, total: int, hashes: list[str], uploaded: set[str]) -> l
         note = "" if md5 in uploaded else " - already in the ad account"
         events.append(Event("image", f"✓ Image uploaded (hash: {short_hash(image_hash)}){note}",
                             {**data, "hash": image_hash}))
+    if ad.video is not None:
+        events += ad.video.lines(data)
     creative, ad_id = ad.entry.creative.id, ad.entry.ad.id
     note = FOUND_NOTE if "creative" in ad.adopted else ""
     events.append(Event("creative", f"✓ Creative created (ID: {creative}){note}", {**data, "creative_id": creative}))

@@ -27,6 +27,7 @@ class AdWork:
     state: str = "pending"  # pending | created | failed | not_run
     error: GraphError | None = None
     adopted: set[str] = field(default_factory=set)
+    video: Any = None  # a video ad: its skill.video.phase.VideoRef once the video is ready
     image_retried: bool = False  # uploaded again once after Meta refused a missing or expired hash
 
     @property

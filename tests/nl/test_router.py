@@ -123,7 +123,7 @@ def test_vocabulary_reads_campaigns_ad_names_and_uploaded_ids(tmp_path):
     (ws / "campaigns" / CAMPAIGN / "ads" / "receipt.upload.json").write_text(json.dumps(record))
     vocab = Vocabulary.from_settings(load_settings(ws, env={}))
     assert vocab.campaigns == ["black-friday-2025", "black-friday-2026", CAMPAIGN]
-    assert vocab.ads[CAMPAIGN] == ["hero-notes-app", "hero-receipt", "hero-split-test"]
+    assert vocab.ads[CAMPAIGN] == ["hero-notes-app", "hero-receipt", "hero-split-test", "hero-summer-clip"]
     assert vocab.stems["receipt"] == "hero-receipt" and vocab.ad_ids == {"23847111111111112": "hero-receipt"}
     found = route_grammar("pause every summer sale ad", vocab)
     assert (found.tool, found.args) == ("pause", {"ads": ["hero-receipt"]})
