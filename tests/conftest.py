@@ -6,9 +6,11 @@ Plain helpers (ids, ``Graph``, image bytes) live in ``support.py`` so any test c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from factories import copy_workspace
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN, Graph
 
@@ -23,3 +25,15 @@ def sandbox() -> Iterator[Sandbox]:
 @pytest.fixture
 def graph(sandbox: Sandbox) -> Graph:
     return Graph(sandbox)
+
+
+@pytest.fixture
+def sandbox_ws(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example workspace, with the environment pointing the CLI at ``sandbox``."""
+    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
+    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
+    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
+    return copy_workspace(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -94,3 +95,13 @@ def creative_params(image_hash: str, **overrides: Any) -> dict[str, Any]:
     }
     params.update(overrides)
     return params
+
+
+def run_cli(ws: Path, capsys: Any, *args: str) -> tuple[int, str, str]:
+    """``meta-ads ARGS --workspace WS`` in-process: exit code, stdout, stderr; never a traceback."""
+    from skill.cli import main
+
+    code = main([*args, "--workspace", str(ws)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err

@@ -9,30 +9,19 @@ from pathlib import Path
 import pytest
 from audience_helpers import write_customers
 
-from factories import copy_workspace, edit_json
-from skill.cli import main
+from factories import edit_json
 from skill.sandbox.pixel_data import PIXEL_ID
-from support import SANDBOX_ACCOUNT, SANDBOX_TOKEN
+from support import SANDBOX_ACCOUNT, run_cli
 
 BF = "black-friday-2026"
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox, monkeypatch) -> Path:
-    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    return copy_workspace(tmp_path)
+def ws(sandbox_ws: Path) -> Path:
+    return sandbox_ws
 
 
-def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--workspace", str(ws)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+run = run_cli
 
 
 def test_a_launch_config_uses_audiences_by_name(ws, sandbox, capsys):
