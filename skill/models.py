@@ -241,7 +241,6 @@ class RetrySettings(UserFile):
 
 class StackSettings(UserFile):
     """The ``key: value`` settings in ``brand/stack.md``. Every key is optional."""
-
     ad_account: str | None = None
     default_adset_id: str | None = None
     page_id: str | None = None
@@ -272,6 +271,7 @@ class StackSettings(UserFile):
     max_daily_budget: Decimal | None = None  # account currency, major units: no budget change goes above it
     max_budget_increase_pct: Decimal | None = None  # no single change raises a budget by more than this
     refresh_mode: str | None = None  # swap | new-ad (default swap)
+    async_batches: dict[str, float] | None = None  # very large batches: threshold, set_ads, poll_s (upload/async_run.py)
 
     @field_validator("ad_account", "default_adset_id", "page_id", "pixel_id", mode="before")
     @classmethod

@@ -193,6 +193,10 @@ class GraphClient:
         status, starting a report) lets it be retried after a lost answer too."""
         return self._request("POST", self.url(path), data=form(data), files=files, idempotent=idempotent)
 
+    def delete(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """``DELETE`` a node (cancelling an async request set is one); safe to repeat."""
+        return self._request("DELETE", self.url(path), params=params, idempotent=True)
+
     def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
         """Every row of a list endpoint, following ``paging.next`` across pages."""
         page = self.get(path, params)

@@ -44,6 +44,7 @@ class Config:
     user_limit_calls: int = 0  # the next N requests are refused with error 17 (user request limit)
     user_limit_minutes: int = 0  # ... and estimated_time_to_regain_access says this many minutes
     clock_days: float = 0.0  # move the sandbox's clock forward (insights' "today", change times)
+    async_ops_per_poll: int = 250  # each read of an async request set processes this many more of its requests
 
     def public(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -63,6 +64,8 @@ def check_settings(settings: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"{key} must be between 0 and 1, got {value!r}")
         if key == "tier" and value not in TIERS:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {value!r}")
+        if key == "async_ops_per_poll" and int(value) < 1:
+            raise ValueError(f"async_ops_per_poll must be at least 1, got {value!r}")
         if key == "report_polls" and value is not None and int(value) < 1:
             raise ValueError(f"report_polls must be at least 1, got {value!r}")
         if key in ("latency_ms", "rate_budget", "rate_window_s", "report_delay_s", "clock_days") and value is not None \

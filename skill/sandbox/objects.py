@@ -132,14 +132,18 @@ def get_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> di
 
         obj = video_view(api, obj, advance="status" in (str_param(req.params, "fields") or ""))
     if collection == "async_sets":
-        from skill.sandbox.async_batch import set_view
+        from skill.sandbox.endpoints_async import set_view
 
-        return select(set_view(api, obj), parse_fields(str_param(req.params, "fields") or
+        return select(set_view(api, obj, req), parse_fields(str_param(req.params, "fields") or
                                                        "id,owner_id,name,is_completed"), "AdAsyncRequestSet")
     return render(api, req, collection, obj, default="id")
 
 
 def update_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
+    if collection == "async_sets":
+        from skill.sandbox.endpoints_async import update
+
+        return update(api, obj, req)
     editable = EDITABLE.get(collection)
     if editable is None:
         raise ApiError(f"(#3) Application does not have the capability to make this API call ({collection})", 3)
@@ -166,6 +170,10 @@ def update_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) ->
 
 
 def delete_node(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
+    if collection in ("async_sets", "async_requests"):
+        from skill.sandbox.endpoints_async import cancel
+
+        return cancel(api, collection, obj, req)
     if collection not in EDITABLE:
         raise ApiError(f"(#3) Application does not have the capability to make this API call ({collection})", 3)
     obj["status"] = "DELETED"

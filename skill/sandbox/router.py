@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from skill.sandbox import (
-    async_batch,
     endpoints_account,
     endpoints_ads,
+    endpoints_async,
     endpoints_audiences,
     endpoints_campaigns,
     endpoints_creatives,
@@ -48,9 +48,9 @@ ACCOUNT_EDGES: dict[tuple[str, str], AccountHandler] = {
     ("GET", "campaigns"): endpoints_ads.account_campaigns,
     ("POST", "campaigns"): endpoints_campaigns.create_campaign,
     ("POST", "adsets"): endpoints_campaigns.create_adset,
-    ("POST", "async_batch_requests"): async_batch.create,
-    ("GET", "async_requests"): async_batch.account_sets,
-    ("GET", "asyncadrequestsets"): async_batch.account_sets,
+    ("POST", "async_batch_requests"): endpoints_async.create,
+    ("GET", "async_requests"): endpoints_async.account_sets,
+    ("GET", "asyncadrequestsets"): endpoints_async.account_sets,
     ("POST", "advideos"): endpoints_videos.upload,
     ("GET", "advideos"): endpoints_videos.list_videos,
 }
@@ -66,7 +66,7 @@ NODE_EDGES: dict[tuple[str, str, str], NodeHandler] = {
     ("GET", "campaigns", "ads"): endpoints_ads.node_ads,
     ("GET", "campaigns", "adsets"): endpoints_ads.node_adsets,
     ("GET", "report_runs", "insights"): endpoints_insights.run_insights,
-    ("GET", "async_sets", "requests"): async_batch.set_requests,
+    ("GET", "async_sets", "requests"): endpoints_async.set_requests,
     ("GET", "videos", "thumbnails"): endpoints_videos.thumbnails,
     ("GET", "creatives", "previews"): endpoints_previews.creative_previews,
     ("GET", "ads", "previews"): endpoints_previews.ad_previews,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -62,6 +63,8 @@ class UploadArgs(BaseModel):
                                         "reported, not recreated)")
     allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
                                                "(repeatable)", metavar="DIR")
+    batches: Literal["auto", "sync", "async"] = arg("auto", "Graph batches (sync) or Meta's async request sets "
+                                                    "(async); auto: async from async_batches.threshold ads in stack.md (default 300)")
 
 
 @tool(
@@ -109,4 +112,5 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
         keep_going=args.keep_going,
         recreate_deleted=args.recreate_deleted,
         report=ctx.report,
+        batches=args.batches,
     )

@@ -356,12 +356,14 @@ def upload_batch(
     recreate_deleted: bool = False,
     report: Reporter = silent,
     batch: BatchCheck | None = None,
+    batches: str = "auto",
 ) -> UploadSummary:
     """Upload a campaign's batch, every ad PAUSED, each at most once; re-run to resume.
 
     What the ad account already holds is adopted, never created again; an ad deleted in Ads
     Manager is created again only with ``recreate_deleted``. ``batch``: an already validated batch
-    (a launch passes each ad set's ads with its id)."""
+    (a launch passes each ad set's ads with its id). ``batches``: auto | sync | async (Meta's async
+    request sets, for very large batches: see ``async_run.py``)."""
     batch = batch or validate_batch(settings, campaign, config)
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
@@ -378,7 +380,12 @@ def upload_batch(
     with CampaignLock(job.ads_dir, cfg.campaign):
         for folder in (job.ads_dir, job.ledger.dir, settings.brand_dir):
             clean_stale_temps(folder)
-        job.run(max(1, workers))
+        from skill.upload.async_run import chosen, run_async
+
+        if chosen(settings, batch, batches):
+            run_async(job)
+        else:
+            job.run(max(1, workers))
     summary = job.summary()
     for line in closing_lines(summary, job.ctx.fatal, keep_going):
         report(Event("done", line, {"ok": summary.ok}))

@@ -1,0 +1,316 @@
+"""Very large batches: creatives and PAUSED ads through Meta's async request sets, exactly once.
+
+From ``async_batches.threshold`` ads in a batch (stack.md, default 300; ``--batches async|sync`` forces
+either way) the upload runs as the synchronous one does up to the sending: validate, look the
+account up, adopt what it holds. Then:
+
+1. **Sets left by an interrupted run** (named ``meta-ads {campaign} {ad set} …``, still running)
+   are waited for first, so that the look-up by name sees everything they created.
+2. **Images** (bytes) go up in ordinary Graph batches, 10 files a call, each file once.
+3. **Creatives and ads** go in sets of ``async_batches.set_ads`` ads (default 500: 1,000 requests,
+   Meta's maximum). One set carries both, each ad referring to its creative with
+   ``{result=cN:$.id}`` (Meta runs dependent requests of a set in order), so a set is one round
+   of polling instead of two. The ledger records each ad's intent before its set is sent.
+4. Each set is **polled** (``async_batches.poll_s`` seconds, default 2, doubling while nothing moves) with a progress line;
+   when it completes its results are read page by page and recorded as they arrive: the ledger,
+   ``{stem}.upload.json``, brand/assets.md, the same as the synchronous path. A request that
+   failed is reported with Meta's message; a transient failure goes into a later set.
+5. **Ctrl-C** cancels the running set (``DELETE /{set}``), says so, records what it had done,
+   and stops; a re-run resumes. After a kill -9 the re-run waits for the set (step 1) and adopts.
+
+Only one set's requests are in memory at a time; results are written as each set's arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from skill.errors import AccountBlocked, ConfigError, GraphError, TokenInvalid, WaitTooLong
+from skill.events import Event
+from skill.graph.retry import should_retry
+from skill.settings import Settings
+from skill.upload import async_sets as sets
+from skill.upload.graph_ops import make_op, send_batch
+from skill.upload.payloads import ad_payload, creative_payload
+from skill.upload.work import AdWork
+from skill.validate import BatchCheck
+from skill.video.phase import resolve_videos
+
+DEFAULT_THRESHOLD = 300
+DEFAULT_SET_ADS = 500
+MAX_SET_ADS = 500  # a creative and an ad each: Meta's 1,000 requests a set
+DEFAULT_POLL_S = 2.0
+MAX_POLL_S = 30.0
+IMAGES_PER_CALL = 10
+ROUNDS = 3  # sets for the transient failures of the round before
+FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
+
+
+LIMITS = {"threshold": (1, None), "set_ads": (1, MAX_SET_ADS), "poll_s": (0, None)}
+
+
+def options(settings: Settings) -> dict[str, float]:
+    """``async_batches:`` in stack.md (``{threshold: 300, set_ads: 500, poll_s: 2}``), checked."""
+    given = settings.stack.async_batches or {}
+    out = {"threshold": DEFAULT_THRESHOLD, "set_ads": DEFAULT_SET_ADS, "poll_s": DEFAULT_POLL_S}
+    for key, value in given.items():
+        if key not in LIMITS:
+            raise ConfigError(f"async_batches: unknown setting {key!r} (known: {', '.join(LIMITS)})",
+                              file="brand/stack.md", field=f"async_batches.{key}")
+        low, high = LIMITS[key]
+        if value < low or (high is not None and value > high):
+            raise ConfigError(f"async_batches.{key} must be at least {low}" + (f" and at most {high}" if high else ""),
+                              file="brand/stack.md", field=f"async_batches.{key}")
+        out[key] = value
+    return out
+
+
+def chosen(settings: Settings, batch: BatchCheck, mode: str = "auto") -> bool:
+    """Whether this batch goes through async request sets: forced, or from the threshold on."""
+    if mode in ("async", "sync"):
+        return mode == "async"
+    return len(batch.ads) >= options(settings)["threshold"]
+
+
+def run_async(job: Any) -> None:
+    """``Upload.run`` with the sending done by async request sets (``job``: a ``run.Upload``)."""
+    AsyncSender(job).run()
+
+
+class AsyncSender:
+    """One upload's async phase: images, then one set after another, recorded as they finish."""
+
+    def __init__(self, job: Any) -> None:
+        self.job, self.ctx = job, job.ctx
+        self.client, self.account = job.client, job.account
+        opts = options(job.settings)
+        self.per_set, self.poll_s = int(opts["set_ads"]), float(opts["poll_s"])
+        self.prefix = sets.set_prefix(job.batch.config.campaign, job.batch.adset_id or "")
+        self.image_errors: dict[str, GraphError] = {}
+
+    def run(self) -> None:
+        job, ctx = self.job, self.ctx
+        candidates = job.candidates()
+        todo: list[AdWork] = []
+        if candidates:
+            found = None
+            try:
+                found = job.survey(candidates)  # a refusal of the pre-flight raises: nothing was written
+                if self._wait_for_open_sets():
+                    found = job.survey(candidates)  # again: the earlier sets have created ads since
+            except WaitTooLong as exc:
+                ctx.halt(exc)
+            try:
+                todo = job.plan(candidates, found) if found is not None else []
+            except GraphError as exc:
+                ctx.halt(exc)
+        if todo and not ctx.fatal:
+            todo = resolve_videos(ctx, todo, job.ledger.dir / "videos")
+        if todo and not ctx.fatal:
+            job._known_images(todo)
+        if todo and not ctx.fatal:
+            self._upload_images(todo)
+        self._send_rounds(todo)
+        for ad in todo:
+            if ad.index not in job.results:
+                ad.state = "not_run"
+                job._result(ad.check, "not_run")
+        job.progress.close()
+
+    # ------------------------------------------------------------ sets an earlier run left
+
+    def _wait_for_open_sets(self) -> bool:
+        """Wait for the sets an interrupted run left running; whether there were any."""
+        running = sets.open_sets(self.client, self.account, self.prefix)
+        for open_set in running:
+            self.ctx.report(Event("async_wait", f"  An async set from an earlier run is still running "
+                                                f"({open_set.name}): waiting for it before looking the ads up",
+                                  {"set_id": open_set.id}))
+            self._poll(open_set.id, "earlier set")
+        return bool(running)
+
+    # ------------------------------------------------------------ images
+
+    def _upload_images(self, todo: list[AdWork]) -> None:
+        need: dict[str, Any] = {}
+        for ad in todo:
+            for md5, path in zip(ad.md5s, ad.paths, strict=True):
+                if md5 not in ad.entry.images and md5 not in self.job.images.known:
+                    need.setdefault(md5, path)
+        pending = list(need.items())
+        for start in range(0, len(pending), IMAGES_PER_CALL):
+            chunk = pending[start:start + IMAGES_PER_CALL]
+            files = {f"img{i}": (path.name, path.read_bytes()) for i, (_, path) in enumerate(chunk)}
+            ops = [make_op("POST", f"{self.account}/adimages", name=f"img{i}", attached_files=f"img{i}")
+                   for i in range(len(chunk))]
+            try:
+                answers = send_batch(self.client, ops, files)
+            except FATAL as exc:
+                self.ctx.halt(exc)
+                return
+            except GraphError as exc:
+                answers = [None] * len(chunk)
+                for md5, _ in chunk:
+                    self.image_errors[md5] = exc
+            for (md5, _), answer in zip(chunk, answers, strict=True):
+                found = _image_hash(answer.data if answer is not None and answer.ok else None)
+                if found:
+                    self.job.images.learn(md5, found, uploaded=True)
+                elif answer is not None and answer.error is not None:
+                    self.image_errors[md5] = answer.error
+
+    # ------------------------------------------------------------ sets of creatives and ads
+
+    def _send_rounds(self, todo: list[AdWork]) -> None:
+        pending = todo
+        last: dict[int, GraphError] = {}
+        for _ in range(ROUNDS):
+            runnable = [a for a in pending if a.state == "pending" and self.ctx.may_run(a.index)]
+            if not runnable:
+                return
+            groups = list(_groups(runnable, self.per_set))
+            retry: list[AdWork] = []
+            for number, group in enumerate(groups, 1):
+                group = [a for a in group if self.ctx.may_run(a.index)]
+                if not group or self.ctx.fatal:
+                    break
+                retry += self._run_set(group, f"{number}/{len(groups)}", last)
+            pending = retry
+        for ad in pending:
+            if ad.state == "pending" and self.ctx.may_run(ad.index):
+                error = last.get(ad.index) or GraphError("Meta kept failing this request")
+                error.hint = error.hint or "re-run to resume"
+                self.job.fail(ad, error)
+
+    def _run_set(self, group: list[AdWork], label: str, last: dict[int, GraphError]) -> list[AdWork]:
+        """Send one set, wait for it, record it. The ads to try again in a later set."""
+        items, ready = self._items(group)
+        if not items:
+            return []
+        name = f"{self.prefix} {label} #{ready[0].index + 1}"
+        set_id: str | None = None
+        try:
+            set_id = sets.create_set(self.client, self.account, name, items)
+            del items
+            self._poll(set_id, f"set {label}")
+        except KeyboardInterrupt:
+            self._cancel(set_id, name, label)
+            self._record(set_id, ready, last)
+            raise
+        except GraphError as exc:
+            self.ctx.halt(exc)
+            if set_id is None:
+                return []
+        return self._record(set_id, ready, last)
+
+    def _items(self, group: list[AdWork]) -> tuple[list[dict[str, str]], list[AdWork]]:
+        """The set's requests (creative, then ad referring to it), each ad's intent saved first."""
+        job, items, ready = self.job, [], []
+        for ad in group:
+            hashes = [ad.entry.images.get(m) or job.images.known.get(m) for m in ad.md5s]
+            if not all(hashes):
+                missing = next(m for m, h in zip(ad.md5s, hashes, strict=True) if not h)
+                job.fail(ad, self.image_errors.get(missing) or GraphError("the image could not be uploaded"))
+                continue
+            for md5, found in zip(ad.md5s, hashes, strict=True):
+                ad.entry.images[md5] = found
+            creative_id = ad.entry.creative.id
+            if creative_id is None:
+                video = (ad.video.video_id, ad.video.thumbnail_hash) if ad.video else None
+                body = creative_payload(job.settings, job.batch, ad.check, hashes, video)
+                items.append(sets.item(f"c{ad.index}", f"{self.account}/adcreatives", body))
+                creative_id = f"{{result=c{ad.index}:$.id}}"
+            body = ad_payload(job.settings, job.batch, ad.check, creative_id)
+            items.append(sets.item(f"a{ad.index}", f"{self.account}/ads", body))
+            job.ledger.intend(ad.entry, creative=ad.entry.creative.id is None, ad=True)
+            ready.append(ad)
+        return items, ready
+
+    def _poll(self, set_id: str, label: str) -> None:
+        """Until the set is complete, one progress line whenever its counts move."""
+        wait, seen = self.poll_s, (-1, -1)
+        while True:
+            status = sets.poll(self.client, set_id)
+            if (status.done, status.error) != seen:
+                self.ctx.report(Event("async_progress", f"  Async {label}: {status.done}/{status.total} requests "
+                                                        f"done, {status.error} errors",
+                                      {"set_id": set_id, "done": status.done, "total": status.total,
+                                       "errors": status.error, "canceled": status.canceled}))
+                wait = self.poll_s if status.done != seen[0] else wait
+                seen = (status.done, status.error)
+            else:
+                wait = min(max(wait * 2, 0.05), MAX_POLL_S)
+            if status.completed:
+                return
+            self.ctx.sleep(wait)
+
+    def _cancel(self, set_id: str | None, name: str, label: str) -> None:
+        if set_id is None:  # interrupted while sending: the set may exist all the same
+            found = [s for s in sets.open_sets(self.client, self.account, name) if s.name == name]
+            set_id = found[0].id if found else None
+        if set_id is None:
+            return
+        sets.cancel(self.client, set_id)
+        status = sets.poll(self.client, set_id)
+        self.ctx.report(Event("async_cancel", f"  Interrupted: cancelled async set {label} ({set_id}); "
+                                              f"{status.canceled} requests not run, {status.success} done are "
+                                              "recorded", {"set_id": set_id, "canceled": status.canceled}))
+        if not status.completed:
+            self._poll(set_id, f"set {label}")
+
+    def _record(self, set_id: str | None, ready: list[AdWork], last: dict[int, GraphError]) -> list[AdWork]:
+        """Read the set's results page by page into the ledger, then finish each ad."""
+        if set_id is None:
+            return []
+        by_index = {a.index: a for a in ready}
+        errors: dict[int, GraphError] = {}
+        answered: set[int] = set()
+        for row in sets.results(self.client, set_id):
+            name = str((row.get("input") or {}).get("name") or "")
+            ad = by_index.get(int(name[1:])) if name[1:].isdigit() else None
+            if ad is None:
+                continue
+            status, kind = str(row.get("status") or "").upper(), name[0]
+            if kind == "a" and status in ("SUCCESS", "ERROR", "CANCELED"):
+                answered.add(ad.index)
+            if status == "SUCCESS" and (new := sets.result_id(row.get("result"))):
+                (ad.entry.creative if kind == "c" else ad.entry.ad).id = new
+            elif status == "ERROR" and (kind == "c" or ad.index not in errors):
+                errors[ad.index] = sets.item_error(row.get("result"))
+        return [ad for ad in ready if self._finish(ad, ad.index in answered, errors.get(ad.index), last)]
+
+    def _finish(self, ad: AdWork, answered: bool, error: GraphError | None, last: dict[int, GraphError]) -> bool:
+        """Record one ad; True when it should go into a later set."""
+        job, entry = self.job, ad.entry
+        if answered and entry.ad.id is None:  # failed or cancelled: certainly not created
+            job.ledger.clear_intents(entry, creative=True, ad=True)
+        job.ledger.save(entry)
+        if entry.done:
+            job.finalize(ad)
+            return False
+        if error is None:
+            return False  # cancelled, or no answer read: a re-run looks it up
+        last[ad.index] = error
+        if isinstance(error, FATAL):
+            self.ctx.halt(error)
+            return False
+        if should_retry(error):
+            return True
+        job.fail(ad, error)
+        return False
+
+
+def _groups(ads: list[AdWork], size: int) -> Iterator[list[AdWork]]:
+    for start in range(0, len(ads), size):
+        yield ads[start:start + size]
+
+
+def _image_hash(data: Any) -> str | None:
+    """The hash in an ``adimages`` answer: ``{"images": {"file.jpg": {"hash": …}}}``."""
+    if not isinstance(data, dict):
+        return None
+    for found in (data.get("images") or {}).values():
+        if isinstance(found, dict) and found.get("hash"):
+            return str(found["hash"])
+    return None
