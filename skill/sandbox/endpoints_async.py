@@ -3,8 +3,10 @@
 A set is stored with every request ``INITIAL`` and moves forward only as it is read, by a rule a
 test can drive: each ``GET /{set}`` (and each first page of ``GET /{set}/requests``) finishes the
 requests that were ``IN_PROGRESS``, then up to ``async_ops_per_poll`` more (in order), and marks
-the next ones ``IN_PROGRESS``. A request runs as the same operation outside a set would, so a bad
-one fails alone: ``ERROR`` with ``result = [{error_code, error_message, error_user_title,
+the next ones ``IN_PROGRESS``. Each request is charged to the account's rate score; when the score
+is full the set waits (the rest stay as they are until a later poll), as Meta paces a set itself
+rather than failing its requests. A request runs as the same operation outside a set would, so a
+bad one fails alone: ``ERROR`` with ``result = [{error_code, error_message, error_user_title,
 error_user_msg}]``; ``{result=NAME:$.id}`` refers to an earlier request of the same set (one whose
 named request failed or was cancelled fails with "Dependency Failed").
 
@@ -36,6 +38,7 @@ SET_FIELDS = ("id", "owner_id", "name", "is_completed", "total_count", "initial_
 STATUSES = ("INITIAL", "IN_PROGRESS", "SUCCESS", "ERROR", "CANCELED")
 FINISHED = ("SUCCESS", "ERROR", "CANCELED")
 NOTIFICATION_MODES = ("OFF", "ON_COMPLETE")
+RATE_LIMIT_CODE = 80004  # the account's score is full (skill/sandbox/ratelimit.py)
 
 
 def create(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
@@ -74,9 +77,11 @@ def advance(api: Api, obj: dict[str, Any], req: Request) -> None:
     step = max(1, int(api.config.async_ops_per_poll))
     start = obj.get("done", 0)
     end = min(len(ids), start + step)
-    for rid in ids[start:end]:
-        if rows[rid]["status"] in ("INITIAL", "IN_PROGRESS"):
-            _process(api, obj, rows[rid], req)
+    for at in range(start, end):
+        row = rows[ids[at]]
+        if row["status"] in ("INITIAL", "IN_PROGRESS") and not _process(api, obj, row, req):
+            end = at  # the account's rate score is full: Meta paces the set, the rest waits
+            break
     for rid in ids[end:end + step]:
         if rows[rid]["status"] == "INITIAL":
             rows[rid]["status"] = "IN_PROGRESS"
@@ -84,19 +89,23 @@ def advance(api: Api, obj: dict[str, Any], req: Request) -> None:
     api.state.dirty = True
 
 
-def _process(api: Api, set_obj: dict[str, Any], row: dict[str, Any], parent: Request) -> None:
+def _process(api: Api, set_obj: dict[str, Any], row: dict[str, Any], parent: Request) -> bool:
+    """Run one request; False (and left as it was) when the account's rate score has no room."""
     raw = row["input"]
     op = Op(index=0, method=raw["method"], relative_url=raw["relative_url"], body=raw["body"], name=raw["name"],
             depends_on=None, omit=None, attached_files=[])
     outcome = _run(api, set_obj, op, parent)
-    row["status"] = "SUCCESS" if outcome.ok else "ERROR"
     body = outcome.body if isinstance(outcome.body, dict) else {}
+    error = body.get("error", {})
+    if not outcome.ok and error.get("code") == RATE_LIMIT_CODE:
+        return False
+    row["status"] = "SUCCESS" if outcome.ok else "ERROR"
     if outcome.ok:
         row["result"] = body
-        return
-    error = body.get("error", {})
+        return True
     row["result"] = [{"error_code": error.get("code"), "error_message": error.get("message"),
                       "error_user_title": error.get("error_user_title"), "error_user_msg": error.get("error_user_msg")}]
+    return True
 
 
 def _run(api: Api, set_obj: dict[str, Any], op: Op, parent: Request) -> Outcome:
@@ -128,9 +137,9 @@ def cancel(api: Api, collection: str, obj: dict[str, Any], req: Request) -> dict
         return {"success": True}
     for rid in obj["requests"]:
         row = rows[rid]
-        if row["status"] == "IN_PROGRESS":
-            _process(api, obj, row, req)
-        elif row["status"] == "INITIAL":
+        if row["status"] == "IN_PROGRESS" and _process(api, obj, row, req):
+            continue
+        if row["status"] in ("INITIAL", "IN_PROGRESS"):
             row["status"] = "CANCELED"
     obj["done"] = len(obj["requests"])
     api.state.dirty = True

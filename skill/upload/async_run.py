@@ -10,7 +10,8 @@ account up, adopt what it holds. Then:
 3. **Creatives and ads** go in sets of ``async_batches.set_ads`` ads (default 500: 1,000 requests,
    Meta's maximum). One set carries both, each ad referring to its creative with
    ``{result=cN:$.id}`` (Meta runs dependent requests of a set in order), so a set is one round
-   of polling instead of two. The ledger records each ad's intent before its set is sent.
+   of polling instead of two. The set's name is the intent: no ledger write per ad before it
+   is sent (a re-run finds the set, waits for it, and looks the ads up by name).
 4. Each set is **polled** (``async_batches.poll_s`` seconds, default 2, doubling while nothing moves) with a progress line;
    when it completes its results are read page by page and recorded as they arrive: the ledger,
    ``{stem}.upload.json``, brand/assets.md, the same as the synchronous path. A request that
@@ -26,11 +27,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from skill.errors import AccountBlocked, ConfigError, GraphError, TokenInvalid, WaitTooLong
+from skill.account.existing import find_by_name
+from skill.errors import (
+    AccountBlocked,
+    ConfigError,
+    GraphError,
+    RateLimited,
+    TokenInvalid,
+    WaitTooLong,
+)
 from skill.events import Event
-from skill.graph.retry import should_retry
+from skill.graph.retry import describe, retry_delay, should_retry, wait_too_long, waiting_line
 from skill.settings import Settings
 from skill.upload import async_sets as sets
+from skill.upload.adopt import AD_FIELDS, CREATIVE_FIELDS
 from skill.upload.graph_ops import make_op, send_batch
 from skill.upload.payloads import ad_payload, creative_payload
 from skill.upload.work import AdWork
@@ -165,10 +175,14 @@ class AsyncSender:
     def _send_rounds(self, todo: list[AdWork]) -> None:
         pending = todo
         last: dict[int, GraphError] = {}
-        for _ in range(ROUNDS):
+        for round_no in range(ROUNDS):
             runnable = [a for a in pending if a.state == "pending" and self.ctx.may_run(a.index)]
             if not runnable:
                 return
+            if round_no:
+                if not self._wait_before(round_no - 1, [last[a.index] for a in runnable if a.index in last]):
+                    return
+                runnable = self._adopt_before_retry(runnable)
             groups = list(_groups(runnable, self.per_set))
             retry: list[AdWork] = []
             for number, group in enumerate(groups, 1):
@@ -182,6 +196,48 @@ class AsyncSender:
                 error = last.get(ad.index) or GraphError("Meta kept failing this request")
                 error.hint = error.hint or "re-run to resume"
                 self.job.fail(ad, error)
+
+    def _wait_before(self, attempt: int, errors: list[GraphError]) -> bool:
+        """Before a round of sets for what failed transiently: as Meta asks after a rate limit,
+        else exponential backoff. False when Meta asks for longer than ``max_wait`` (stopped)."""
+        limited = [e for e in errors if isinstance(e, RateLimited)]
+        error = max(limited, key=lambda e: e.retry_after_s or 0) if limited else (errors[0] if errors else None)
+        max_wait = getattr(self.client, "max_wait_s", None)
+        stop = wait_too_long(error, max_wait)
+        if stop is not None:
+            self.ctx.halt(stop)
+            return False
+        pacer = getattr(self.client, "pacer", None)
+        delay = retry_delay(attempt, error, base_s=max(self.job.settings.retry_base_s, 0.0),
+                            fit_s=pacer.fit_s() if pacer else None,
+                            **({"cap_s": max_wait} if max_wait is not None else {}))
+        self.ctx.report(Event("retry", f"  {len(errors)} requests failed for now ({describe(error)}); "
+                                       + waiting_line(delay, attempt, ROUNDS - 1, error).strip(),
+                              {"delay_s": delay, "count": len(errors)}))
+        self.ctx.sleep(delay)
+        return True
+
+    def _adopt_before_retry(self, ads: list[AdWork]) -> list[AdWork]:
+        """A transient failure says little: look the ads and creatives up by name before sending
+        them again; what exists is recorded, never created twice. The ads still to send."""
+        job = self.job
+        found = find_by_name(self.client, f"{job.batch.adset_id}/ads", {a.full_name for a in ads}, AD_FIELDS,
+                             include_gone=False)
+        creatives = find_by_name(self.client, f"{self.account}/adcreatives",
+                                 {a.full_name for a in ads if a.entry.creative.id is None}, CREATIVE_FIELDS,
+                                 include_gone=False)
+        rest = []
+        for ad in ads:
+            row = found.live.get(ad.full_name)
+            ad.entry.creative.id = ad.entry.creative.id or creatives.id_of(ad.full_name)
+            if row is None:
+                rest.append(ad)
+                continue
+            ad.entry.ad.id = str(row["id"])
+            ad.entry.creative.id = job.view.creative_id_of(row) or ad.entry.creative.id
+            job.ledger.save(ad.entry)
+            job.finalize(ad)
+        return rest
 
     def _run_set(self, group: list[AdWork], label: str, last: dict[int, GraphError]) -> list[AdWork]:
         """Send one set, wait for it, record it. The ads to try again in a later set."""
@@ -205,7 +261,7 @@ class AsyncSender:
         return self._record(set_id, ready, last)
 
     def _items(self, group: list[AdWork]) -> tuple[list[dict[str, str]], list[AdWork]]:
-        """The set's requests (creative, then ad referring to it), each ad's intent saved first."""
+        """The set's requests: each ad's creative (unless it exists), then the ad referring to it."""
         job, items, ready = self.job, [], []
         for ad in group:
             hashes = [ad.entry.images.get(m) or job.images.known.get(m) for m in ad.md5s]
@@ -223,7 +279,6 @@ class AsyncSender:
                 creative_id = f"{{result=c{ad.index}:$.id}}"
             body = ad_payload(job.settings, job.batch, ad.check, creative_id)
             items.append(sets.item(f"a{ad.index}", f"{self.account}/ads", body))
-            job.ledger.intend(ad.entry, creative=ad.entry.creative.id is None, ad=True)
             ready.append(ad)
         return items, ready
 

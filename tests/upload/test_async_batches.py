@@ -111,6 +111,18 @@ def test_a_refused_request_is_reported_with_metas_message(sandbox_ws: Path, sand
     assert_each_ad_once(sandbox_ws, sandbox, 12)
 
 
+def test_transient_failures_go_into_a_later_set_after_a_look_up(sandbox_ws: Path, sandbox: Sandbox,
+                                                                capsys) -> None:
+    make_batch(sandbox_ws, N_ADS, N_IMAGES)
+    configure(sandbox_ws)
+    sandbox.configure(fail_rate=0.1, seed=4)
+    code, out, err = run_cli(sandbox_ws, capsys, "upload", CAMPAIGN, "--batches", "async")
+    assert code == 0, out + err
+    assert "requests failed for now" in out and "before retry (attempt 1/2)" in out
+    assert sandbox.request_counts["transient"] > 0
+    assert_each_ad_once(sandbox_ws, sandbox)
+
+
 # ---------------------------------------------------------------- kill -9 and Ctrl-C, in a real process
 
 

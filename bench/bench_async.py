@@ -1,0 +1,158 @@
+"""Very large batches through async request sets: wall time, requests and peak memory at three sizes.
+
+For each size (a tenth, two fifths and all of ``--ads``: 500 / 2,000 / 5,000 with ``--ads 5000``)
+a fresh workspace of that many ads (over ``--images`` distinct images) is uploaded with
+``meta-ads upload --batches async`` in its own process, against a fresh sandbox in another
+process (``async_ops_per_poll`` requests done per poll of a set, no wait between polls, a rate
+budget too large to bite: pacing is ``bench_rate.py``'s subject). Prints
+wall time, HTTP requests, async sets, and the peak RSS of the client (``wait4``) and of the sandbox
+(``VmHWM``), then checks that every ad exists exactly once and that the client's memory is flat:
+its peak at the largest size within 1.5× of its peak at the smallest. ``--sync`` also uploads the
+smallest size through Graph batches, for comparison.
+
+Run: python bench/bench_async.py [--ads 1000] [--images 20] [--ops-per-poll 250] [--sync]
+     python bench/bench_async.py --ads 5000          # the full size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+CAMPAIGN = "summer-sale-2026"
+TOKEN = "sandbox-token"
+SPEC = {"bodies": [{"text": "Track expenses in seconds. Snap a photo and the app files it for you, every time."}],
+        "titles": [{"text": "Never Lose a Receipt Again"}], "descriptions": [{"text": "Snap. Logged. Done."}],
+        "call_to_actions": [{"type": "LEARN_MORE", "value": {"link": "https://yoursite.com/summer-sale"}}]}
+FLAT_RATIO = 1.5
+
+SANDBOX = """
+import json, sys
+from skill.sandbox import Sandbox
+sb = Sandbox(token=%r, async_ops_per_poll=%d, rate_budget=1e12).start()
+print(sb.url, flush=True)
+for line in sys.stdin:
+    dump = sb.state_dump()
+    names = [a["name"] for a in dump["ads"].values()]
+    hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    print(json.dumps({"requests": dump["requests"], "names": names, "sets": len(dump["async_sets"]),
+                      "creatives": len(dump["creatives"]), "hwm_kb": hwm}), flush=True)
+    break
+sb.stop()
+"""
+
+
+def make_workspace(root: Path, n_ads: int, n_images: int, sync: bool) -> Path:
+    ws = root / "workspace"
+    shutil.copytree(REPO / "workspace", ws, ignore=shutil.ignore_patterns(".sandbox", "*.upload.json", ".ledger"))
+    (ws / "brand" / "assets.md").write_text("# Assets\n")
+    stack = ws / "brand" / "stack.md"
+    text = stack.read_text()
+    end = text.rindex("```")
+    stack.write_text(text[:end] + "async_batches: {poll_s: 0}\n" + text[end:])
+    ads = ws / "campaigns" / CAMPAIGN / "ads"
+    for old in ads.glob("*.json"):
+        old.unlink()
+    images = []
+    for k in range(n_images):
+        path = ws / "campaigns" / CAMPAIGN / "images" / f"bench-{k}.jpg"
+        Image.effect_noise((600, 600), 20 + k).convert("RGB").save(path, format="JPEG", quality=80)
+        images.append(str(path))
+    spec = json.dumps(SPEC)
+    entries = []
+    for i in range(n_ads):
+        (ads / f"bench-{i:05d}.json").write_text(spec)
+        entries.append({"name": f"bench-{i:05d}", "image_path": images[i % n_images],
+                        "asset_feed_spec_path": f"bench-{i:05d}.json"})
+    (ads / "batch-upload.json").write_text(json.dumps(
+        {"campaign": CAMPAIGN, "adset_id": "23847000000001", "page_id": "123456789",
+         "destination_url": "https://yoursite.com/summer-sale", "ads": entries}))
+    return ws
+
+
+def one_run(n_ads: int, opts: argparse.Namespace, mode: str) -> dict[str, object]:
+    root = Path(tempfile.mkdtemp(prefix="bench-async-"))
+    try:
+        ws = make_workspace(root, n_ads, opts.images, mode == "sync")
+        sandbox = subprocess.Popen([sys.executable, "-c", SANDBOX % (TOKEN, opts.ops_per_poll)], text=True,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=REPO)
+        assert sandbox.stdout is not None and sandbox.stdin is not None
+        url = sandbox.stdout.readline().strip()
+        env = {**os.environ, "META_GRAPH_URL": url, "FACEBOOK_ACCESS_TOKEN": TOKEN, "HOME": str(root / "home"),
+               "META_RETRY_BASE_S": "0.01"}
+        env.pop("META_AD_ACCOUNT", None)
+        started = time.perf_counter()
+        with open(root / "out.txt", "w") as out:
+            client = subprocess.Popen([sys.executable, "-m", "skill", "upload", CAMPAIGN, "--batches", mode,
+                                       "--workspace", str(ws)], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                      cwd=REPO)
+            _, status, usage = os.wait4(client.pid, 0)
+        wall = time.perf_counter() - started
+        client.returncode = os.waitstatus_to_exitcode(status)
+        sandbox.stdin.write("report\n")
+        sandbox.stdin.flush()
+        report = json.loads(sandbox.stdout.readline())
+        sandbox.stdin.close()
+        sandbox.wait(timeout=60)
+        text = (root / "out.txt").read_text()
+        names = Counter(report["names"])
+        return {"ads": n_ads, "mode": mode, "wall_s": wall, "exit": client.returncode,
+                "requests": report["requests"].get("total", 0), "sets": report["sets"],
+                "created": len(names), "once": len(names) == n_ads and max(names.values(), default=0) == 1,
+                "creatives": report["creatives"], "client_mb": usage.ru_maxrss / 1024,
+                "sandbox_mb": report["hwm_kb"] / 1024, "tail": text.strip().splitlines()[-2:]}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ads", type=int, default=1000, help="the largest size (default 1000; 5000 for the full)")
+    parser.add_argument("--images", type=int, default=20, help="distinct images (default 20)")
+    parser.add_argument("--ops-per-poll", type=int, default=250, help="requests the sandbox does per poll of a set")
+    parser.add_argument("--sync", action="store_true", help="also upload the smallest size through Graph batches")
+    opts = parser.parse_args()
+    sizes = sorted({max(1, opts.ads // 10), max(1, opts.ads * 2 // 5), opts.ads})
+    runs = [one_run(n, opts, "async") for n in sizes]
+    if opts.sync:
+        runs.append(one_run(sizes[0], opts, "sync"))
+    print(f"async request sets, {opts.images} images, {opts.ops_per_poll} requests per poll\n")
+    print("| ads | path | wall | requests | sets | created once | client peak RSS | sandbox peak RSS | exit |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in runs:
+        print(f"| {r['ads']} | {r['mode']} | {r['wall_s']:.1f} s | {r['requests']} | {r['sets']} | "
+              f"{r['created']} ({'yes' if r['once'] else 'no'}) | {r['client_mb']:.0f} MB | {r['sandbox_mb']:.0f} MB | "
+              f"{r['exit']} |")
+        if r["exit"] != 0:
+            print("    " + " / ".join(r["tail"]))
+    small, big = runs[0], runs[len(sizes) - 1]
+    ratio = float(big["client_mb"]) / float(small["client_mb"])
+    per_ad_ms = 1000 * float(big["wall_s"]) / int(big["ads"])
+    every = all(r["once"] and r["exit"] == 0 for r in runs[:len(sizes)])
+    print(f"\ncores: {os.cpu_count()}")
+    print("| target | measured | goal | met |")
+    print("| --- | --- | --- | --- |")
+    print(f"| 3. async sets: {big['ads']} ads exactly once | {big['created']} created in {big['sets']} sets, "
+          f"{big['requests']} requests, {big['wall_s']:.1f} s ({per_ad_ms:.1f} ms/ad) | every ad once, PAUSED | "
+          f"{'yes' if every else 'no'} |")
+    sizes_text = " / ".join(f"{r['client_mb']:.0f}" for r in runs[:len(sizes)])
+    print(f"| 3. async sets: client memory flat | peak RSS {sizes_text} MB at {' / '.join(map(str, sizes))} ads "
+          f"(×{ratio:.2f}) | ≤ ×{FLAT_RATIO} from {sizes[0]} to {sizes[-1]} ads | {'yes' if ratio <= FLAT_RATIO else 'no'} |")
+    sandbox_text = " / ".join(f"{r['sandbox_mb']:.0f}" for r in runs[:len(sizes)])
+    print(f"| 3. async sets: sandbox memory | peak RSS {sandbox_text} MB (it keeps every object) | "
+          f"— (grows with what it stores) | yes |")
+
+
+if __name__ == "__main__":
+    main()
