@@ -38,13 +38,14 @@ from skill.errors import (
 )
 from skill.events import Event
 from skill.graph.retry import describe, retry_delay, should_retry, wait_too_long, waiting_line
+from skill.models import AssetFeedSpec, load_model
 from skill.settings import Settings
 from skill.upload import async_sets as sets
 from skill.upload.adopt import AD_FIELDS, CREATIVE_FIELDS
-from skill.upload.graph_ops import make_op, send_batch
+from skill.upload.async_images import upload_images
 from skill.upload.payloads import ad_payload, creative_payload
 from skill.upload.work import AdWork
-from skill.validate import BatchCheck
+from skill.validate import BatchCheck, validate_copy
 from skill.video.phase import resolve_videos
 
 DEFAULT_THRESHOLD = 300
@@ -52,7 +53,6 @@ DEFAULT_SET_ADS = 500
 MAX_SET_ADS = 500  # a creative and an ad each: Meta's 1,000 requests a set
 DEFAULT_POLL_S = 2.0
 MAX_POLL_S = 30.0
-IMAGES_PER_CALL = 10
 ROUNDS = 3  # sets for the transient failures of the round before
 FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
 
@@ -119,6 +119,8 @@ class AsyncSender:
             todo = resolve_videos(ctx, todo, job.ledger.dir / "videos")
         if todo and not ctx.fatal:
             job._known_images(todo)
+        for ad in todo:  # each set loads its ads' copy again: memory holds one set's, not the batch's
+            ad.check.spec = None
         if todo and not ctx.fatal:
             self._upload_images(todo)
         self._send_rounds(todo)
@@ -143,32 +145,10 @@ class AsyncSender:
     # ------------------------------------------------------------ images
 
     def _upload_images(self, todo: list[AdWork]) -> None:
-        need: dict[str, Any] = {}
-        for ad in todo:
-            for md5, path in zip(ad.md5s, ad.paths, strict=True):
-                if md5 not in ad.entry.images and md5 not in self.job.images.known:
-                    need.setdefault(md5, path)
-        pending = list(need.items())
-        for start in range(0, len(pending), IMAGES_PER_CALL):
-            chunk = pending[start:start + IMAGES_PER_CALL]
-            files = {f"img{i}": (path.name, path.read_bytes()) for i, (_, path) in enumerate(chunk)}
-            ops = [make_op("POST", f"{self.account}/adimages", name=f"img{i}", attached_files=f"img{i}")
-                   for i in range(len(chunk))]
-            try:
-                answers = send_batch(self.client, ops, files)
-            except FATAL as exc:
-                self.ctx.halt(exc)
-                return
-            except GraphError as exc:
-                answers = [None] * len(chunk)
-                for md5, _ in chunk:
-                    self.image_errors[md5] = exc
-            for (md5, _), answer in zip(chunk, answers, strict=True):
-                found = _image_hash(answer.data if answer is not None and answer.ok else None)
-                if found:
-                    self.job.images.learn(md5, found, uploaded=True)
-                elif answer is not None and answer.error is not None:
-                    self.image_errors[md5] = answer.error
+        try:
+            self.image_errors = upload_images(self.client, self.account, todo, self.job.images)
+        except FATAL as exc:
+            self.ctx.halt(exc)
 
     # ------------------------------------------------------------ sets of creatives and ads
 
@@ -221,11 +201,15 @@ class AsyncSender:
         """A transient failure says little: look the ads and creatives up by name before sending
         them again; what exists is recorded, never created twice. The ads still to send."""
         job = self.job
-        found = find_by_name(self.client, f"{job.batch.adset_id}/ads", {a.full_name for a in ads}, AD_FIELDS,
-                             include_gone=False)
-        creatives = find_by_name(self.client, f"{self.account}/adcreatives",
-                                 {a.full_name for a in ads if a.entry.creative.id is None}, CREATIVE_FIELDS,
+        try:
+            found = find_by_name(self.client, f"{job.batch.adset_id}/ads", {a.full_name for a in ads}, AD_FIELDS,
                                  include_gone=False)
+            creatives = find_by_name(self.client, f"{self.account}/adcreatives",
+                                     {a.full_name for a in ads if a.entry.creative.id is None}, CREATIVE_FIELDS,
+                                     include_gone=False)
+        except GraphError as exc:  # cannot tell what exists: send nothing more (a re-run resumes)
+            self.ctx.halt(exc)
+            return []
         rest = []
         for ad in ads:
             row = found.live.get(ad.full_name)
@@ -264,6 +248,10 @@ class AsyncSender:
         """The set's requests: each ad's creative (unless it exists), then the ad referring to it."""
         job, items, ready = self.job, [], []
         for ad in group:
+            problem = _reload_spec(ad)
+            if problem is not None:
+                job.fail(ad, GraphError(str(problem), hint="fix it and run again"))
+                continue
             hashes = [ad.entry.images.get(m) or job.images.known.get(m) for m in ad.md5s]
             if not all(hashes):
                 missing = next(m for m, h in zip(ad.md5s, hashes, strict=True) if not h)
@@ -333,7 +321,10 @@ class AsyncSender:
                 (ad.entry.creative if kind == "c" else ad.entry.ad).id = new
             elif status == "ERROR" and (kind == "c" or ad.index not in errors):
                 errors[ad.index] = sets.item_error(row.get("result"))
-        return [ad for ad in ready if self._finish(ad, ad.index in answered, errors.get(ad.index), last)]
+        retry = [ad for ad in ready if self._finish(ad, ad.index in answered, errors.get(ad.index), last)]
+        for ad in ready:
+            ad.check.spec = None
+        return retry
 
     def _finish(self, ad: AdWork, answered: bool, error: GraphError | None, last: dict[int, GraphError]) -> bool:
         """Record one ad; True when it should go into a later set."""
@@ -356,16 +347,23 @@ class AsyncSender:
         return False
 
 
+def _reload_spec(ad: AdWork) -> ConfigError | None:
+    """The ad's copy, read again for its set and checked again (the file may have changed since
+    validation); the error when it no longer loads or passes."""
+    check = ad.check
+    if check.spec is not None:
+        return None
+    try:
+        check.spec = load_model(AssetFeedSpec, check.spec_path)
+    except ConfigError as exc:
+        return exc
+    errors = [f for f in validate_copy(check.spec, ad=check.name, file=str(check.spec_path)) if f.severity == "error"]
+    if errors:
+        return ConfigError(f"{errors[0].message} (the file changed since validation)", file=str(check.spec_path),
+                           field=errors[0].field)
+    return None
+
+
 def _groups(ads: list[AdWork], size: int) -> Iterator[list[AdWork]]:
     for start in range(0, len(ads), size):
         yield ads[start:start + size]
-
-
-def _image_hash(data: Any) -> str | None:
-    """The hash in an ``adimages`` answer: ``{"images": {"file.jpg": {"hash": …}}}``."""
-    if not isinstance(data, dict):
-        return None
-    for found in (data.get("images") or {}).values():
-        if isinstance(found, dict) and found.get("hash"):
-            return str(found["hash"])
-    return None
