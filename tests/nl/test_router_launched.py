@@ -61,3 +61,12 @@ def test_routed_activation_previews_the_whole_campaign(sandbox_ws: Path, graph: 
     assert graph.get(record["campaign_id"], fields="status").json()["status"] == "PAUSED"
     code, _, err = run_cli(sandbox_ws, capsys, "pause", *args["ads"])
     assert code == 0, err
+
+
+def test_everything_off_asks_which_campaign_then_pauses_it(sandbox_ws: Path, sandbox: Sandbox,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _route(sandbox_ws, capsys, "everything off")
+    assert doc["ok"] is False and "which campaign?" in doc["reason"]
+    assert run_cli(sandbox_ws, capsys, "launch", "black-friday-2026")[0] == 0
+    doc = _route(sandbox_ws, capsys, "everything off for black-friday-2026")
+    assert (doc["tool"], doc["args"]["ads"]) == ("pause", ["black-friday-2026"])
