@@ -123,6 +123,7 @@ async def _run(ctx: ServerRequestContext, tool: Tool, args: Any, settings: Setti
         for warning in settings.stack_warnings:
             await progress(f"Warning: {warning}")
         context = ToolContext(settings, report, confirm=None)
+        context.via = "mcp"  # the change log says which face asked
         try:
             return await anyio.to_thread.run_sync(tool.run, args, context)
         except Exception as exc:  # raised after the portal closes, or the task group wraps it

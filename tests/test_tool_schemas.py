@@ -73,12 +73,23 @@ def test_every_tool_has_known_safety_and_matching_annotations(tool: Tool):
         assert "confirm" not in props
 
 
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_every_tool_declares_its_safety_instead_of_relying_on_the_default(tool: Tool):
+    assert tool.safety in SAFETY_LEVELS, f"{tool.name}: @tool(..., safety=...) is missing (the default is spend)"
+    assert tool.safety_level == tool.safety, f"{tool.name}: declared {tool.safety} but handled as {tool.safety_level}"
+
+
 def test_the_jobs_declare_what_the_issue_says():
+    """Each level is what the tool can do at most with its arguments."""
     safety = {t.name: t.safety_level for t in TOOLS}
-    assert {safety[n] for n in ("validate", "insights", "daily_check", "auth_check")} == {"read"}
-    assert safety["winners"] == "spend"  # with scale it raises budgets: preview, then confirm
-    assert safety["upload"] == safety["copy"] == "create_paused"
-    assert safety["activate"] == "spend" and safety["pause"] == "write"
+    reads = ("validate", "insights", "daily_check", "auth_check", "audiences", "pixel_check", "preview", "history")
+    assert {safety[n] for n in reads} == {"read"}
+    assert safety["winners"] == safety["budget"] == "spend"  # scale / increase raise budgets: preview, then confirm
+    assert safety["upload"] == safety["copy"] == safety["launch"] == "create_paused"
+    assert safety["activate"] == "spend" and safety["pause"] == safety["bleeders"] == "write"  # bleeders pause at most
+    assert safety["fatigue"] == safety["refresh"] == "write"  # new creatives; a v2 ad is PAUSED, a swap keeps status
+    # audiences are no PAUSED objects and carry (hashed) people's data; events change what Meta counts
+    assert {safety[n] for n in ("audience_create", "audience_website", "audience_lookalike", "capi_send")} == {"write"}
 
 
 class _BudgetArgs(BaseModel):

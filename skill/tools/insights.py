@@ -112,7 +112,7 @@ def daily_check(args: CheckArgs, ctx: ToolContext) -> BaseModel:
     return _report("daily_check", args, ctx)
 
 
-@tool("bleeders", BleedersArgs, examples=(
+@tool("bleeders", BleedersArgs, safety="write", examples=(
     "meta-ads bleeders summer-sale-2026 --preset last_14d",
     "meta-ads bleeders summer-sale-2026 --pause          (preview: which ads would be paused)",
     "meta-ads bleeders summer-sale-2026 --pause --yes    (pauses them, after the user said yes)",
@@ -131,7 +131,7 @@ def bleeders(args: BleedersArgs, ctx: ToolContext) -> BaseModel:
                           command=_command("bleeders", args, "--pause"), report=ctx.report, via=ctx.via)
 
 
-@tool("winners", WinnersArgs, examples=(
+@tool("winners", WinnersArgs, safety="spend", examples=(
     "meta-ads winners summer-sale-2026",
     "meta-ads winners summer-sale-2026 --compare previous",
     "meta-ads winners summer-sale-2026 --scale 20%        (preview: budgets before and after)",
@@ -152,7 +152,7 @@ def winners(args: WinnersArgs, ctx: ToolContext) -> BaseModel:
                          command=_command("winners", args, "--scale", args.scale), report=ctx.report, via=ctx.via)
 
 
-@tool("fatigue", FatigueArgs, examples=(
+@tool("fatigue", FatigueArgs, safety="write", examples=(
     "meta-ads fatigue summer-sale-2026 --preset last_14d",
     "meta-ads fatigue summer-sale-2026 --refresh          (preview: which creatives would be replaced)",
     "meta-ads fatigue summer-sale-2026 --refresh --yes",
