@@ -138,17 +138,26 @@ def preview(changes: list[BudgetChange], command: str, action: str = "budget") -
 def apply(settings: Settings, client: Any, change: BudgetChange, report: Reporter, via: str) -> None:
     """Post the change (setting a value is safe to retry), log it, update assets.md."""
     client.post(change.id, dict(change.params), idempotent=True)
-    after = {f"{change.budget_type}_budget": change.after} if change.budget_type else {}
-    before = {f"{change.budget_type}_budget": change.before} if change.budget_type else {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for side, budget in ((before, change.budget_before), (after, change.budget_after)):
+        if change.budget_type and budget is not None:
+            side[f"{budget.period}_budget"] = float(budget.amount)  # amounts in the account's major unit
     if change.bid_after:
-        after["bid"], before["bid"] = change.bid_after, change.bid_before or "none"
+        before.update(bid_strategy=change.bid_strategy_before, bid_amount=_amount(change.bid_amount_before))
+        after.update(bid_strategy=change.bid_strategy_after, bid_amount=_amount(change.bid_amount_after))
     changelog.append(settings, via, action="budget" if change.budget_type else "bid", kind=change.kind,
                      id=change.id, name=change.name, campaign=change.campaign, campaign_id=change.campaign_id,
-                     before=before, after=after, note=change.pct)
+                     before=before, after=after, currency=change.currency,
+                     note=f"{change.pct} on the {change.budget_type} budget" if change.pct else None)
     detail = f"(budget {change.after}{'/day' if change.budget_type == 'daily' else ' lifetime'})" \
         if change.budget_type else f"(bid {change.bid_after})"
     changelog.upsert_asset(settings.assets_md, change.kind, change.name, change.id, change.status or "—", detail)
     report(Event("budget", f"✓ {change.name} ({change.id}) updated", change.model_dump()))
+
+
+def _amount(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
 
 
 def _change(changes: list[BudgetChange]) -> dict[str, Any]:

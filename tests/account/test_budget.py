@@ -70,7 +70,7 @@ def test_an_increase_with_yes_is_applied_and_logged(ws, capsys):
     assert budget_of(ws, ADSET) == "7000"
     [entry] = log(ws)
     assert entry["action"] == "budget" and entry["kind"] == "adset" and entry["id"] == ADSET
-    assert entry["before"] == {"daily_budget": "$50.00"} and entry["after"] == {"daily_budget": "$70.00"}
+    assert entry["before"] == {"daily_budget": 50.0} and entry["after"] == {"daily_budget": 70.0}
     assert entry["via"] == "cli" and entry["user"] == "marketer" and entry["campaign"] == "summer-sale-2026"
     assert entry["at"].endswith("Z") and "T" in entry["at"]
     row = next(r for r in (ws / "brand" / "assets.md").read_text().splitlines() if f"adset: {ADSET}" in r)
@@ -80,7 +80,7 @@ def test_an_increase_with_yes_is_applied_and_logged(ws, capsys):
 def test_a_decrease_needs_no_yes(ws, capsys):
     code, out, _ = cli(ws, capsys, "budget", ADSET, "--by", "-30%")
     assert code == 0 and "Changed" in out and "-$15.00/day" in out
-    assert budget_of(ws, ADSET) == "3500" and log(ws)[0]["after"] == {"daily_budget": "$35.00"}
+    assert budget_of(ws, ADSET) == "3500" and log(ws)[0]["after"] == {"daily_budget": 35.0}
 
 
 def test_json_preview_has_amounts_with_currency_and_period(ws, capsys):
