@@ -44,8 +44,10 @@ examples:
 
 ASK_HELP = """Do what a request in plain words asks: route it to one tool and run it.
 
-Output and exit code are the tool's own. Activation is never done from here without an
-interactive yes; a real upload asks first (or needs --yes when not at a terminal).
+Output and exit code are the tool's own. What only reads runs; what changes the account (a
+pause, an upload, an audience) asks first, or needs --yes when not at a terminal (not needed
+with --sandbox or a dry run); what can start or raise spend (activate, a budget increase,
+scaling winners) shows its preview, and acts only on a yes typed at the terminal.
 
 examples:
   meta-ads ask "Dry run: batch upload summer-sale-2026 ads"

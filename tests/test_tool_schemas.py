@@ -16,7 +16,7 @@ from skill.registry import SAFETY_LEVELS, Tool, arg
 from skill.tools import all_tools
 
 TOOLS = all_tools()
-FIXED_VALUES = {"date_preset", "level", "breakdowns", "mode", "cta"}  # fields whose values Meta fixes
+FIXED_VALUES = {"date_preset", "level", "breakdowns", "mode", "cta", "result"}  # fields whose values Meta fixes
 
 
 def descriptions(node: Any) -> list[str]:
@@ -38,6 +38,21 @@ def test_no_cli_flags_in_what_a_model_reads(tool: Tool):
     for schema in (tool.anthropic_schema(), {"d": mcp_face.description(tool), "s": mcp_face.input_schema(tool)}):
         text = json.dumps(schema)
         assert "--" not in text, f"{tool.name}: a CLI flag in {[d for d in descriptions(schema) if '--' in d]}"
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_no_command_line_idioms_in_what_a_model_reads(tool: Tool):
+    """An array is an array in the schema: "repeatable" and "comma-separated" are for --help only."""
+    text = json.dumps({"d": mcp_face.description(tool), "s": mcp_face.input_schema(tool)}).lower()
+    for idiom in ("repeatable", "comma-separated", "comma separated", "re-run with", "flag"):
+        assert idiom not in text, f"{tool.name}: {idiom!r} in what a model reads"
+
+
+def test_the_cli_still_says_how_lists_are_typed(capsys):
+    with pytest.raises(SystemExit):
+        main(["insights", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Meta campaign ids to report on (repeatable)" in out and "on their own) (comma-separated)" in out
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
