@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from skill import amounts
+from skill.account import changelog
 from skill.amounts import Budget
 from skill.errors import InvalidParameter
 from skill.events import Event, Reporter, silent
@@ -155,7 +156,7 @@ def preview_text(result: SpendPreview, asked: str) -> str:
 
 
 def activate(settings: Settings, client: Any, target: Target, asked: str, yes: bool,
-             report: Reporter = silent) -> SpendPreview:
+             report: Reporter = silent, via: str = "library") -> SpendPreview:
     """Without ``yes``: the preview. With it: everything in the preview set ACTIVE (one batch call)."""
     result = preview(settings, client, target)
     if not yes:
@@ -171,6 +172,11 @@ def activate(settings: Settings, client: Any, target: Target, asked: str, yes: b
             report(Event("status_failed", f"✗ {obj.name} ({obj.id}): {obj.error}", obj.model_dump()))
     done = [o for o in result.objects if o.ok]
     _write_back(settings, done)
+    campaign_id = target.id if target.kind == "campaign" else None
+    for obj in done:  # the change log says who asked, as for every status change
+        changelog.append(settings, via, action="activate", kind=obj.kind, id=obj.id, name=obj.name,
+                         campaign=target.name if target.kind == "campaign" else None, campaign_id=campaign_id,
+                         after={"status": "ACTIVE"})
     failed = len(result.objects) - len(done)
     message = f"{len(done)} object(s) activated ({result.daily_text() or 'no daily budget'})" + (
         f", {failed} failed (see above)" if failed else "")
