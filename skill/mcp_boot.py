@@ -80,8 +80,10 @@ def main(argv: list[str]) -> int | None:
         wire_out.write(json.dumps(answer, separators=(",", ":")).encode() + b"\n")
         wire_out.flush()
     preparation.join()
-    if preparation.error is not None:
-        raise preparation.error
+    if preparation.error is not None:  # one line on stderr (the client's log), never a traceback
+        error = preparation.error
+        print(f"meta-ads mcp: cannot start: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+        return 1
     from skill.mcp_server import Wire, serve
 
     wire = Wire(wire_in, wire_out, first, answered)
