@@ -214,7 +214,8 @@ def _own_preview(tool: Tool, args: BaseModel, level: str, ns: argparse.Namespace
 def _asked(tool: Tool, args: BaseModel, question: str, declined: str) -> BaseModel | None:
     if not sys.stdin.isatty():
         raise UsageError(f"`ask` needs a yes to run {tool.name}: {question.split('?')[0].removeprefix('Run ')}",
-                         hint=f"run `meta-ads {' '.join(tool.command)}` yourself, or add --yes")
+                         hint=f"run `meta-ads {' '.join(tool.command)}` yourself"
+                              + ("" if tool.safety_level == "spend" else ", or add --yes"))
     if not _yes(question):
         _say(declined)
         return None
