@@ -6,6 +6,15 @@ file is atomic (temp file + rename), so a run killed at any instant leaves eithe
 state or the new one. On the next run an intent without a result means "maybe done":
 the upload looks the object up by name (or hash) and adopts it before creating anything.
 
+Durability: the ledger is the kit's memory of the account, not the truth. Every run reads the
+ad set's ads (deleted ones too) and the creatives by name, and the images by hash, before it
+creates anything, and adopts what it finds; so a ledger entry that is older than the account
+(or missing) costs a look-up, never a duplicate. Its writes are therefore atomic but not
+fsync'd: a killed process leaves them whole (the page cache outlives it); after a power loss an
+entry may be an older one, which the next run's look-up corrects. What the user keeps (the
+``{stem}.upload.json`` records and the rows of ``brand/assets.md``) is fsync'd once per file per
+batch of ads (``skill/upload/outputs.py``).
+
 Files, under the campaign's ``ads/`` folder (git-ignored):
 
 - ``.ledger/{stem}.json``: one :class:`AdLedger` per ad
@@ -14,7 +23,6 @@ Files, under the campaign's ``ads/`` folder (git-ignored):
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -68,11 +76,11 @@ class AdLedger(BaseModel):
 
 
 class Ledger:
-    """The ledger files of one campaign. Thread-safe: parallel batches share one instance."""
+    """The ledger files of one campaign. Parallel batches share one instance (each ad's file is
+    written by the one batch that holds the ad)."""
 
     def __init__(self, ads_dir: Path) -> None:
         self.dir = ads_dir / LEDGER_DIR
-        self._lock = threading.Lock()
 
     def path(self, stem: str) -> Path:
         return self.dir / f"{stem}.json"
@@ -98,9 +106,10 @@ class Ledger:
         return new
 
     def save(self, entry: AdLedger) -> None:
-        with self._lock:
-            entry.updated_at = now_iso()
-            write_json_atomic(self.path(entry.stem), entry.model_dump(mode="json"))
+        """Atomic, not fsync'd (see the module's note). One file per ad, each ad in one batch at a
+        time: no lock needed."""
+        entry.updated_at = now_iso()
+        write_json_atomic(self.path(entry.stem), entry.model_dump(mode="json"), durable=False)
 
     # -- the transitions, each saved before the caller goes on
 

@@ -1,4 +1,4 @@
-"""One Graph batch of up to 10 ads: image → creative → PAUSED ad, in as few HTTP calls as possible.
+"""One Graph batch of up to 25 ads: image → creative → PAUSED ad, in as few HTTP calls as possible.
 
 A :class:`BatchRunner` repeats rounds until every ad of its batch is created, has failed for
 good, or the run stops. Each round:
@@ -28,7 +28,7 @@ from skill.upload.plan import Plan, Step, is_definite, ok, ref
 from skill.upload.reconcile import reconcile
 from skill.upload.work import AdWork, RunContext
 
-MAX_ADS_PER_BATCH = 10
+MAX_ADS_PER_BATCH = 25  # creative + ad each: 50 operations, Meta's most per call
 MAX_OPS_PER_BATCH = 50
 MAX_ROUNDS = 40
 MAX_STALLED = 8  # rounds in a row without any answer before an ad is given up
@@ -36,7 +36,7 @@ FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
 
 
 def split_batches(ads: list[AdWork], known: dict[str, str]) -> list[list[AdWork]]:
-    """Consecutive groups of ≤10 ads and ≤50 operations (each unknown image counted once)."""
+    """Consecutive groups of ≤25 ads and ≤50 operations (each unknown image counted once)."""
     groups: list[list[AdWork]] = []
     current: list[AdWork] = []
     seen: set[str] = set()
@@ -90,6 +90,7 @@ class BatchRunner:
                 ready = [a for a in pending if a.state == "pending" and not a.entry.unclear]
                 if ready:
                     self._send(ready)
+                self.ctx.commit()  # the finished ads' records: written before the next call
                 helped = self._progress() > before
                 if helped and self.waited_for_limit:
                     self.ctx.report(Event("retry_ok", "✓ Retry successful"))
@@ -99,6 +100,7 @@ class BatchRunner:
                 if ad.state == "pending" and self.ctx.may_run(ad.index):
                     self.ctx.fail(ad, _gave_up(self.last_error.get(ad.index)))
         finally:
+            self.ctx.commit()
             self.ctx.images.finish(self.number)
 
     def _progress(self) -> int:
@@ -166,7 +168,7 @@ class BatchRunner:
         if results is None:
             return
         for md5, index in plan.image_op.items():
-            found = _image_hash(results[index])
+            found = image_hash(results[index])
             if found:
                 ctx.images.learn(md5, found, uploaded=True)
         for ad in ads:
@@ -179,7 +181,7 @@ class BatchRunner:
             if ok(result) or (result is not None and is_definite(result.error)) or plan.not_run(i, results):
                 self.answers += 1
         for md5, i in step.images:
-            found = _image_hash(results[i])
+            found = image_hash(results[i])
             if found:
                 ctx.ledger.record_image(entry, md5, found)
             elif _refused(plan, i, results):
@@ -250,7 +252,7 @@ def _new_id(result: Entry | None) -> str | None:
     return None
 
 
-def _image_hash(result: Entry | None) -> str | None:
+def image_hash(result: Entry | None) -> str | None:
     """The hash in an ``adimages`` answer: ``{"images": {"file.jpg": {"hash": …}}}``."""
     if not ok(result) or not isinstance(result.data, dict):
         return None
