@@ -78,10 +78,28 @@ def _bomb_info(path: Path, fh: object, size: int) -> ImageInfo:
 
 
 def decode_problem(path: Path) -> str | None:
-    """Decode the image cheaply (JPEG at 1/8 scale, PNG by its checksums); why it is broken, or None."""
+    """Decode the image cheaply (JPEG at 1/8 scale, PNG by its checksums); why it is broken, or None.
+
+    A file used by many ads of a batch is decoded once: the answer is kept per path, size and
+    modification time (a changed file is decoded again)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = (str(path), stat.st_size, stat.st_mtime_ns) if stat else None
+    if key is not None and key in _DECODED:
+        return _DECODED[key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        return _decode_problem(path)
+        problem = _decode_problem(path)
+    if key is not None:
+        if len(_DECODED) >= 4096:
+            _DECODED.clear()
+        _DECODED[key] = problem
+    return problem
+
+
+_DECODED: dict[tuple[str, int, int], str | None] = {}
 
 
 def _decode_problem(path: Path) -> str | None:

@@ -26,8 +26,9 @@ def record_path(spec_path: Path) -> Path:
     return spec_path.with_name(f"{spec_path.stem}.upload.json")
 
 
-def write_record(path: Path, record: UploadRecord) -> None:
-    write_json_atomic(path, record.model_dump(mode="json", exclude_none=True))
+def write_record(path: Path, record: UploadRecord, *, durable: bool = True) -> None:
+    """Atomic; ``durable=False`` skips the fsync (an upload makes a batch durable at once)."""
+    write_json_atomic(path, record.model_dump(mode="json", exclude_none=True), durable=durable)
 
 
 def read_record(path: Path) -> UploadRecord:

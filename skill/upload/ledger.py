@@ -11,9 +11,9 @@ ad set's ads (deleted ones too) and the creatives by name, and the images by has
 creates anything, and adopts what it finds; so a ledger entry that is older than the account
 (or missing) costs a look-up, never a duplicate. Its writes are therefore atomic but not
 fsync'd: a killed process leaves them whole (the page cache outlives it); after a power loss an
-entry may be an older one, which the next run's look-up corrects. What the user keeps (the
-``{stem}.upload.json`` records and the rows of ``brand/assets.md``) is fsync'd once per file per
-batch of ads (``skill/upload/outputs.py``).
+entry may be an older one, which the next run's look-up corrects. Once an ad is created its
+``{stem}.upload.json`` record says so (the ledger is not written again for it), and the batch's
+rows in ``brand/assets.md`` are fsync'd together, once per batch (``skill/upload/outputs.py``).
 
 Files, under the campaign's ``ads/`` folder (git-ignored):
 

@@ -195,10 +195,10 @@ class BatchRunner:
             entry.ad.id = _new_id(results[step.ad])
         elif _refused(plan, step.ad, results):
             ctx.ledger.clear_intents(entry, ad=True)
-        ctx.ledger.save(entry)
         if entry.done:
-            ctx.finalize(ad)
+            ctx.finalize(ad)  # its record says so: the ledger keeps the intent (a look-up settles it)
             return
+        ctx.ledger.save(entry)
         cause = next((c for c in (plan.cause(i, results) for i in step.indexes()) if c is not None), None)
         if cause is None or cause.chained:
             return  # an earlier ad of the call failed: retried next round, or not run if paused
