@@ -166,8 +166,8 @@ class Upload:
     def candidates(self) -> list[AdCheck]:
         """Valid ads to look up and send, in order; invalid ones fail here (and pause the batch)."""
         out: list[AdCheck] = []
-        self.resumed = any(record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists()
-                           for c in self.batch.ads)
+        self.resumed = self.ledger.has_inflight() or any(
+            record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists() for c in self.batch.ads)
         for check in self.batch.ads:
             if not check.ok:
                 if self._recorded(check) is not None:
@@ -203,6 +203,7 @@ class Upload:
             todo.append(ad)
         self.commit()  # the adopted ads' records
         self._adopt_creatives(todo, found)
+        self.ledger.settled_inflight()  # what killed runs' calls may have made is now settled
         return todo
 
     def _settled(self, ad: AdWork) -> bool:

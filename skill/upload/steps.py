@@ -16,6 +16,7 @@ ad only after several rounds in a row taught nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from skill.creative.outcomes import is_image_hash_error
@@ -73,6 +74,21 @@ class BatchRunner:
         self.last_error: dict[int, GraphError | None] = {}
         self.answers = 0
         self.waited_for_limit = False  # the last wait was for a rate limit: say so when the retry works
+        self.inflight: Path | None = None  # the in-flight file of the last call sent
+
+    def _settle_inflight(self, final: bool = False) -> None:
+        """Every answer recorded (created ads have their records, the rest their ledger files): the
+        in-flight file has told all it can. While a step is unclear it stays (a look-up settles it),
+        unless the batch is over (``final``): open intents then go to each ad's own ledger file."""
+        if self.inflight is None:
+            return
+        if not final and any(a.entry.unclear for a in self.ads if a.state == "pending"):
+            return
+        for ad in self.ads:
+            if ad.state != "created" and ad.entry.unclear:
+                self.ctx.ledger.save(ad.entry)
+        self.inflight.unlink(missing_ok=True)
+        self.inflight = None
 
     def run(self) -> None:
         try:
@@ -91,6 +107,7 @@ class BatchRunner:
                 if ready:
                     self._send(ready)
                 self.ctx.commit()  # the finished ads' records: written before the next call
+                self._settle_inflight()
                 helped = self._progress() > before
                 if helped and self.waited_for_limit:
                     self.ctx.report(Event("retry_ok", "✓ Retry successful"))
@@ -101,6 +118,7 @@ class BatchRunner:
                     self.ctx.fail(ad, _gave_up(self.last_error.get(ad.index)))
         finally:
             self.ctx.commit()
+            self._settle_inflight(final=True)
             self.ctx.images.finish(self.number)
 
     def _progress(self) -> int:
@@ -141,6 +159,7 @@ class BatchRunner:
     def _send(self, ads: list[AdWork]) -> None:
         ctx = self.ctx
         plan = Plan(ctx.account, chain=not ctx.keep_going)
+        intents: list[tuple[Any, list[str], bool, bool]] = []
         for ad in ads:
             step, hashes, first = Step(), [], True
             for md5, path in zip(ad.md5s, ad.paths, strict=True):
@@ -162,8 +181,8 @@ class BatchRunner:
             step.ad = plan.ad(ad.index, ad_payload(ctx.settings, ctx.batch, ad.check, creative_id), step.creative,
                               first)
             plan.steps[ad.index] = step
-            ctx.ledger.intend(ad.entry, images=[m for m, _ in step.images], creative=step.creative is not None,
-                              ad=True)
+            intents.append((ad.entry, [m for m, _ in step.images], step.creative is not None, True))
+        self.inflight = ctx.ledger.intend_call(str(self.number), intents)
         results = self._call(plan.ops, ads, plan.files)
         if results is None:
             return

@@ -81,3 +81,4 @@ def test_kill_9_mid_upload_then_rerun_never_duplicates(tmp_path: Path, sandbox: 
     assert len(rows) == N_ADS
     assert not (ads_dir(ws) / ".upload.lock").exists()
     assert not [p for p in ws.rglob("*.tmp")], "no temp file left by a kill between write and rename"
+    assert not list((ads_dir(ws) / ".ledger").glob("inflight-*")), "killed calls' in-flight files settled, removed"
