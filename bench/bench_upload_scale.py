@@ -17,6 +17,7 @@ creatives and ads in calls of 50 operations (25 ads), each phase's calls ``--par
 
 Run: python bench/bench_upload_scale.py [--sizes 10,100,200] [--full] [--latency-ms 100] [--parallel 5] [--runs 1]
 (``--full`` adds 500 ads; the default sizes run in about two minutes on a loaded 2-core machine.)
+The sandbox's rate budget is lifted: the SDK scripts have no pacing, and ``bench_rate.py`` measures the kit's.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ IMAGES = 40
 
 def _serve(conn, latency_ms: float) -> None:  # runs in the child
     with graph_endpoint("network", latency_ms) as (url, sb):
+        sb.configure(rate_budget=1e9)  # no rate limit here (bench_rate.py measures pacing): the SDK scripts have none
         conn.send(url)
         while True:
             command = conn.recv()
@@ -260,8 +262,9 @@ def print_targets(table: dict[int, dict[str, Run]], opts: argparse.Namespace) ->
         floor = floor_s(ads, min(IMAGES, ads), n, opts.latency_ms)
         print(f"| 1. upload {ads} ads vs round-trip floor | {kit.wall:.2f}s = {kit.wall / floor:.1f}× "
               f"the floor {floor:.1f}s | ≤ 2× | {'yes' if kit.wall <= 2 * floor else 'no'} |")
-        print(f"| 6. fsyncs per ad, {ads} ads | {kit.fsyncs / ads:.2f} ({kit.fsyncs} for {ads} ads) "
-              f"| ≤ 1 per file per batch of 25 ads | {'yes' if kit.fsyncs <= math.ceil(ads / 25) + 2 else 'no'} |")
+        calls = math.ceil(ads / 25)  # the ads' batch calls; per call: its in-flight file and the assets.md rows
+        print(f"| 6. fsyncs per ad, {ads} ads | {kit.fsyncs / ads:.2f} ({kit.fsyncs} for {ads} ads in {calls} calls) "
+              f"| one per file per batch of ads (≤ 2 a call + 1) | {'yes' if kit.fsyncs <= 2 * calls + 1 else 'no'} |")
     big = sorted(a for a in table if a >= IMAGES)  # the same 40 images: the difference is ads alone
     if len(big) >= 2:
         lo, hi = big[0], big[-1]
