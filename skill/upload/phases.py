@@ -5,8 +5,8 @@ adopted, ledgers loaded: ``run.py``) and sending it. Another way of sending (for
 Meta's asynchronous batch sets for very large uploads) plugs in here, with the same
 ``RunContext`` (ledger, image book, finalize/fail/commit) and the same ads.
 
-1. **Images**: every distinct file the account does not hold goes up in calls of 50 operations,
-   up to ``workers`` calls at once. An image is content-addressed on Meta (its hash is the md5
+1. **Images**: every distinct file the account does not hold goes up in calls of at most 50
+   operations, spread over up to ``workers`` calls at once. An image is content-addressed on Meta (its hash is the md5
    of its bytes; sending the same bytes again stores nothing new), so this phase writes no
    ledger intent: a run killed here finds the uploaded files by hash next time.
 2. **Ads**: calls of up to 25 ads (creative, then the ad referring to it with
@@ -17,6 +17,7 @@ Meta's asynchronous batch sets for very large uploads) plugs in here, with the s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -68,9 +69,11 @@ def missing_images(ctx: RunContext, todo: list[AdWork]) -> list[tuple[str, Path,
 
 
 def upload_images(ctx: RunContext, images: list[tuple[str, Path, AdWork]], workers: int) -> None:
-    """Phase 1: the files in calls of 50, up to ``workers`` at once. What does not go up here
-    (no answer, a refusal) is left to the ad calls, which report it on the ad that needs it."""
-    chunks = [images[i:i + MAX_BATCH_OPS] for i in range(0, len(images), MAX_BATCH_OPS)]
+    """Phase 1: the files in calls of up to 50, spread over ``workers`` calls at once (40 files
+    and 5 workers: 5 calls of 8, not one of 40, so the bytes travel side by side). What does not
+    go up here (no answer, a refusal) is left to the ad calls, which report it on the ad that needs it."""
+    size = max(1, min(MAX_BATCH_OPS, math.ceil(len(images) / max(workers, 1))))
+    chunks = [images[i:i + size] for i in range(0, len(images), size)]
     in_parallel(lambda chunk: _upload_chunk(ctx, chunk), chunks, workers)
 
 
