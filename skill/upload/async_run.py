@@ -103,8 +103,8 @@ class AsyncSender:
         job, ctx = self.job, self.ctx
         candidates = job.candidates()
         todo: list[AdWork] = []
+        found = None
         if candidates:
-            found = None
             try:
                 found = job.survey(candidates)  # a refusal of the pre-flight raises: nothing was written
                 if self._wait_for_open_sets():
@@ -115,15 +115,17 @@ class AsyncSender:
                 todo = job.plan(candidates, found) if found is not None else []
             except GraphError as exc:
                 ctx.halt(exc)
+        job.commit()  # the ads adopted from the account: their records now
         if todo and not ctx.fatal:
             todo = resolve_videos(ctx, todo, job.ledger.dir / "videos")
         if todo and not ctx.fatal:
-            job._known_images(todo)
+            job._known_images(todo, found)
         for ad in todo:  # each set loads its ads' copy again: memory holds one set's, not the batch's
             ad.check.spec = None
         if todo and not ctx.fatal:
             self._upload_images(todo)
         self._send_rounds(todo)
+        job.commit()
         for ad in todo:
             if ad.index not in job.results:
                 ad.state = "not_run"
@@ -221,6 +223,7 @@ class AsyncSender:
             ad.entry.creative.id = job.view.creative_id_of(row) or ad.entry.creative.id
             job.ledger.save(ad.entry)
             job.finalize(ad)
+        job.commit()
         return rest
 
     def _run_set(self, group: list[AdWork], label: str, last: dict[int, GraphError]) -> list[AdWork]:
@@ -322,6 +325,7 @@ class AsyncSender:
             elif status == "ERROR" and (kind == "c" or ad.index not in errors):
                 errors[ad.index] = sets.item_error(row.get("result"))
         retry = [ad for ad in ready if self._finish(ad, ad.index in answered, errors.get(ad.index), last)]
+        self.job.commit()  # the set's records, copy documents and assets.md rows: one fsync per file
         for ad in ready:
             ad.check.spec = None
         return retry
