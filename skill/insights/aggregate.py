@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from operator import add
 from typing import Any
 
 from skill.insights.metrics import METRIC_NAMES, Metrics, Row, metric_values, row_breakdown, row_who
@@ -26,8 +27,7 @@ def zeros() -> Sums:
 
 
 def add_into(sums: Sums, values: Iterable[Any]) -> None:
-    for i, value in enumerate(values):
-        sums[i] += value
+    sums[:] = map(add, sums, values)
 
 
 def to_metrics(sums: Iterable[Any]) -> Metrics:
@@ -56,7 +56,6 @@ class Aggregate:
 
     def __init__(self, series: bool = False) -> None:
         self.count = 0
-        self.sums = zeros()
         self.objects: dict[str, tuple[str, Sums]] = {}  # id → (name of its first row, sums), first seen first
         self.days: dict[str, Sums] = {}  # date_start → sums over objects and breakdown values
         self.slices: dict[tuple[tuple[str, str], ...], Sums] = {}  # breakdown items → sums over objects and days
@@ -66,10 +65,9 @@ class Aggregate:
             breakdown: tuple[tuple[str, str], ...], values: tuple[Any, ...]) -> None:
         """Fold one row in."""
         self.count += 1
-        add_into(self.sums, values)
         if object_id not in self.objects:
             self.objects[object_id] = (name, zeros())
-        add_into(self.objects[object_id][1], values)
+        add_into(self.objects[object_id][1], values)  # the grand total is the objects' sum
         add_into(self.days.setdefault(date_start, zeros()), values)
         add_into(self.slices.setdefault(breakdown, zeros()), values)
         if self.series is not None:
@@ -105,7 +103,10 @@ class Aggregate:
 
     @property
     def total(self) -> Metrics:
-        return to_metrics(self.sums)
+        sums = zeros()
+        for _, object_sums in self.objects.values():
+            add_into(sums, object_sums)
+        return to_metrics(sums)
 
     def per_object(self) -> Iterator[tuple[str, str, Metrics]]:
         """(id, name of its first row, its totals), in the order objects first came."""

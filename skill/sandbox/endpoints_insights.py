@@ -19,7 +19,7 @@ from skill.sandbox.errors import ApiError, invalid_param
 from skill.sandbox.fields import page
 from skill.sandbox.insights_report import ID_FIELDS, Plan, rows_after
 from skill.sandbox.request import Request, json_param, str_param
-from skill.sandbox.state import now_iso
+from skill.sandbox.state import ID_PREFIX
 
 if TYPE_CHECKING:
     from skill.sandbox.api import Api
@@ -101,11 +101,11 @@ def time_buckets(since: date, until: date, increment: str | None) -> list[tuple[
 
 
 def prepare(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any],
-            as_of: tuple[float, str] | None = None) -> Plan:
+            as_of: tuple[float, int] | None = None) -> Plan:
     """The checked question for ``obj``'s insights report (errors as Meta sends them); its rows
     are computed when a page is read (``insights_report``). ``as_of``: a report run's moment, on
-    the sandbox's clock and as a creation time (the day it was, the ads that existed, status
-    and budget changes up to then)."""
+    the sandbox's clock, and how many ads had been made (the day it was, the ads that existed,
+    status and budget changes up to then)."""
     fields = [f.strip() for f in (str_param(params, "fields") or DEFAULT_FIELDS).split(",") if f.strip()]
     unknown = [f for f in fields if f not in data.METRIC_FIELDS and f not in ID_FIELDS]
     if unknown:
@@ -127,12 +127,18 @@ def prepare(api: Api, params: dict[str, Any], collection: str, obj: dict[str, An
         fields = [f for f in fields if f not in ("reach", "frequency")]
     ads = filtered(ads_under(api, collection, obj), params)
     if as_of is not None:
-        ads = [ad for ad in ads if str(ad.get("created_time", "")) <= as_of[1]]
+        ads = [ad for ad in ads if _ad_number(ad["id"]) <= as_of[1]]
     starts = {ad["id"]: ad_start(ad) for ad in ads}
     t = today(api) if as_of is None else datetime.fromtimestamp(as_of[0], UTC).date()
     since, until = date_range(params, min(starts.values(), default=t), t)
     spans = time_buckets(since, until, str_param(params, "time_increment"))
     return Plan(fields, level, breakdowns, ads, starts, spans, t, as_of[0] if as_of else None)
+
+
+def _ad_number(ad_id: str) -> int:
+    """The ad counter an ad id was made from (ids are prefix + counter, see ``State.new_id``)."""
+    prefix = ID_PREFIX["ad"]
+    return int(ad_id[len(prefix):]) if ad_id.startswith(prefix) and ad_id[len(prefix):].isdigit() else 0
 
 
 def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
@@ -205,7 +211,7 @@ QUESTION_SKIP = ("access_token", "after", "before", "limit")
 def start_run(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
     """``POST …/insights`` → ``{"report_run_id"}``. The run keeps the question and its moment,
     not the rows: reading its insights regenerates them as they were then, page by page."""
-    as_of = (delivery.now(api), now_iso())
+    as_of = (delivery.now(api), int(api.state.data["counters"].get("ad", 0)))
     prepare(api, req.params, collection, obj, as_of=as_of)  # a bad question fails now, as on Meta
     since, until = date_range(req.params, today(api), today(api))
     run_id = api.state.new_id("report_run")

@@ -65,10 +65,11 @@ def rows_after(api: Api, plan: Plan, after: Key | None = None) -> Iterator[tuple
         for index in range(len(plan.spans)):
             if after is not None and (owner, index) < after[:2]:
                 continue
+            names = _names(api, plan.level, owner)
             for combo, counts in sorted(_cell(api, plan, owner, index).items()):
                 key = (owner, index, combo)
                 if counts["impressions"] > 0 and (after is None or key > after):
-                    yield key, _row(api, plan, key, counts)
+                    yield key, _row(plan, key, counts, names)
 
 
 def _cell(api: Api, plan: Plan, owner: str, index: int) -> dict[tuple[str, ...], dict[str, int]]:
@@ -88,9 +89,8 @@ def _cell(api: Api, plan: Plan, owner: str, index: int) -> dict[tuple[str, ...],
     return totals
 
 
-def _row(api: Api, plan: Plan, key: Key, counts: dict[str, int]) -> dict[str, Any]:
-    owner, index, combo = key
-    names = _names(api, plan.level, owner)
+def _row(plan: Plan, key: Key, counts: dict[str, int], names: dict[str, Any]) -> dict[str, Any]:
+    _, index, combo = key
     metrics = data.metrics(counts)
     row: dict[str, Any] = {}
     for name in plan.fields:
