@@ -77,6 +77,7 @@ class SandboxProcess:
             if pid:
                 return usage.ru_maxrss / 1024
             if time.monotonic() > deadline:
+                print("(the sandbox did not stop on Ctrl-C within 20 s: terminated)", flush=True)
                 self.proc.terminate()
                 deadline = float("inf")
             time.sleep(0.1)
