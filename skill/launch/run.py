@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from skill.audiences import resolve_audiences
 from skill.errors import ConfigError, InvalidParameter, PermissionDenied
 from skill.events import Event, Reporter, silent
 from skill.launch.check import LaunchCheck, check_launch
@@ -102,21 +103,6 @@ def check_page(client: Any, check: LaunchCheck) -> None:
                           field="page_id", hint="check the page id in Ads Manager (or page_id in brand/stack.md)") from None
 
 
-def resolve_audiences(client: Any, account: str, names: set[str]) -> dict[str, str]:
-    """Custom audiences by name, in the account's ``customaudiences`` edge; a missing one stops the launch."""
-    if not names:
-        return {}
-    from skill.account.existing import find_by_name
-
-    found = find_by_name(client, f"{account}/customaudiences", names, ("id", "name"), include_gone=False)
-    missing = sorted(n for n in names if not found.id_of(n))
-    if missing:
-        raise ConfigError(f"custom audience{'s' if len(missing) > 1 else ''} not in the ad account: "
-                          f"{', '.join(missing)}", field="targeting.custom_audiences",
-                          hint="create it first, or fix the name (it must match the audience's name exactly)")
-    return {n: str(found.id_of(n)) for n in names}
-
-
 def audience_names(check: LaunchCheck) -> set[str]:
     return {n for a in check.spec.adsets for n in a.targeting.custom_audiences + a.targeting.excluded_custom_audiences}
 
@@ -129,7 +115,7 @@ def checked(settings: Settings, campaign: str | None, config: str | Path | None,
     pre = preflight(client, account)
     if first.batch.page_id:
         check_page(client, first)
-    audiences = resolve_audiences(client, account, audience_names(first))
+    audiences = resolve_audiences(client, account, sorted(audience_names(first)), field="targeting.custom_audiences")
     check = check_launch(settings, campaign, config, currency=pre.currency, min_daily=pre.min_daily,
                          audiences=audiences)
     shown = check.all_findings if not check.ok else check.batch.findings + check.findings  # ads' own warnings
