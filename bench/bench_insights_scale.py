@@ -162,6 +162,7 @@ def big_report(ws: Path, sandbox: SandboxProcess, mode: str) -> dict[str, float]
         raise SystemExit(f"the report failed: {out[:500]!r}")
     computed = sandbox.counters().get("insights_days", 0) - before
     return {"rss_mb": usage.ru_maxrss / 1024, "rows": doc["rows"], "seconds": seconds,
+            "cpu": usage.ru_utime + usage.ru_stime,
             "cells": computed / (3 * ad_days(sandbox.url, [a["id"] for a in doc["ads"]])), "mode": doc["mode"],
             "ads": len(doc["ads"])}
 
@@ -199,8 +200,9 @@ def run(root: Path, small: int, large: int, big_ads: int, repeat: int) -> None:
     state_mb = state.stat().st_size / 2**20
     made = small + large + (0 if big_ads in (small, large) else big_ads)
     for b in reports.values():
-        print(f"{b['ads']} ads, last_30d daily × age,gender: {b['rows']:,} rows ({b['mode']}) in {b['seconds']:.1f} s; "
-              f"client peak RSS {b['rss_mb']:.0f} MB; ad-days computed {b['cells']:.3f}× those in the report")
+        print(f"{b['ads']} ads, last_30d daily × age,gender: {b['rows']:,} rows ({b['mode']}) in {b['seconds']:.1f} s "
+              f"(client CPU {b['cpu']:.1f} s); client peak RSS {b['rss_mb']:.0f} MB; ad-days computed "
+              f"{b['cells']:.3f}× those in the report")
     print(f"sandbox ({made} ads): peak RSS {peak:.0f} MB, state file {state_mb:.2f} MB after the reports")
     size = large / small
     resolve_ratio, report_ratio = timings[large][0] / timings[small][0], timings[large][1] / timings[small][1]
