@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from skill import amounts
+from skill.amounts import Budget
 from skill.audiences import resolve_audiences
 from skill.errors import ConfigError, InvalidParameter, PermissionDenied
 from skill.events import Event, Reporter, silent
@@ -45,7 +47,7 @@ class AdSetResult(BaseModel):
     name: str
     id: str | None = None
     status: str  # created | found | failed
-    budget: str | None = None
+    budget: Budget | None = None
     ads: list[AdResult] = []
 
 
@@ -156,7 +158,7 @@ class Launch:
 
     def __init__(self, settings: Settings, check: LaunchCheck, pre: Account, account: str, report: Reporter):
         self.settings, self.check, self.pre, self.account, self.report = settings, check, pre, account, report
-        self.results: dict[str, AdSetResult] = {n: AdSetResult(name=n, status="created", budget=budget_text(
+        self.results: dict[str, AdSetResult] = {n: AdSetResult(name=n, status="created", budget=amounts.of_object(
             b, pre.currency)) for n, b in check.adset_bodies.items()}
         self.campaign_status = "created"
 
@@ -169,7 +171,7 @@ class Launch:
         else:
             result = self.results[name]
             result.id, result.status = object_id, "created" if created else "found"
-            text = f"✓ Ad set created (ID: {object_id}) - PAUSED" + (f", {result.budget}" if result.budget else "") \
+            text = f"✓ Ad set created (ID: {object_id}) - PAUSED" + (f", {result.budget.text()}" if result.budget else "") \
                 + f" [{name}]" if created else f"⊙ Ad set {name}: found in the account (created earlier) (ID: {object_id})"
         self.report(Event(kind, text, {"kind": kind, "name": name, "id": object_id, "created": created}))
 
@@ -181,7 +183,7 @@ class Launch:
             launched_at=earlier.launched_at if earlier and earlier.campaign_id == structure.campaign_id else now_iso(), campaign=self.check.name, campaign_id=structure.campaign_id,
             account=self.account, review_url=self.review_url(structure.campaign_id),
             adsets=[AdSetRecord(name=n, meta_name=b.get("name", n), id=structure.adsets[n],
-                                budget=self.results[n].budget) for n, b in self.check.adset_bodies.items()])
+                                budget=amounts.text(self.results[n].budget)) for n, b in self.check.adset_bodies.items()])
         write_launch_record(self.check.record_path(), record)
         assets = self.settings.assets_md
         append_structure_row(assets, self.check.name, "campaign", structure.campaign_id)

@@ -15,8 +15,8 @@ from skill.upload.dryrun import BatchSummary, check_batch
 class ValidateArgs(BaseModel):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
-    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
-                                               "(repeatable)", metavar="DIR")
+    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace",
+                                               metavar="DIR")
 
 
 def with_allowed(settings: Settings, folders: list[str] | None) -> Settings:
@@ -60,8 +60,8 @@ class UploadArgs(BaseModel):
                        "nothing is created")
     recreate_deleted: bool = arg(False, "Create again the ads that were deleted in Ads Manager (by default they are "
                                         "reported, not recreated)")
-    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
-                                               "(repeatable)", metavar="DIR")
+    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace",
+                                               metavar="DIR")
 
 
 @tool(
