@@ -1,6 +1,6 @@
 """Start-up of ``meta-ads mcp --sandbox``: time to the ``initialize`` answer and to ``tools/list``.
 
-OpenClaw gives an MCP server 5 s to answer ``initialize``. Each run spawns the server as a
+OpenClaw gives an MCP server 5 s to answer ``initialize`` and 1.5 s to list its tools. Each run spawns the server as a
 fresh process (the installed ``meta-ads`` script, as a client would), writes the JSON-RPC lines
 a client writes and times the answers; ``python -c "import pydantic"`` and ``python -c "import
 mcp"`` run alternately beside it, so machine load hits all alike. Prints medians, the load
@@ -25,7 +25,7 @@ INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
                          "clientInfo": {"name": "bench", "version": "0"}}}
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
-GOALS = {"initialize": 1.5, "tools/list": 3.0}  # seconds, on an idle machine
+GOALS = {"initialize": 1.5, "tools/list": 1.5}  # seconds: OpenClaw waits 5 s for initialize, 1.5 s for the listing
 
 
 def server_command() -> list[str]:
@@ -111,7 +111,7 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     for name, goal in GOALS.items():
         met = "yes" if med[name] <= goal else "no"
-        print(f"| 16. mcp {name} answered | {med[name]:.2f} s | ≤ {goal:.1f} s idle | {met} |")
+        print(f"| 16. mcp {name} answered | {med[name]:.2f} s | ≤ {goal:.1f} s | {met} |")
     ratio = med["initialize"] / med["import mcp"]
     print(f"| 16. mcp initialize vs `import mcp` | {ratio:.2f}× | < 1× | {'yes' if ratio < 1 else 'no'} |")
 

@@ -17,9 +17,9 @@ import json
 import os
 import sys
 import threading
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from skill.mcp_handshake import early_answer
+from skill.mcp_handshake import early_answer, request_of
 
 
 def parse(argv: list[str]) -> tuple[str | None, bool] | None:
@@ -72,13 +72,7 @@ def main(argv: list[str]) -> int | None:
     wire_in, wire_out = claim_stdio()
     preparation = Preparation()
     preparation.start()
-    first = wire_in.readline()
-    answered = early_answer(first)
-    if answered is not None:
-        request_id, result = answered
-        answer = {"jsonrpc": "2.0", "id": request_id, "result": result}
-        wire_out.write(json.dumps(answer, separators=(",", ":")).encode() + b"\n")
-        wire_out.flush()
+    lines, answered = read_early(wire_in, wire_out)
     preparation.join()
     if preparation.error is not None:  # one line on stderr (the client's log), never a traceback
         error = preparation.error
@@ -86,8 +80,32 @@ def main(argv: list[str]) -> int | None:
         return 1
     from skill.mcp_server import Wire, serve
 
-    wire = Wire(wire_in, wire_out, first, answered)
+    wire = Wire(wire_in, wire_out, lines, answered)
     return serve(opts[0], sandbox=opts[1], wire=wire)
+
+
+def read_early(wire_in: BinaryIO, wire_out: BinaryIO) -> tuple[list[bytes], dict[Any, dict[str, Any]]]:
+    """Answer ``initialize`` and ``tools/list`` while the SDK loads; stop at the first line that
+    needs the SDK (a tool call, anything unknown, end of input). Every line read is kept: the
+    SDK's server reads them all again and its answers to the ones answered here are dropped."""
+    lines: list[bytes] = []
+    answered: dict[Any, dict[str, Any]] = {}
+    while True:
+        line = wire_in.readline()
+        lines.append(line)
+        if not line:
+            return lines, answered
+        early = early_answer(line, first=len(lines) == 1)
+        if early is not None and early[0] not in answered:
+            request_id, result = early
+            answered[request_id] = result
+            answer = {"jsonrpc": "2.0", "id": request_id, "result": result}
+            wire_out.write(json.dumps(answer, separators=(",", ":")).encode() + b"\n")
+            wire_out.flush()
+            continue
+        message = request_of(line)
+        if message is None or "id" in message or "method" not in message:
+            return lines, answered  # not a notification (those need no answer): the SDK's to answer
 
 
 def entry(argv: list[str] | None = None) -> int:

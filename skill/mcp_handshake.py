@@ -1,13 +1,16 @@
 """The MCP handshake as this server answers it, in the standard library alone.
 
-``mcp_boot`` answers ``initialize`` with it before the SDK is imported; ``mcp_server`` gives the
-SDK's server the same name, title and instructions, so both answers are the same (a test
-compares them with the SDK's own).
+``mcp_boot`` answers ``initialize`` and the first ``tools/list`` with it before the SDK is
+imported; ``mcp_server`` gives the SDK's server the same name, title and instructions, so both
+answers are the same (tests compare them with the SDK's own). The tool listing is the SDK's own
+answer, saved in ``mcp_tools.json`` (``python -m skill.mcp_listing`` writes it; a test fails when
+it differs from what the SDK answers today).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from skill import __version__
@@ -37,16 +40,43 @@ def initialize_result(params: Any) -> dict[str, Any] | None:
             "serverInfo": {"name": NAME, "title": TITLE, "version": __version__}}
 
 
-def early_answer(line: bytes) -> tuple[Any, dict[str, Any]] | None:
-    """(request id, result) when ``line`` is an ``initialize`` request this module can answer."""
+LISTING = Path(__file__).with_name("mcp_tools.json")
+
+
+def tools_result(params: Any) -> dict[str, Any] | None:
+    """The saved ``tools/list`` result (first page, no cursor), or None to leave it to the SDK."""
+    if params not in (None, {}) or not LISTING.is_file():
+        return None
+    try:
+        saved = json.loads(LISTING.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved if isinstance(saved, dict) and isinstance(saved.get("tools"), list) else None
+
+
+def request_of(line: bytes) -> dict[str, Any] | None:
+    """The JSON-RPC message on ``line``, or None when it is not one."""
     try:
         message = json.loads(line)
     except ValueError:
         return None
-    if not isinstance(message, dict) or message.get("method") != "initialize" or message.get("jsonrpc") != "2.0":
+    return message if isinstance(message, dict) and message.get("jsonrpc") == "2.0" else None
+
+
+def early_answer(line: bytes, first: bool = True) -> tuple[Any, dict[str, Any]] | None:
+    """(request id, result) when ``line`` is a request this module can answer: ``initialize`` as
+    the first line, ``tools/list`` after it."""
+    message = request_of(line)
+    if message is None:
         return None
     request_id = message.get("id")
     if not isinstance(request_id, str | int) or isinstance(request_id, bool):
         return None
-    result = initialize_result(message.get("params"))
+    method = message.get("method")
+    if first and method == "initialize":
+        result = initialize_result(message.get("params"))
+    elif not first and method == "tools/list":
+        result = tools_result(message.get("params"))
+    else:
+        return None
     return (request_id, result) if result is not None else None

@@ -131,31 +131,31 @@ async def _run(ctx: ServerRequestContext, tool: Tool, args: Any, settings: Setti
 
 @dataclass
 class Wire:
-    """stdin and stdout as ``mcp_boot`` took them: its first line already read (and perhaps answered)."""
+    """stdin and stdout as ``mcp_boot`` took them: the lines it already read, and its answers."""
 
     stdin: BinaryIO
     stdout: BinaryIO
-    first: bytes
-    answered: tuple[Any, dict[str, Any]] | None  # (id, result) of the initialize answered early
+    lines: list[bytes]
+    answered: dict[Any, dict[str, Any]]  # request id -> the result mcp_boot already sent
 
 
 class _ReplayIn:
-    """The first line again, then the rest of stdin (text, for the SDK's stdio transport)."""
+    """The lines ``mcp_boot`` read, again, then the rest of stdin (text, for the SDK's stdio transport)."""
 
     def __init__(self, wire: Wire) -> None:
-        self.wire, self.pending = wire, wire.first
+        self.wire, self.pending = wire, [line for line in wire.lines if line]
 
     def readline(self) -> str:
-        line, self.pending = (self.pending, b"") if self.pending else (self.wire.stdin.readline(), b"")
+        line = self.pending.pop(0) if self.pending else self.wire.stdin.readline()
         return line.decode("utf-8", errors="replace")
 
 
 class _SkipAnswered:
-    """stdout for the SDK, without its answer to the initialize already answered (compared to ours)."""
+    """stdout for the SDK, without its answers to requests already answered (compared to ours)."""
 
     def __init__(self, wire: Wire) -> None:
         self.wire, self.buffer = wire, ""
-        self.skip = wire.answered
+        self.skip = dict(wire.answered)
 
     def write(self, text: str) -> int:
         self.buffer += text
@@ -169,17 +169,17 @@ class _SkipAnswered:
         self.wire.stdout.flush()
 
     def _is_answered(self, line: str) -> bool:
-        if self.skip is None:
+        if not self.skip:
             return False
         try:
             message = json.loads(line)
         except ValueError:
             return False
-        if not isinstance(message, dict) or message.get("id") != self.skip[0] or "method" in message:
+        if not isinstance(message, dict) or "method" in message or message.get("id") not in self.skip:
             return False
-        if message.get("result") != self.skip[1]:
-            print(f"meta-ads mcp: the early initialize answer differs from the SDK's: {line}", file=sys.stderr)
-        self.skip = None
+        ours = self.skip.pop(message["id"])
+        if message.get("result") != ours:
+            print(f"meta-ads mcp: the early answer differs from the SDK's: {line[:300]}", file=sys.stderr)
         return True
 
 

@@ -99,7 +99,7 @@ def test_a_built_wheel_ships_templates_and_prompts(tmp_path: Path) -> None:
                     "-w", str(tmp_path), str(src)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for must in ("skill/prompts/copywriter_system.j2", "skill/prompts/router_system.j2",
+    for must in ("skill/mcp_tools.json", "skill/prompts/copywriter_system.j2", "skill/prompts/router_system.j2",
                  "skill/templates/insights.md.j2", "skill/nl/router.py", "skill/upload/run.py",
                  "skill/copy/writer.py", "skill/insights/fetch.py", "skill/account/status.py"):
         assert must in names, f"{must} is missing from the wheel"

@@ -58,6 +58,39 @@ def test_the_early_answer_is_the_sdks_answer(version: str, tmp_path: Path):
     assert early[1] == sdk[1] and len(early[1]["result"]["tools"]) > 20
 
 
+def test_the_saved_tool_listing_is_what_the_server_answers_today():
+    from skill.mcp_handshake import LISTING
+    from skill.mcp_listing import sdk_listing
+
+    saved = json.loads(LISTING.read_text(encoding="utf-8"))
+    assert saved == sdk_listing(), "skill/mcp_tools.json is stale: run `python -m skill.mcp_listing`"
+
+
+def test_initialize_and_the_listing_are_answered_before_the_sdk_loads(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    """An SDK that cannot even be imported: both first answers still come, then one line on stderr."""
+    broken = tmp_path / "broken" / "mcp"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('no SDK here')\n")
+    listing = {"jsonrpc": "2.0", "id": "list", "method": "tools/list"}
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(broken.parent), os.environ.get("PYTHONPATH", "")]))
+    answers, err = talk(BOOT, [initialize("2025-06-18"), {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                               listing], tmp_path)
+    assert [a["id"] for a in answers] == [1, "list"]
+    assert answers[0]["result"]["serverInfo"]["name"] == "meta-ads-kit"
+    assert len(answers[1]["result"]["tools"]) > 20
+    assert "cannot start" in err and "no SDK here" in err and "Traceback" not in err
+
+
+def test_a_tool_call_is_left_to_the_sdk_after_the_early_answers(tmp_path: Path):
+    call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "auth_check", "arguments": {}}}
+    messages = [initialize("2025-06-18"), {"jsonrpc": "2.0", "method": "notifications/initialized"},
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, call]
+    answers, err = talk(BOOT, messages, tmp_path)
+    assert [a["id"] for a in answers] == [1, 2, 3] and "differs" not in err
+    assert answers[2]["result"]["isError"] is True  # no token here: the tool's own error, from the SDK's server
+
+
 def test_a_malformed_initialize_is_left_to_the_sdk(tmp_path: Path):
     bad = {"jsonrpc": "2.0", "id": "a", "method": "initialize", "params": {"protocolVersion": 20250618}}
     early, _ = talk(BOOT, [bad, "not json", initialize("2025-06-18", 7)], tmp_path)
