@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from skill.errors import UsageError
-from skill.models import format_loc
 from skill.registry import Tool
 
 CONFIRM = "confirm"
@@ -106,6 +105,10 @@ def parse_arguments(tool: Tool, arguments: dict[str, Any] | None) -> tuple[BaseM
     try:
         return tool.args.model_validate(data), confirmed
     except ValidationError as exc:
+        from skill.models import (
+            format_loc,  # the file models load when an error needs them, not for --help
+        )
+
         err = exc.errors(include_url=False)[0]
         raise UsageError(f"{tool.name}: {format_loc(tuple(err['loc']))}: {err['msg']}",
                          hint="see the tool's input schema") from None

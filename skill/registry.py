@@ -15,12 +15,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from skill.events import Reporter, silent
-from skill.settings import Settings
+
+if TYPE_CHECKING:  # settings (yaml, the file models) load when a tool runs, not to list tools
+    from skill.settings import Settings
 
 
 def arg(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from skill.registry import ToolContext, arg, tool
-from skill.settings import Settings
+
+if TYPE_CHECKING:  # settings load when the tool runs
+    from skill.settings import Settings
 
 
 class LaunchArgs(BaseModel):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from skill.errors import UsageError
 from skill.registry import ToolContext, arg, tool
-from skill.settings import Settings
-from skill.upload.dryrun import BatchSummary, check_batch
+
+if TYPE_CHECKING:  # the checks (images, yaml, video probes) load when a command runs, not for --help
+    from skill.settings import Settings
+    from skill.upload.dryrun import BatchSummary
 
 
 class ValidateArgs(BaseModel):
@@ -40,6 +43,7 @@ def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     it names, and reports errors (which stop an upload) and warnings.
     """
     from skill.launch.check import is_launch_config
+    from skill.upload.dryrun import check_batch
 
     settings = with_allowed(ctx.settings, args.allow_folder)
     if is_launch_config(settings, args.campaign, args.config):  # a campaign to create: its rules too
@@ -97,6 +101,8 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
         raise UsageError("--remote checks a launch config (a campaign and ad sets to create) with Meta",
                          hint=f"for an upload into an existing ad set use `meta-ads upload {args.campaign} --dry-run`")
     if args.dry_run:
+        from skill.upload.dryrun import check_batch
+
         return check_batch(settings, args.campaign, args.config, dry_run=True, report=ctx.report)
     from skill.upload.run import upload_batch
 
