@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import copy
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from skill.errors import UsageError
-from skill.registry import Tool
+
+if TYPE_CHECKING:  # `meta-ads --help` shows this module's HELP without loading pydantic
+    from pydantic import BaseModel
+
+    from skill.registry import Tool
 
 CONFIRM = "confirm"
 CONFIRM_HELP = ("Set true only after the user has seen the preview (a call without confirm) and "
@@ -91,6 +93,8 @@ def parse_arguments(tool: Tool, arguments: dict[str, Any] | None) -> tuple[BaseM
     Unknown arguments are refused (a misspelt one would otherwise be silently dropped). A ``yes``
     sent to a spend tool is dropped: only ``confirm`` carries the yes over MCP.
     """
+    from pydantic import ValidationError
+
     data = dict(arguments or {})
     confirmed = False
     if tool.needs_confirmation:
@@ -105,9 +109,7 @@ def parse_arguments(tool: Tool, arguments: dict[str, Any] | None) -> tuple[BaseM
     try:
         return tool.args.model_validate(data), confirmed
     except ValidationError as exc:
-        from skill.models import (
-            format_loc,  # the file models load when an error needs them, not for --help
-        )
+        from skill.models import format_loc
 
         err = exc.errors(include_url=False)[0]
         raise UsageError(f"{tool.name}: {format_loc(tuple(err['loc']))}: {err['msg']}",

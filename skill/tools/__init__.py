@@ -45,7 +45,14 @@ def all_tools() -> list[Tool]:
 
 
 def get_tool(name: str) -> Tool | None:
-    return _load_all().get(name)
+    """One tool by name, loading only its module when the command index knows it."""
+    if name not in registry.REGISTRY:
+        from skill.command_index import INDEX
+
+        module = next((row[1] for row in INDEX if row[2] == name), None)
+        if module is not None:
+            load_module(module)
+    return registry.REGISTRY.get(name) or _load_all().get(name)
 
 
 def __getattr__(name: str) -> Any:
