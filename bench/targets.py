@@ -28,7 +28,7 @@ HEADER = "| target | measured | goal | met |"
 FULL: dict[str, list[str]] = {
     "bench_startup.py": ["--runs", "15"],
     "bench_rate.py": ["--ads", "100", "--images", "40", "--runs", "3"],
-    "bench_accounts.py": ["--accounts", "10", "--ads", "100", "--images", "40"],
+    "bench_accounts.py": ["--accounts", "10", "--ads", "30", "--images", "10"],
     "bench_sdk.py": ["--ads", "100", "--images", "40", "--latency-ms", "100", "--runs", "3"],
 }
 ROW = re.compile(r"^\|(?P<cells>.*)\|\s*$")
