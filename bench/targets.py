@@ -94,9 +94,10 @@ def run(script: Path, full: bool, timeout: float) -> Outcome:
     return outcome
 
 
-def sort_key(row: list[str]) -> tuple[int, str]:
+def sort_key(row: list[str]) -> int:
+    """By target number (rows without one last); a stable sort keeps each script's own order."""
     match = NUMBER.match(row[0])
-    return (int(match.group(1)) if match else 99, row[0])
+    return int(match.group(1)) if match else 99
 
 
 def combined(outcomes: list[Outcome]) -> list[str]:
