@@ -50,7 +50,7 @@ READ_WEIGHT, WRITE_WEIGHT = 1, 3  # what a read and a write add to an ad account
 TARGET_PCT = 90.0  # the controller keeps the projected usage, next call included, under this
 MIN_RESET_S = 2.0  # a shorter reset_time_duration is too coarse (whole seconds) to learn a drain rate from
 FIRST_ANSWER_WAIT_S = 60.0  # parallel callers wait this long at most for the first answer's usage
-LEARN_ANSWERS = 3  # at most this many answers go one at a time while a call's cost is learnt
+LEARN_ANSWERS = 5  # at most this many answers go one at a time while a call's cost is learnt
 COST_SMOOTHING = 0.3  # weight of the newest observed rise in the per-call cost estimate
 
 
@@ -264,7 +264,7 @@ class Pacer:
 
         The reservation counts at once, so a parallel caller asking a moment later sees it and
         waits for its own turn instead of spending the same headroom. Until the answers have said
-        what usage is and what a call adds to it (two answers, at most LEARN_ANSWERS), only one
+        how fast usage drains and what a call adds to it (at most LEARN_ANSWERS answers), only one
         call is out at a time: parallel callers would otherwise all spend headroom costed at 0.
         """
         with self._lock:
@@ -281,8 +281,13 @@ class Pacer:
             return self._known() or self._in_flight <= 0
 
     def _known(self) -> bool:
-        """Usage seen, and (where a drain rate is reported) what a call costs: parallel calls may go."""
-        return bool(self._usage.raw) and (self._drain is None or self._unit > 0 or self._answers >= LEARN_ANSWERS)
+        """The drain rate and what a call costs are learnt (or enough answers taught nothing): parallel calls may go.
+
+        Without both, the wait falls back to the rough quadratic one, which lets every batch out
+        at once below 75 %: three parallel batches of 60 % each would all be sent.
+        """
+        learnt = self._drain is not None and self._unit > 0
+        return bool(self._usage.raw) and (learnt or self._answers >= LEARN_ANSWERS)
 
     def admit(self, weight: float = READ_WEIGHT) -> None:
         """A call is about to be sent: hold its cost until its answer is observed."""
