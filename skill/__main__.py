@@ -1,5 +1,5 @@
-"""``python -m skill``: the same as the ``meta-ads`` command."""
+"""``python -m skill``: the same as the ``meta-ads`` command (``mcp`` starts lean, see ``mcp_boot``)."""
 
-from skill.cli import main
+from skill.mcp_boot import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

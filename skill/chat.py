@@ -1,13 +1,14 @@
 """``meta-ads route`` and ``meta-ads ask``: a request in plain words → one tool.
 
 ``route`` prints the tool and arguments and runs nothing. ``ask`` routes and then runs the
-tool exactly as its own command would (same output, same exit code), with two safeguards:
+tool exactly as its own command would (same output, same exit code). The registry's safety
+level of the tool decides what needs the user's yes (see ``_safeguard``):
 
-- activation: asked interactively when stdin is a terminal; otherwise nothing is activated
-  (the activate tool runs without ``yes`` and only shows what would be activated). The
-  ``--yes`` of ``ask`` never activates; that takes ``meta-ads activate AD --yes``.
-- a real upload (not a dry run, not ``--sandbox``): asked interactively when stdin is a
-  terminal; otherwise it needs ``--yes``. So is sending a customer list or server events.
+- ``read``: runs.
+- ``spend`` (activate, budget, winners): runs as the tool's preview; at a terminal the user is
+  asked, and only that yes acts. The ``--yes`` of ``ask`` never starts or raises spend.
+- ``write`` and ``create_paused`` (pause, bleeders, audiences, events, upload, launch, ...): a
+  yes at the terminal or ``--yes``; none is needed for a dry run or in ``--sandbox``.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ examples:
 
 ASK_HELP = """Do what a request in plain words asks: route it to one tool and run it.
 
-Output and exit code are the tool's own. Activation is never done from here without an
-interactive yes; a real upload asks first (or needs --yes when not at a terminal).
+Output and exit code are the tool's own. What only reads runs; what changes the account (a
+pause, an upload, an audience) asks first, or needs --yes when not at a terminal (not needed
+with --sandbox or a dry run); what can start or raise spend (activate, a budget increase,
+scaling winners) shows its preview, and acts only on a yes typed at the terminal.
 
 examples:
   meta-ads ask "Dry run: batch upload summer-sale-2026 ads"
@@ -157,40 +160,82 @@ def _parse(tool: Tool, found: Route) -> BaseModel:
                          hint=f"run the command directly: meta-ads {' '.join(tool.command)} --help") from None
 
 
-# Tools that send people's (hashed) data or real events to Meta: `ask` asks first, like an upload.
+# What a yes is asked for, per tool that changes the account without a preview of its own.
 SENDS_DATA = {"audience_create": "send the customer list (hashed) to", "capi_send": "send server events to the pixel of"}
-PREVIEW_FIRST = frozenset({"budget", "bleeders", "winners", "fatigue"})
+# The argument that turns a report into an action (without it the tool only reports).
+ACTS_WITH = {"bleeders": "pause", "winners": "scale", "fatigue": "refresh"}
 
 
 def _safeguard(tool: Tool, args: BaseModel, settings: Settings, ns: argparse.Namespace) -> BaseModel | None:
-    """Activation and real uploads need a yes; returns the args to run, or None when declined."""
+    """The registry's safety level decides: ``read`` runs; ``write``, ``create_paused`` and ``spend``
+    need the user's yes. Returns the args to run, or None when the user said no."""
+    level = tool.safety_level
+    if level == "read":
+        return args
+    if tool.confirm_field:  # the tool previews on its own: a preview unless the user says yes here
+        return _own_preview(tool, args, level, ns)
+    if getattr(args, "dry_run", False) or ns.sandbox or (ns.yes and level != "spend"):
+        return args  # nothing real happens, or the user's --yes (which never covers spend)
+    if tool.name in SENDS_DATA:
+        return _data_yes(tool, args, settings)
+    if tool.name in ("upload", "launch"):
+        return _upload_yes(args, settings)
+    return _asked(tool, args, f"Run `{_line(tool, args)}`? It {VERBS[level]}.", "Nothing was done.")
+
+
+VERBS = {"write": "changes the ad account", "create_paused": "creates objects in the ad account (PAUSED)",
+         "spend": "can start or raise spend"}
+
+
+def _line(tool: Tool, args: BaseModel, **extra: object) -> str:
     from skill.nl.router import command_line
 
-    if tool.name in PREVIEW_FIRST:  # ask runs them as previews; the printed command with --yes acts
-        return args.model_copy(update={"yes": False})
-    if tool.destructive or tool.name == "activate":
-        names = list(getattr(args, "ads", []) or [])
-        ads = ", ".join(names)
-        if not sys.stdin.isatty():  # the hint is a command that can be pasted as it is
+    return command_line(tool.name, {**args.model_dump(exclude_defaults=True), **extra})
+
+
+def _own_preview(tool: Tool, args: BaseModel, level: str, ns: argparse.Namespace) -> BaseModel | None:
+    """Tools with their own yes (activate, budget, bleeders, winners, fatigue) run as previews; at a
+    terminal the user may say yes here. `ask --yes` covers a write (pausing bleeders), never spend."""
+    field = tool.confirm_field or "yes"
+    preview = args.model_copy(update={field: False})
+    switch = ACTS_WITH.get(tool.name)
+    if switch and not getattr(args, switch, None):
+        return preview  # only a report: there is nothing to say yes to
+    if level != "spend" and ns.yes:
+        return args.model_copy(update={field: True})
+    if not sys.stdin.isatty():
+        if tool.name == "activate":  # the hint is a command that can be pasted as it is
             _say(f"Activation needs the user's explicit yes; nothing will be activated. "
-                 f"To activate: {command_line('activate', {'ads': names, 'yes': True})}")
-            return args.model_copy(update={"yes": False}) if "yes" in type(args).model_fields else args
-        if not _yes(f"Activate {ads}? They start delivering and spending."):
-            _say("Nothing activated.")
-            return None
-        return args.model_copy(update={"yes": True})
-    if tool.name in ("upload", "launch") and not getattr(args, "dry_run", False) and not ns.sandbox and not ns.yes:
-        campaign = getattr(args, "campaign", "")
-        where = settings.ad_account or "the ad account"
-        if not sys.stdin.isatty():
-            raise UsageError(f"a real upload of {campaign} to {where} from `ask` needs a yes",
-                             hint=f"add --yes, or run `meta-ads upload {campaign}`; try it first with "
-                                  f"`meta-ads upload {campaign} --dry-run` or --sandbox")
-        if not _yes(f"Upload the ads of {campaign} to {where}? They are created PAUSED."):
-            _say("Nothing uploaded.")
-            return None
-    if tool.name in SENDS_DATA and not getattr(args, "dry_run", False) and not ns.sandbox and not ns.yes:
-        return _data_yes(tool, args, settings)
+                 f"To activate: {_line(tool, args, yes=True)}")
+        return preview
+    if tool.name == "activate":
+        question = f"Activate {', '.join(getattr(args, 'ads', []) or [])}? They start delivering and spending."
+        return _asked(tool, args.model_copy(update={field: True}), question, "Nothing activated.")
+    question = f"Run `{_line(tool, args, yes=True)}`? It {VERBS[level]}."
+    return _asked(tool, args.model_copy(update={field: True}), question, "Nothing was done.")
+
+
+def _asked(tool: Tool, args: BaseModel, question: str, declined: str) -> BaseModel | None:
+    if not sys.stdin.isatty():
+        raise UsageError(f"`ask` needs a yes to run {tool.name}: {question.split('?')[0].removeprefix('Run ')}",
+                         hint=f"run `meta-ads {' '.join(tool.command)}` yourself"
+                              + ("" if tool.safety_level == "spend" else ", or add --yes"))
+    if not _yes(question):
+        _say(declined)
+        return None
+    return args
+
+
+def _upload_yes(args: BaseModel, settings: Settings) -> BaseModel | None:
+    campaign = getattr(args, "campaign", "")
+    where = settings.ad_account or "the ad account"
+    if not sys.stdin.isatty():
+        raise UsageError(f"a real upload of {campaign} to {where} from `ask` needs a yes",
+                         hint=f"add --yes, or run `meta-ads upload {campaign}`; try it first with "
+                              f"`meta-ads upload {campaign} --dry-run` or --sandbox")
+    if not _yes(f"Upload the ads of {campaign} to {where}? They are created PAUSED."):
+        _say("Nothing uploaded.")
+        return None
     return args
 
 

@@ -155,7 +155,10 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel])
         annotation, _ = _unwrap(info.annotation)
         is_list = typing.get_origin(annotation) is list
         choices = list(typing.get_args(annotation)) if typing.get_origin(annotation) is typing.Literal else None
-        kwargs: dict[str, Any] = {"help": (info.description or "").replace("%", "%%") or None}
+        # how a list is typed on the command line: said here, not in the description a model reads
+        note = " (comma-separated)" if cli.get("comma_list") else \
+            " (repeatable)" if is_list and not cli.get("positional") else ""
+        kwargs: dict[str, Any] = {"help": ((info.description or "") + note).replace("%", "%%") or None}
         if cli.get("metavar"):
             kwargs["metavar"] = cli["metavar"]
         if cli.get("positional"):

@@ -13,6 +13,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from skill.errors import UsageError
+from skill.mcp_handshake import INSTRUCTIONS  # noqa: F401 (the server's instructions, defined once)
 
 if TYPE_CHECKING:  # `meta-ads --help` shows this module's HELP without loading pydantic
     from pydantic import BaseModel
@@ -40,12 +41,6 @@ SAFETY_NOTES = {
     "spend": "Can start or raise spend. Call it without confirm first: nothing changes, and the result is "
              "a preview to show the user. Call it again with confirm=true only after the user's explicit yes.",
 }
-
-INSTRUCTIONS = """Meta Ads Kit: images in, PAUSED Meta ads out, and reports on how they did.
-Ads are always created PAUSED. Tools that can start or raise spend (annotated destructive) return a
-preview first; show it to the user and call again with confirm=true only after their explicit yes.
-Run validate, or upload with dry_run=true, before a real upload. Results are JSON documents with
-"ok"; errors come back as tool errors with a message and a hint saying what to do."""
 
 HELP = """Serve every tool over MCP (stdio), for OpenClaw's mcp.servers, Claude and any MCP client.
 

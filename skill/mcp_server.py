@@ -1,7 +1,8 @@
 """``meta-ads mcp``: every registry tool over MCP on stdio, with the official ``mcp`` SDK.
 
-Imported only by the ``mcp`` command (the SDK takes ~1.4 s to import). Tools run in a worker
-thread; their progress events become MCP progress notifications; results are the ``--json``
+Imported only by the ``mcp`` command, through ``mcp_boot`` (which answers ``initialize`` while
+this module, the SDK and the tool registry load). Only the SDK's low-level parts are imported
+(``mcp_sdk.py``). Tools run in a worker thread; their progress events become MCP progress notifications; results are the ``--json``
 documents (``skill/jsonout.py``); errors are tool errors (``isError``) with message and hint.
 stdout is the JSON-RPC channel: nothing else may write to it.
 """
@@ -13,21 +14,18 @@ import os
 import sys
 import traceback
 from contextlib import ExitStack
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 import anyio
 import anyio.to_thread
-import mcp.types as types
 from anyio.from_thread import BlockingPortal
-from mcp.server import Server, ServerRequestContext
-from mcp.server.stdio import stdio_server
 
 from skill import __version__
 from skill.errors import KitError, redact
 from skill.events import Event
 from skill.jsonout import error_document, result_document
 from skill.mcp_face import (
-    INSTRUCTIONS,
     annotations,
     confirmation_preview,
     description,
@@ -35,12 +33,12 @@ from skill.mcp_face import (
     parse_arguments,
     title,
 )
+from skill.mcp_handshake import INSTRUCTIONS, NAME, TITLE
+from skill.mcp_sdk import Server, ServerRequestContext, stdio_server, types
 from skill.registry import Tool, ToolContext
 from skill.runner import sandbox_overrides, sandbox_settings
 from skill.settings import Settings, load_settings
 from skill.tools import all_tools, get_tool
-
-NAME = "meta-ads-kit"
 
 
 class Face:
@@ -99,7 +97,7 @@ def build_server(face: Face) -> Server:
                    "hint": "start the server with META_ADS_DEBUG=1 for a traceback on stderr, and report it"}
             return _result(doc, secrets, True)
 
-    return Server(NAME, version=__version__, title="Meta Ads Kit", instructions=INSTRUCTIONS,
+    return Server(NAME, version=__version__, title=TITLE, instructions=INSTRUCTIONS,
                   on_list_tools=list_tools, on_call_tool=call_tool)
 
 
@@ -123,6 +121,7 @@ async def _run(ctx: ServerRequestContext, tool: Tool, args: Any, settings: Setti
         for warning in settings.stack_warnings:
             await progress(f"Warning: {warning}")
         context = ToolContext(settings, report, confirm=None)
+        context.via = "mcp"  # the change log says which face asked
         try:
             return await anyio.to_thread.run_sync(tool.run, args, context)
         except Exception as exc:  # raised after the portal closes, or the task group wraps it
@@ -130,19 +129,75 @@ async def _run(ctx: ServerRequestContext, tool: Tool, args: Any, settings: Setti
     raise failure
 
 
-async def _serve(face: Face) -> None:
+@dataclass
+class Wire:
+    """stdin and stdout as ``mcp_boot`` took them: its first line already read (and perhaps answered)."""
+
+    stdin: BinaryIO
+    stdout: BinaryIO
+    first: bytes
+    answered: tuple[Any, dict[str, Any]] | None  # (id, result) of the initialize answered early
+
+
+class _ReplayIn:
+    """The first line again, then the rest of stdin (text, for the SDK's stdio transport)."""
+
+    def __init__(self, wire: Wire) -> None:
+        self.wire, self.pending = wire, wire.first
+
+    def readline(self) -> str:
+        line, self.pending = (self.pending, b"") if self.pending else (self.wire.stdin.readline(), b"")
+        return line.decode("utf-8", errors="replace")
+
+
+class _SkipAnswered:
+    """stdout for the SDK, without its answer to the initialize already answered (compared to ours)."""
+
+    def __init__(self, wire: Wire) -> None:
+        self.wire, self.buffer = wire, ""
+        self.skip = wire.answered
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        while "\n" in self.buffer:
+            line, self.buffer = self.buffer.split("\n", 1)
+            if not self._is_answered(line):
+                self.wire.stdout.write(line.encode() + b"\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.wire.stdout.flush()
+
+    def _is_answered(self, line: str) -> bool:
+        if self.skip is None:
+            return False
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(message, dict) or message.get("id") != self.skip[0] or "method" in message:
+            return False
+        if message.get("result") != self.skip[1]:
+            print(f"meta-ads mcp: the early initialize answer differs from the SDK's: {line}", file=sys.stderr)
+        self.skip = None
+        return True
+
+
+async def _serve(face: Face, wire: Wire | None = None) -> None:
     server = build_server(face)
-    async with stdio_server() as (read_stream, write_stream):
+    streams = (anyio.wrap_file(_ReplayIn(wire)), anyio.wrap_file(_SkipAnswered(wire))) if wire else (None, None)
+    async with stdio_server(*streams) as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
-def serve(workspace: str | None, *, sandbox: bool = False) -> int:
-    """Serve until stdin closes. With ``sandbox``, one in-process sandbox for the whole session."""
+def serve(workspace: str | None, *, sandbox: bool = False, wire: Wire | None = None) -> int:
+    """Serve until stdin closes. With ``sandbox``, one in-process sandbox for the whole session.
+    ``wire``: stdin and stdout as ``mcp_boot`` claimed them; else the SDK claims the process's own."""
     with ExitStack() as stack:
         url = None
         if sandbox:
             url = stack.enter_context(sandbox_settings(load_settings(workspace))).graph_url
         print(f"meta-ads mcp: serving {len(all_tools())} tools on stdio"
               + (f" (sandbox at {url})" if url else ""), file=sys.stderr, flush=True)
-        anyio.run(_serve, Face(workspace, url))
+        anyio.run(_serve, Face(workspace, url), wire)
     return 0

@@ -14,6 +14,7 @@ from PIL import Image
 from skill.sandbox import Sandbox
 
 SANDBOX_TOKEN = "sandbox-token"
+COPY_KEY = "test-key-123456"  # the fake Messages API's key in copy tests
 SANDBOX_ACCOUNT = "act_123456789"
 SANDBOX_ADSET = "23847000000001"
 SANDBOX_PAGE = "123456789"

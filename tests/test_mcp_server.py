@@ -32,6 +32,7 @@ class Talk:
         self.calls: dict[str, Any] = {}
         self.progress: dict[str, list[tuple[float, str | None]]] = {}
         self.states: dict[str, dict[str, Any]] = {}
+        self.workspace = Path()
 
 
 async def converse(params: StdioServerParameters, sandbox: Sandbox, talk: Talk) -> None:
@@ -54,6 +55,9 @@ async def converse(params: StdioServerParameters, sandbox: Sandbox, talk: Talk) 
         await call("upload", "upload", {"campaign": CAMPAIGN})
         await call("preview", "activate", {"ads": ["hero-receipt"], "yes": True})
         await call("activate", "activate", {"ads": ["hero-receipt"], "confirm": True})
+        scale = {"campaign": CAMPAIGN, "scale": "20%"}
+        await call("scale-preview", "winners", {**scale, "yes": True})  # a spend tool: yes alone is dropped
+        await call("scale", "winners", {**scale, "confirm": True})
         await call("insights", "insights", {"campaign": CAMPAIGN, "breakdowns": ["age"]})
 
 
@@ -65,6 +69,7 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Talk]:
            "HOME": str(tmp / "home"), "META_ADS_DEBUG": ""}
     env.pop("META_AD_ACCOUNT", None)
     result = Talk()
+    result.workspace = ws
     with Sandbox(token=SANDBOX_TOKEN, report_delay_s=0.2) as sandbox:
         env["META_GRAPH_URL"] = sandbox.url
         params = StdioServerParameters(command=sys.executable, args=["-m", "skill", "mcp", "--workspace", str(ws)],
@@ -169,3 +174,28 @@ def test_sandbox_server_in_a_folder_without_workspace_leaves_no_stray_state(tmp_
     assert data["ok"] is True and data["valid"] is True and data["token_source"] == "sandbox"
     assert list(empty.iterdir()) == []
     assert list(cache.glob("meta-ads/sandbox/*/state.json"))
+
+
+ADSET = "23847000000001"
+
+
+def test_winners_is_a_spend_tool_over_mcp_preview_first_then_confirm(talk):
+    winners = talk.tools["winners"]
+    assert winners.annotations.destructive_hint is True and winners.meta["meta-ads/safety"] == "spend"
+    assert "confirm" in winners.input_schema["properties"] and "yes" not in winners.input_schema["properties"]
+    assert talk.tools["audiences"].annotations.read_only_hint is True
+    assert talk.tools["bleeders"].annotations.destructive_hint is False
+    preview = doc(talk.calls["scale-preview"])
+    assert preview["ok"] is True and preview["kind"] == "scale" and preview["applied"] is False
+    assert preview["budgets"]["action"] == "scale-preview" and preview["budgets"]["needs_yes"] is True
+    assert talk.states["scale-preview"]["adsets"][ADSET]["daily_budget"] == "5000"
+    done = doc(talk.calls["scale"])
+    assert done["ok"] is True and done["applied"] is True
+    assert talk.states["scale"]["adsets"][ADSET]["daily_budget"] == "6000"
+
+
+def test_the_change_log_says_the_changes_came_through_mcp(talk):
+    log = [json.loads(line) for line in (talk.workspace / "brand" / "changes.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["name"]) for e in log] == [("activate", "hero-receipt"),
+                                                     ("budget", "summer-sale-2026 - broad")]
+    assert {e["via"] for e in log} == {"mcp"}

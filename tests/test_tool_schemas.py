@@ -16,7 +16,7 @@ from skill.registry import SAFETY_LEVELS, Tool, arg
 from skill.tools import all_tools
 
 TOOLS = all_tools()
-FIXED_VALUES = {"date_preset", "level", "breakdowns", "mode", "cta"}  # fields whose values Meta fixes
+FIXED_VALUES = {"date_preset", "level", "breakdowns", "mode", "cta", "result"}  # fields whose values Meta fixes
 
 
 def descriptions(node: Any) -> list[str]:
@@ -38,6 +38,21 @@ def test_no_cli_flags_in_what_a_model_reads(tool: Tool):
     for schema in (tool.anthropic_schema(), {"d": mcp_face.description(tool), "s": mcp_face.input_schema(tool)}):
         text = json.dumps(schema)
         assert "--" not in text, f"{tool.name}: a CLI flag in {[d for d in descriptions(schema) if '--' in d]}"
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_no_command_line_idioms_in_what_a_model_reads(tool: Tool):
+    """An array is an array in the schema: "repeatable" and "comma-separated" are for --help only."""
+    text = json.dumps({"d": mcp_face.description(tool), "s": mcp_face.input_schema(tool)}).lower()
+    for idiom in ("repeatable", "comma-separated", "comma separated", "re-run with", "flag"):
+        assert idiom not in text, f"{tool.name}: {idiom!r} in what a model reads"
+
+
+def test_the_cli_still_says_how_lists_are_typed(capsys):
+    with pytest.raises(SystemExit):
+        main(["insights", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Meta campaign ids to report on (repeatable)" in out and "on their own) (comma-separated)" in out
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
@@ -73,12 +88,23 @@ def test_every_tool_has_known_safety_and_matching_annotations(tool: Tool):
         assert "confirm" not in props
 
 
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)
+def test_every_tool_declares_its_safety_instead_of_relying_on_the_default(tool: Tool):
+    assert tool.safety in SAFETY_LEVELS, f"{tool.name}: @tool(..., safety=...) is missing (the default is spend)"
+    assert tool.safety_level == tool.safety, f"{tool.name}: declared {tool.safety} but handled as {tool.safety_level}"
+
+
 def test_the_jobs_declare_what_the_issue_says():
+    """Each level is what the tool can do at most with its arguments."""
     safety = {t.name: t.safety_level for t in TOOLS}
-    assert {safety[n] for n in ("validate", "insights", "daily_check", "auth_check")} == {"read"}
-    assert safety["winners"] == "spend"  # with scale it raises budgets: preview, then confirm
-    assert safety["upload"] == safety["copy"] == "create_paused"
-    assert safety["activate"] == "spend" and safety["pause"] == "write"
+    reads = ("validate", "insights", "daily_check", "auth_check", "audiences", "pixel_check", "preview", "history")
+    assert {safety[n] for n in reads} == {"read"}
+    assert safety["winners"] == safety["budget"] == "spend"  # scale / increase raise budgets: preview, then confirm
+    assert safety["upload"] == safety["copy"] == safety["launch"] == "create_paused"
+    assert safety["activate"] == "spend" and safety["pause"] == safety["bleeders"] == "write"  # bleeders pause at most
+    assert safety["fatigue"] == safety["refresh"] == "write"  # new creatives; a v2 ad is PAUSED, a swap keeps status
+    # audiences are no PAUSED objects and carry (hashed) people's data; events change what Meta counts
+    assert {safety[n] for n in ("audience_create", "audience_website", "audience_lookalike", "capi_send")} == {"write"}
 
 
 class _BudgetArgs(BaseModel):

@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, computed_field
 
+from skill import amounts
+from skill.amounts import Budget
 from skill.errors import ConfigError, UsageError
 from skill.money import from_minor, show, show_minor, to_minor
 from skill.settings import Settings
@@ -38,7 +40,12 @@ class BudgetAsk(BaseModel):
 
 
 class BudgetChange(BaseModel):
-    """One object's budget or bid, before and after; ``params`` is exactly what would be posted."""
+    """One object's budget or bid, before and after; ``params`` is exactly what would be posted.
+
+    In JSON: budgets as amounts (``budget_before``/``budget_after``, ``daily_spend_*``, bids) with the
+    currency; the text forms (``before``, ``after``, ``pct``, ``bid_*``) and Meta's minor units stay
+    out of it (``exclude``), for the text output and the change log.
+    """
 
     kind: str
     id: str
@@ -49,18 +56,36 @@ class BudgetChange(BaseModel):
     campaign_id: str | None = None
     budget_type: str | None = None  # daily | lifetime
     type_changed: bool = False
-    before: str | None = None
-    after: str | None = None
-    pct: str | None = None  # "+20%"
-    daily_before: int = 0  # minor units per day (a lifetime budget spread over the days left)
-    daily_after: int = 0
-    bid_before: str | None = None
-    bid_after: str | None = None
-    params: dict[str, str] = {}
+    budget_before: Budget | None = None
+    budget_after: Budget | None = None
+    change_pct: Decimal | None = None  # +20 for a rise of 20 %
+    bid_strategy_before: str | None = None
+    bid_amount_before: Decimal | None = None  # major units
+    bid_strategy_after: str | None = None
+    bid_amount_after: Decimal | None = None
+    before: str | None = Field(None, exclude=True)  # text: "$50.00"
+    after: str | None = Field(None, exclude=True)
+    pct: str | None = Field(None, exclude=True)  # "+20%"
+    daily_before: int = Field(0, exclude=True)  # minor units per day (a lifetime budget over the days left)
+    daily_after: int = Field(0, exclude=True)
+    bid_before: str | None = Field(None, exclude=True)
+    bid_after: str | None = Field(None, exclude=True)
+    params: dict[str, str] = Field({}, exclude=True)
     ads: int | None = None  # how many active ads spend from it
     for_ads: list[str] = []  # the winners that spend from it (winners --scale)
     raises_spend: bool = False
     warnings: list[str] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def daily_spend_before(self) -> Decimal:
+        """What it may spend a day before the change, in major units (a lifetime budget over the days left)."""
+        return from_minor(self.daily_before, self.currency) or Decimal(0)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def daily_spend_after(self) -> Decimal:
+        return from_minor(self.daily_after, self.currency) or Decimal(0)
 
     def lines(self) -> list[str]:
         word = "ad set" if self.kind == "adset" else self.kind
@@ -142,8 +167,11 @@ def plan(kind: str, obj: dict[str, Any], ask: BudgetAsk, currency: str) -> Budge
         change.type_changed = now_type != new_type
         change.before = _describe(now_type, before, currency) if change.type_changed else show_minor(before, currency)
         change.after = show_minor(after, currency)
+        change.budget_before = amounts.from_meta(before, currency, now_type) if now_type else None
+        change.budget_after = amounts.from_meta(after, currency, new_type)
         if now_type == new_type and before:
-            change.pct = f"{(Decimal(after - before) / before * 100).quantize(Decimal(1)):+}%"
+            change.change_pct = (Decimal(after - before) / before * 100).quantize(Decimal(1))
+            change.pct = f"{change.change_pct:+}%"
     change.daily_before = _daily(now_type, before, obj, obj.get("end_time"))
     change.daily_after = _daily(new_type, after, obj, end)
     _plan_bid(change, obj, ask, currency)
@@ -175,6 +203,8 @@ def _plan_bid(change: BudgetChange, obj: dict[str, Any], ask: BudgetAsk, currenc
         old = _minor(obj, "bid_amount")
         change.bid_before = f"{obj.get('bid_strategy')} {show_minor(old, currency)}" if old else obj.get("bid_strategy")
         change.bid_after = f"{strategy} {show_minor(minor, currency)}"
+        change.bid_strategy_before, change.bid_amount_before = obj.get("bid_strategy"), from_minor(old or None, currency)
+        change.bid_strategy_after, change.bid_amount_after = strategy, from_minor(minor, currency)
         change.params.update(bid_strategy=strategy, bid_amount=str(minor))
 
 

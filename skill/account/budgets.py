@@ -8,6 +8,7 @@ change log and the object's ``brand/assets.md`` row.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,7 +18,7 @@ from skill.account.budget_plan import BudgetAsk, BudgetChange, add_warnings, che
 from skill.account.targets import TargetRef
 from skill.errors import ConfigError, GraphError
 from skill.events import Event, Reporter, silent
-from skill.money import show_minor
+from skill.money import from_minor, show_minor
 from skill.settings import Settings
 
 READ_FIELDS = "name,status,campaign_id,daily_budget,lifetime_budget,end_time,start_time,bid_strategy,bid_amount"
@@ -30,7 +31,8 @@ class BudgetResult(BaseModel):
     action: str  # budget-preview | budget
     applied: bool
     changes: list[BudgetChange]
-    daily_change: str  # "+$10.00/day" across everything touched
+    daily_change: Decimal  # the change in daily spend across everything touched, major units (+10.0)
+    currency: str
     needs_yes: bool
     message: str
 
@@ -55,7 +57,7 @@ def budget(settings: Settings, client: Any, target: str, ask: BudgetAsk, yes: bo
     ref = targets.resolve(settings, client, target, ("adset", "campaign"))
     change = plan_for(client, ref, ask, currency)
     if not change.params:
-        return BudgetResult(action="budget", applied=False, changes=[change], daily_change=_delta([change]),
+        return BudgetResult(action="budget", applied=False, changes=[change], **_change([change]),
                             needs_yes=False, message=f"{ref.kind_word} {ref.name} already has that budget: "
                                                      "nothing to change.")
     check_guardrails(settings, change)
@@ -117,7 +119,7 @@ def run_changes(settings: Settings, client: Any, changes: list[BudgetChange], ye
         apply(settings, client, change, report, via)
     lines = ["Changed (logged in brand/changes.jsonl):"] + [f"  {line}" for c in changes for line in c.lines()]
     lines.append(f"Daily spend across everything changed: {_delta(changes)}.")
-    return BudgetResult(action=action, applied=True, changes=changes, daily_change=_delta(changes),
+    return BudgetResult(action=action, applied=True, changes=changes, **_change(changes),
                         needs_yes=needs_yes, message="\n".join(lines))
 
 
@@ -129,24 +131,39 @@ def preview(changes: list[BudgetChange], command: str, action: str = "budget") -
     lines.append(f"Daily spend across everything it touches ({len(changes)} "
                  f"{'objects' if len(changes) != 1 else 'object'}, {ads} active ads): {_delta(changes)}.")
     lines.append(f"This can raise spend. To apply it, re-run with --yes: {command} --yes")
-    return BudgetResult(action=f"{action}-preview", applied=False, changes=changes, daily_change=_delta(changes),
+    return BudgetResult(action=f"{action}-preview", applied=False, changes=changes, **_change(changes),
                         needs_yes=True, message="\n".join(lines))
 
 
 def apply(settings: Settings, client: Any, change: BudgetChange, report: Reporter, via: str) -> None:
     """Post the change (setting a value is safe to retry), log it, update assets.md."""
     client.post(change.id, dict(change.params), idempotent=True)
-    after = {f"{change.budget_type}_budget": change.after} if change.budget_type else {}
-    before = {f"{change.budget_type}_budget": change.before} if change.budget_type else {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for side, budget in ((before, change.budget_before), (after, change.budget_after)):
+        if change.budget_type and budget is not None:
+            side[f"{budget.period}_budget"] = float(budget.amount)  # amounts in the account's major unit
     if change.bid_after:
-        after["bid"], before["bid"] = change.bid_after, change.bid_before or "none"
+        before.update(bid_strategy=change.bid_strategy_before, bid_amount=_amount(change.bid_amount_before))
+        after.update(bid_strategy=change.bid_strategy_after, bid_amount=_amount(change.bid_amount_after))
     changelog.append(settings, via, action="budget" if change.budget_type else "bid", kind=change.kind,
                      id=change.id, name=change.name, campaign=change.campaign, campaign_id=change.campaign_id,
-                     before=before, after=after, note=change.pct)
+                     before=before, after=after, currency=change.currency,
+                     note=f"{change.pct} on the {change.budget_type} budget" if change.pct else None)
     detail = f"(budget {change.after}{'/day' if change.budget_type == 'daily' else ' lifetime'})" \
         if change.budget_type else f"(bid {change.bid_after})"
     changelog.upsert_asset(settings.assets_md, change.kind, change.name, change.id, change.status or "—", detail)
     report(Event("budget", f"✓ {change.name} ({change.id}) updated", change.model_dump()))
+
+
+def _amount(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _change(changes: list[BudgetChange]) -> dict[str, Any]:
+    currency = changes[0].currency if changes else "USD"
+    minor = sum(c.daily_after - c.daily_before for c in changes)
+    return {"daily_change": from_minor(minor, currency) or Decimal(0), "currency": currency}
 
 
 def _delta(changes: list[BudgetChange]) -> str:

@@ -12,15 +12,18 @@ import getpass
 import json
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from skill.fileio import append_line, write_text_atomic
+from skill.money import show
 from skill.records import ASSETS_HEADER
 from skill.settings import Settings
 
+MONEY_KEYS = frozenset({"daily_budget", "lifetime_budget", "bid_amount"})
 KIND_WORDS = {"ad": "ad", "adset": "ad set", "campaign": "campaign", "creative": "creative"}
 
 
@@ -38,10 +41,17 @@ class Change(BaseModel):
     campaign_id: str | None = None
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    currency: str | None = None  # of the amounts in before/after (budgets, bids: numbers in major units)
     note: str | None = None
 
+    def shown(self, key: str, value: Any) -> str:
+        """A value as people read it: amounts with the currency ("$50.00"); older lines hold text already."""
+        if self.currency and key in MONEY_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+            return show(Decimal(str(value)), self.currency)
+        return "—" if value is None else str(value)
+
     def line(self) -> str:
-        what = ", ".join(f"{k} {self.before.get(k, '—')} → {v}" for k, v in self.after.items())
+        what = ", ".join(f"{k} {self.shown(k, self.before.get(k))} → {self.shown(k, v)}" for k, v in self.after.items())
         extra = f" ({self.note})" if self.note else ""
         return f"{self.at}  {self.action:<8} {KIND_WORDS.get(self.kind, self.kind)} {self.name} ({self.id}): " \
                f"{what}{extra}  [{self.via}, {self.user}]"

@@ -17,12 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from skill import amounts
+from skill.account import changelog
+from skill.amounts import Budget
 from skill.errors import InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.fileio import write_text_atomic
 from skill.graph import BatchOp
 from skill.launch.record import launch_records, write_launch_record
-from skill.money import show_minor
+from skill.money import from_minor, show
 from skill.records import find_records, update_asset_status, write_record
 from skill.settings import Settings
 
@@ -42,7 +45,7 @@ class SpendObject(BaseModel):
     id: str
     name: str
     status: str | None = None
-    budget: str | None = None
+    budget: Budget | None = None  # its own budget (ad sets and campaigns)
     ok: bool = True
     error: str | None = None
 
@@ -53,8 +56,9 @@ class SpendPreview(BaseModel):
     action: str  # activate-preview | activate
     target: Target
     objects: list[SpendObject]
-    daily_budget: str | None = None
-    lifetime_budget: str | None = None
+    daily_budget: Decimal | None = None  # the daily budgets that would start, together (major units)
+    lifetime_budget: Decimal | None = None
+    currency: str = "USD"
     activated: int = 0
     failed: int = 0
     campaign_status: str | None = None  # an ad set's campaign, when it is not being activated with it
@@ -66,6 +70,9 @@ class SpendPreview(BaseModel):
 
     def render_text(self) -> str:
         return self.message
+
+    def daily_text(self) -> str | None:
+        return f"{show(self.daily_budget, self.currency)}/day" if self.daily_budget else None
 
 
 def find_target(settings: Settings, asked: str) -> Target | None:
@@ -116,9 +123,9 @@ def preview(settings: Settings, client: Any, target: Target) -> SpendPreview:
     parent = adsets[0].get("campaign") if target.kind == "adset" and adsets else None
     return SpendPreview(action="activate-preview", target=target, objects=objects,
                         campaign_status=parent.get("status") if isinstance(parent, dict) else None,
-                        daily_budget=f"{show_minor(daily, currency)}/day" if daily else None,
-                        lifetime_budget=show_minor(lifetime, currency) if lifetime else None,
-                        message="")
+                        daily_budget=from_minor(daily, currency) if daily else None,
+                        lifetime_budget=from_minor(lifetime, currency) if lifetime else None,
+                        currency=currency, message="")
 
 
 def _has_budget(node: dict[str, Any]) -> bool:
@@ -126,13 +133,8 @@ def _has_budget(node: dict[str, Any]) -> bool:
 
 
 def _object(kind: str, node: dict[str, Any], currency: str) -> SpendObject:
-    budget = None
-    if str(node.get("daily_budget") or "0") != "0":
-        budget = f"{show_minor(node['daily_budget'], currency)}/day"
-    elif str(node.get("lifetime_budget") or "0") != "0":
-        budget = f"{show_minor(node['lifetime_budget'], currency)} lifetime"
     return SpendObject(kind=kind, id=str(node["id"]), name=str(node.get("name") or node["id"]),
-                       status=node.get("status"), budget=budget)
+                       status=node.get("status"), budget=amounts.of_object(node, currency) if kind != "ad" else None)
 
 
 def preview_text(result: SpendPreview, asked: str) -> str:
@@ -142,19 +144,19 @@ def preview_text(result: SpendPreview, asked: str) -> str:
     for obj in result.objects:
         indent = {"campaign": "  ", "adset": "    " if result.target.kind == "campaign" else "  "}.get(
             obj.kind, "      " if result.target.kind == "campaign" else "    ")
-        budget = f", {obj.budget}" if obj.budget else ""
+        budget = f", {obj.budget.text()}" if obj.budget else ""
         lines.append(f"{indent}{label[obj.kind]} {obj.name} ({obj.id}): now {obj.status}{budget}")
     if result.campaign_status not in (None, "ACTIVE") and result.target.kind == "adset":
         lines.append(f"  (its campaign is {result.campaign_status}: nothing spends until the campaign is active too)")
-    total = result.daily_budget or "no daily budget"
-    lines.append(f"Total daily budget: {total}" + (f"; lifetime budgets: {result.lifetime_budget}"
-                                                    if result.lifetime_budget else ""))
+    total = result.daily_text() or "no daily budget"
+    lifetime = show(result.lifetime_budget, result.currency) if result.lifetime_budget else None
+    lines.append(f"Total daily budget: {total}" + (f"; lifetime budgets: {lifetime}" if lifetime else ""))
     lines.append(f"To activate, re-run with --yes: meta-ads activate {shlex.quote(asked)} --yes")
     return "\n".join(lines)
 
 
 def activate(settings: Settings, client: Any, target: Target, asked: str, yes: bool,
-             report: Reporter = silent) -> SpendPreview:
+             report: Reporter = silent, via: str = "library") -> SpendPreview:
     """Without ``yes``: the preview. With it: everything in the preview set ACTIVE (one batch call)."""
     result = preview(settings, client, target)
     if not yes:
@@ -170,8 +172,13 @@ def activate(settings: Settings, client: Any, target: Target, asked: str, yes: b
             report(Event("status_failed", f"✗ {obj.name} ({obj.id}): {obj.error}", obj.model_dump()))
     done = [o for o in result.objects if o.ok]
     _write_back(settings, done)
+    campaign_id = target.id if target.kind == "campaign" else None
+    for obj in done:  # the change log says who asked, as for every status change
+        changelog.append(settings, via, action="activate", kind=obj.kind, id=obj.id, name=obj.name,
+                         campaign=target.name if target.kind == "campaign" else None, campaign_id=campaign_id,
+                         after={"status": "ACTIVE"})
     failed = len(result.objects) - len(done)
-    message = f"{len(done)} object(s) activated ({result.daily_budget or 'no daily budget'})" + (
+    message = f"{len(done)} object(s) activated ({result.daily_text() or 'no daily budget'})" + (
         f", {failed} failed (see above)" if failed else "")
     return result.model_copy(update={"action": "activate", "activated": len(done), "failed": failed,
                                      "message": message})

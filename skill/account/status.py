@@ -14,13 +14,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from skill import amounts
 from skill.account import changelog, levels, targets
 from skill.account.targets import TargetRef
+from skill.amounts import Budget
 from skill.errors import ConfigError, GraphError, InvalidParameter
 from skill.events import Event, Reporter, silent
 from skill.graph import BatchOp
 from skill.models import UploadRecord
-from skill.money import show_minor
+from skill.money import from_minor, show_minor
 from skill.records import find_records, update_asset_status, write_record
 from skill.settings import Settings
 
@@ -50,7 +52,7 @@ class AdChange(BaseModel):
     ok: bool = True
     error: str | None = None
     adset_id: str | None = None
-    daily_budget: str | None = None
+    budget: Budget | None = None  # preview: an ad's ad set budget; an ad set's or campaign's daily total
 
 
 class StatusResult(BaseModel):
@@ -58,7 +60,8 @@ class StatusResult(BaseModel):
     changed: int
     failed: int
     activated: int = 0  # ads that started spending: 0 unless activated with --yes
-    daily_budget: str | None = None  # preview only: what the ads' ad sets hold per day, together
+    daily_budget: Decimal | None = None  # preview only: what the ads' ad sets hold per day, together
+    currency: str | None = None  # of daily_budget
     ads: list[AdChange]  # every object named, ads or not (see each one's kind)
     message: str
 
@@ -258,28 +261,32 @@ def _preview(settings: Settings, client: Any, refs: list[AdRef], others: list[Ta
         if not ad.ok:
             lines.append(f"  ✗ {ad.name} ({ad.ad_id}): {ad.error}")
             continue
-        budget = f", ad set {ad.adset_id} budget {ad.daily_budget}" if ad.daily_budget else ""
+        budget = f", ad set {ad.adset_id} budget {ad.budget.text()}" if ad.budget else ""
         already = " (already active)" if ad.status == ACTIVE else ""
         lines.append(f"  {ad.name} ({ad.ad_id}): now {ad.status or 'unknown'}{already}{budget}")
-    total = _total_daily(adsets)
+    per_currency = _total_daily(adsets)
+    total = _total_text(per_currency)
     if total:
         held = f"Their {len(adsets)} ad sets hold {total} together" if len(adsets) > 1 \
             else f"Their ad set holds {total}"
         lines.append(f"{held}: activated ads start spending from it.")
-    objects, text = _preview_objects(settings, client, others or [], lines)
+    objects, held = _preview_objects(settings, client, others or [], lines)
+    per_currency = per_currency or held
     asked = [r.asked for r in refs] + [o.asked for o in others or []]
     lines.append("Nothing was changed. To activate, re-run with --yes: "
                  f"meta-ads activate {' '.join(shlex.quote(a) for a in asked)} --yes")
     failed = sum(1 for ad in ads + objects if not ad.ok)
-    return StatusResult(action="activate-preview", changed=0, failed=failed, daily_budget=total or text,
-                        ads=ads + objects, message="\n".join(lines))
+    one = next(iter(per_currency.items())) if len(per_currency) == 1 else None  # several: see each one's
+    return StatusResult(action="activate-preview", changed=0, failed=failed, ads=ads + objects,
+                        daily_budget=from_minor(one[1], one[0]) if one else None, currency=one[0] if one else None,
+                        message="\n".join(lines))
 
 
 def _preview_objects(settings: Settings, client: Any, others: list[TargetRef], lines: list[str],
-                     ) -> tuple[list[AdChange], str | None]:
-    """Each ad set or campaign, and everything under it that would start spending."""
+                     ) -> tuple[list[AdChange], dict[str, Decimal]]:
+    """Each ad set or campaign, and everything under it that would start spending; the daily total."""
     if not others:
-        return [], None
+        return [], {}
     currency = _account_currency(settings, client)
     changes, total = [], 0
     for ref in others:
@@ -295,11 +302,11 @@ def _preview_objects(settings: Settings, client: Any, others: list[TargetRef], l
         lines.extend(started)
         total += daily
         changes.append(AdChange(ad_id=ref.id, name=ref.name, kind=ref.kind, status=now,
-                                daily_budget=levels.total_text(daily, currency)))
+                                budget=amounts.from_meta(daily, currency, "daily")))
     text = levels.total_text(total, currency)
     if text:
         lines.append(f"Total daily budget that would start spending: {text}.")
-    return changes, text
+    return changes, {currency: Decimal(total)} if total else {}
 
 
 def _account_currency(settings: Settings, client: Any) -> str:
@@ -328,7 +335,7 @@ def _preview_one(settings: Settings, client: Any, ref: AdRef, adsets: dict[str, 
     if adset:
         adset["currency"] = currencies.get(account or "", "")
     return AdChange(ad_id=ref.ad_id, name=ref.name, status=ad.get("status"), adset_id=adset_id or None,
-                    daily_budget=_budget_text(adset))
+                    budget=amounts.of_object(adset, adset.get("currency", "")) if adset else None)
 
 
 def _adset(client: Any, adset_id: str) -> dict[str, Any]:
@@ -343,25 +350,18 @@ def show_money(minor: Any, currency: str) -> str:
     return show_minor(minor, currency)
 
 
-def _budget_text(adset: dict[str, Any]) -> str | None:
-    currency = adset.get("currency", "")
-    if adset.get("daily_budget") and str(adset["daily_budget"]) != "0":
-        return f"{show_money(adset['daily_budget'], currency)}/day"
-    if adset.get("lifetime_budget") and str(adset["lifetime_budget"]) != "0":
-        return f"{show_money(adset['lifetime_budget'], currency)} lifetime"
-    return None
-
-
-def _total_daily(adsets: dict[str, dict[str, Any]]) -> str | None:
-    """The daily budgets of the ad sets, added up per currency."""
+def _total_daily(adsets: dict[str, dict[str, Any]]) -> dict[str, Decimal]:
+    """The daily budgets of the ad sets (minor units), added up per currency."""
     per_currency: dict[str, Decimal] = {}
     for adset in adsets.values():
         if adset.get("daily_budget") and str(adset["daily_budget"]) != "0":
             cur = adset.get("currency", "")
             per_currency[cur] = per_currency.get(cur, Decimal(0)) + Decimal(str(adset["daily_budget"]))
-    if not per_currency:
-        return None
-    return " + ".join(f"{show_money(v, c)}/day" for c, v in per_currency.items())
+    return per_currency
+
+
+def _total_text(per_currency: dict[str, Decimal]) -> str | None:
+    return " + ".join(f"{show_money(v, c)}/day" for c, v in per_currency.items()) or None
 
 
 def _summary(action: str, changes: list[AdChange], verb: str) -> StatusResult:

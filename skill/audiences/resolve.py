@@ -17,7 +17,7 @@ from skill.account.existing import find_by_name
 from skill.errors import ConfigError
 
 
-def resolve_audiences(client: Any, account: str, names: Iterable[str]) -> dict[str, str]:
+def resolve_audiences(client: Any, account: str, names: Iterable[str], field: str = "audiences") -> dict[str, str]:
     """``{name: id}`` for every name; a ConfigError naming each one the account does not have."""
     wanted = list(dict.fromkeys(n for n in names if n))
     if not wanted:
@@ -30,7 +30,7 @@ def resolve_audiences(client: Any, account: str, names: Iterable[str]) -> dict[s
         for name in missing:
             close = difflib.get_close_matches(name, known, n=2, cutoff=0.6)
             parts.append(f"{name!r}" + (f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""))
-        raise ConfigError(f"no audience named {', '.join(parts)} in {account}", field="audiences",
+        raise ConfigError(f"no audience named {', '.join(parts)} in {account}", field=field,
                           hint="create it first (meta-ads audience create / website / lookalike), or check "
                           "the names with `meta-ads audiences`")
     return {n: str(found.live[n]["id"]) for n in wanted}

@@ -19,6 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from skill import amounts
+from skill.amounts import Budget
+from skill.audiences import resolve_audiences
 from skill.errors import ConfigError, InvalidParameter, PermissionDenied
 from skill.events import Event, Reporter, silent
 from skill.launch.check import LaunchCheck, check_launch
@@ -44,7 +47,7 @@ class AdSetResult(BaseModel):
     name: str
     id: str | None = None
     status: str  # created | found | failed
-    budget: str | None = None
+    budget: Budget | None = None
     ads: list[AdResult] = []
 
 
@@ -102,21 +105,6 @@ def check_page(client: Any, check: LaunchCheck) -> None:
                           field="page_id", hint="check the page id in Ads Manager (or page_id in brand/stack.md)") from None
 
 
-def resolve_audiences(client: Any, account: str, names: set[str]) -> dict[str, str]:
-    """Custom audiences by name, in the account's ``customaudiences`` edge; a missing one stops the launch."""
-    if not names:
-        return {}
-    from skill.account.existing import find_by_name
-
-    found = find_by_name(client, f"{account}/customaudiences", names, ("id", "name"), include_gone=False)
-    missing = sorted(n for n in names if not found.id_of(n))
-    if missing:
-        raise ConfigError(f"custom audience{'s' if len(missing) > 1 else ''} not in the ad account: "
-                          f"{', '.join(missing)}", field="targeting.custom_audiences",
-                          hint="create it first, or fix the name (it must match the audience's name exactly)")
-    return {n: str(found.id_of(n)) for n in names}
-
-
 def audience_names(check: LaunchCheck) -> set[str]:
     return {n for a in check.spec.adsets for n in a.targeting.custom_audiences + a.targeting.excluded_custom_audiences}
 
@@ -129,7 +117,7 @@ def checked(settings: Settings, campaign: str | None, config: str | Path | None,
     pre = preflight(client, account)
     if first.batch.page_id:
         check_page(client, first)
-    audiences = resolve_audiences(client, account, audience_names(first))
+    audiences = resolve_audiences(client, account, sorted(audience_names(first)), field="targeting.custom_audiences")
     check = check_launch(settings, campaign, config, currency=pre.currency, min_daily=pre.min_daily,
                          audiences=audiences)
     shown = check.all_findings if not check.ok else check.batch.findings + check.findings  # ads' own warnings
@@ -170,7 +158,7 @@ class Launch:
 
     def __init__(self, settings: Settings, check: LaunchCheck, pre: Account, account: str, report: Reporter):
         self.settings, self.check, self.pre, self.account, self.report = settings, check, pre, account, report
-        self.results: dict[str, AdSetResult] = {n: AdSetResult(name=n, status="created", budget=budget_text(
+        self.results: dict[str, AdSetResult] = {n: AdSetResult(name=n, status="created", budget=amounts.of_object(
             b, pre.currency)) for n, b in check.adset_bodies.items()}
         self.campaign_status = "created"
 
@@ -183,7 +171,7 @@ class Launch:
         else:
             result = self.results[name]
             result.id, result.status = object_id, "created" if created else "found"
-            text = f"✓ Ad set created (ID: {object_id}) - PAUSED" + (f", {result.budget}" if result.budget else "") \
+            text = f"✓ Ad set created (ID: {object_id}) - PAUSED" + (f", {result.budget.text()}" if result.budget else "") \
                 + f" [{name}]" if created else f"⊙ Ad set {name}: found in the account (created earlier) (ID: {object_id})"
         self.report(Event(kind, text, {"kind": kind, "name": name, "id": object_id, "created": created}))
 
@@ -195,7 +183,7 @@ class Launch:
             launched_at=earlier.launched_at if earlier and earlier.campaign_id == structure.campaign_id else now_iso(), campaign=self.check.name, campaign_id=structure.campaign_id,
             account=self.account, review_url=self.review_url(structure.campaign_id),
             adsets=[AdSetRecord(name=n, meta_name=b.get("name", n), id=structure.adsets[n],
-                                budget=self.results[n].budget) for n, b in self.check.adset_bodies.items()])
+                                budget=amounts.text(self.results[n].budget)) for n, b in self.check.adset_bodies.items()])
         write_launch_record(self.check.record_path(), record)
         assets = self.settings.assets_md
         append_structure_row(assets, self.check.name, "campaign", structure.campaign_id)

@@ -52,6 +52,8 @@ def cannot_run(tool: str | None, args: dict[str, Any], reason: str | None, vocab
         return f"No campaign called {campaign!r} in the workspace; campaigns: {listed}."
     uploaded = set(vocab.ad_ids.values()) | set(vocab.ad_ids)
     uploaded |= {f"{c} - {n}" for c, ads in vocab.ads.items() for n in ads if n in uploaded}
+    if tool in ("pause", "activate"):
+        uploaded |= set(vocab.launched.values())  # a launched campaign is paused or activated whole
     if tool in REPORTS | {"pause", "activate"}:
         missing = [a for a in args.get("ads") or [] if a not in uploaded and not str(a).isdigit()]
         if missing:

@@ -61,7 +61,7 @@ FATIGUE = _p(r"\bfatigu\w*|\btired\b|\bstale\b|\bwear\w* out|\bworn out\b|\bburn
 _ALL = r"everything |it all |all (of )?(the |my |our )?(ads |of them |xcampx (ads )?)?|every (single )?ad |"
 PAUSE = _p(r"\b(pause|pausing|stop|stopping|halt|turn (" + _ALL + r"it |them |that |those |these |xadx |xidx )?off|"
            r"switch (" + _ALL + r"it |them |xadx |xidx )?off|shut (" + _ALL + r"it |them )?(off|down)|kill|disable|"
-           r"deactivate|suspend)\b")
+           r"deactivate|suspend|(everything|it all|all (of )?(the |my |our )?ads) (off|down))\b")
 EVERYTHING = _p(r"\b(everything|it all|all (of )?(the |my |our )?(ads|of them|campaigns?)|every (single )?ad|"
                 r"all (the |my |our )?xcampx)\b")
 ACTIVATE = _p(r"\b(activat\w*|reactivat\w*|unpause\w*|un-pause|turn (it |them |that |those |these |xadx |xidx |xcampx )?(back )?on|"

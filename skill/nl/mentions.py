@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from skill.errors import ConfigError
+from skill.launch.record import launch_records
 from skill.models import load_batch_config
 from skill.nl import grammar, names
 from skill.records import campaign_records
@@ -40,6 +41,8 @@ class Vocabulary:
     stems: dict[str, str] = field(default_factory=dict)  # spec stem -> ad name
     ad_ids: dict[str, str] = field(default_factory=dict)  # ad id -> ad name
     uploaded: dict[str, list[str]] = field(default_factory=dict)  # campaign -> names with an upload record
+    launched: dict[str, str] = field(default_factory=dict)  # campaign folder -> its launched campaign's name
+    launchable: set[str] = field(default_factory=set)  # campaign folders whose batch config creates a campaign
     today: date = field(default_factory=date.today)
 
     @classmethod
@@ -55,6 +58,8 @@ class Vocabulary:
                     config = load_batch_config(path)
                 except ConfigError:
                     continue
+                if config.is_launch:
+                    vocab.launchable.add(campaign)
                 for ad in config.ads:
                     _add(names, ad.name)
                     vocab.stems.setdefault(ad.stem.lower(), ad.name)
@@ -66,6 +71,8 @@ class Vocabulary:
                 _add(names, rec.ad_name)
                 _add(vocab.uploaded.setdefault(campaign, []), rec.ad_name)
                 vocab.ad_ids[rec.ad_id] = rec.ad_name
+        for path, launch in launch_records(settings.workspace):
+            vocab.launched.setdefault(path.parent.parent.name, launch.campaign)
         return vocab
 
     def all_ad_names(self) -> list[str]:

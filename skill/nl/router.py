@@ -246,6 +246,10 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str, everything
                             f"e.g. meta-ads ask \"{verb} every ad of {vocab.campaigns[0] if vocab.campaigns else 'CAMPAIGN'}\"")
             return False
         m.campaigns = list(vocab.campaigns)
+    if not ads and m.campaigns and all(c in vocab.launched for c in m.campaigns):
+        route.args["ads"] = [vocab.launched[c] for c in m.campaigns]  # the campaign itself, as launched
+        route.notes.append(f"the launched campaign {', '.join(m.campaigns)}: every ad set and ad under it")
+        return True
     if not ads and m.campaigns:
         uploaded = set(vocab.ad_ids.values())
         done = [n for names_ in vocab.uploaded.values() for n in names_]
@@ -254,8 +258,9 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str, everything
             ads += [f"{campaign} - {n}" if n in shared else n for n in vocab.ads.get(campaign, []) if n in uploaded]
         if not ads:
             route.tool = None
-            route.reason = (f"No ad of {', '.join(m.campaigns)} is uploaded yet, so there is nothing to {verb}. "
-                            f"Upload first (ads are created PAUSED): meta-ads upload {m.campaigns[0]}")
+            job = "launch" if _launches(vocab, m.campaigns[0]) else "upload"
+            route.reason = (f"No ad of {', '.join(m.campaigns)} is {job}ed yet, so there is nothing to {verb}. "
+                            f"{job.capitalize()} first (ads are created PAUSED): meta-ads {job} {m.campaigns[0]}")
             return False
         paused = " (an ad already paused stays as it is)" if verb == "pause" else ""
         route.notes.append(f"every uploaded ad of {', '.join(m.campaigns)}{paused}")
@@ -265,6 +270,11 @@ def _ads_for(m: Mentions, vocab: Vocabulary, route: Route, verb: str, everything
         return False
     route.args["ads"] = ads
     return True
+
+
+def _launches(vocab: Vocabulary, campaign: str) -> bool:
+    """Whether the campaign's folder holds a launch config (a campaign and ad sets to create)."""
+    return campaign in vocab.launchable
 
 
 def _status(t: str, m: Mentions, vocab: Vocabulary, intent: intents.Intent) -> Route:

@@ -51,7 +51,8 @@ def activate(args: ActivateArgs, ctx: ToolContext) -> BaseModel:
 
     target = spend_preview.find_target(ctx.settings, args.ads[0]) if len(args.ads) == 1 else None
     if target is not None:  # a launched campaign or ad set: everything under it, with the total budget
-        return spend_preview.activate(ctx.settings, ctx.client(), target, args.ads[0], args.yes, ctx.report)
+        return spend_preview.activate(ctx.settings, ctx.client(), target, args.ads[0], args.yes, ctx.report,
+                                      via=ctx.via)
     return status.activate(ctx.settings, ctx.client(), args.ads, args.yes, ctx.report, via=ctx.via)
 
 

@@ -37,7 +37,7 @@ def budget_command(args: BudgetArgs) -> str:
     return " ".join(shlex.quote(p) if p != "meta-ads" else p for p in parts)
 
 
-@tool("budget", BudgetArgs, destructive=True, examples=(
+@tool("budget", BudgetArgs, destructive=True, safety="spend", examples=(
     "meta-ads budget \"summer-sale-2026 - broad\" --daily 60          (preview: nothing changes)",
     "meta-ads budget \"summer-sale-2026 - broad\" --daily 60 --yes    (after the user said yes)",
     "meta-ads budget 23847000000001 --by -30%                        (a decrease: applied at once)",
@@ -60,7 +60,7 @@ def budget(args: BudgetArgs, ctx: ToolContext) -> BaseModel:
                       report=ctx.report, via=ctx.via)
 
 
-@tool("history", HistoryArgs, examples=("meta-ads history summer-sale-2026", "meta-ads history --json"))
+@tool("history", HistoryArgs, safety="read", examples=("meta-ads history summer-sale-2026", "meta-ads history --json"))
 def history(args: HistoryArgs, ctx: ToolContext) -> BaseModel:
     """The change log: every budget, status and refresh action the kit took, who asked and when.
 
@@ -81,7 +81,7 @@ class RefreshArgs(Args):
                                                        "(default: refresh_mode in stack.md, else swap)")
 
 
-@tool("refresh", RefreshArgs, examples=(
+@tool("refresh", RefreshArgs, safety="write", examples=(
     "meta-ads refresh hero-receipt --spec receipt-fresh.json",
     "meta-ads refresh hero-receipt --spec receipt-fresh.json --image images/receipt-2.png --mode new-ad",
 ))

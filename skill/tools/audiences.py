@@ -20,7 +20,7 @@ class AudienceCreateArgs(Args):
                                          metavar="DIR")
 
 
-@tool("audience_create", AudienceCreateArgs, command=("audience", "create"), examples=(
+@tool("audience_create", AudienceCreateArgs, command=("audience", "create"), safety="write", examples=(
     "meta-ads audience create \"VIP buyers\" --customers audiences/customers.csv --dry-run",
     "meta-ads audience create \"VIP buyers\" --customers audiences/customers.csv --sandbox",
     "meta-ads audience create \"VIP buyers\" --customers audiences/customers.csv --skip-bad-rows --json",
@@ -50,7 +50,7 @@ class AudienceWebsiteArgs(Args):
     dry_run: bool = arg(False, "Show the rule that would be sent; send nothing")
 
 
-@tool("audience_website", AudienceWebsiteArgs, command=("audience", "website"), examples=(
+@tool("audience_website", AudienceWebsiteArgs, command=("audience", "website"), safety="write", examples=(
     "meta-ads audience website \"Cart visitors 14d\" --url-contains /cart --days 14 --sandbox",
     "meta-ads audience website \"Purchasers 180d\" --event Purchase --days 180 --dry-run",
 ))
@@ -71,7 +71,7 @@ class AudienceLookalikeArgs(Args):
     dry_run: bool = arg(False, "Show what would be sent; send nothing")
 
 
-@tool("audience_lookalike", AudienceLookalikeArgs, command=("audience", "lookalike"), examples=(
+@tool("audience_lookalike", AudienceLookalikeArgs, command=("audience", "lookalike"), safety="write", examples=(
     "meta-ads audience lookalike \"VIP buyers\" --country US --percent 1 --sandbox",
     "meta-ads audience lookalike \"Purchasers 180d\" --country GB --percent 3 --dry-run",
 ))
@@ -88,7 +88,7 @@ class NoArgs(Args):
     pass
 
 
-@tool("audiences", NoArgs, examples=("meta-ads audiences", "meta-ads audiences --sandbox --json"))
+@tool("audiences", NoArgs, safety="read", examples=("meta-ads audiences", "meta-ads audiences --sandbox --json"))
 def audiences(args: NoArgs, ctx: ToolContext) -> BaseModel:
     """List the ad account's custom audiences with their size ranges and status."""
     from skill.audiences.accounts import list_audiences

@@ -7,20 +7,22 @@ from typing import Literal
 from pydantic import BaseModel
 
 from skill.insights.fetch import BREAKDOWN_WORDS, BREAKDOWNS, DATE_PRESETS
+from skill.insights.metrics import RESULT_FIELDS
 from skill.registry import Args, ToolContext, arg, tool
 
 PRESET_HELP = "Meta date preset: today, yesterday, last_7d, last_14d, last_30d, this_month, last_month, maximum, ..."
 DatePreset = Literal[DATE_PRESETS]  # type: ignore[valid-type]
 Breakdown = Literal[BREAKDOWNS + tuple(BREAKDOWN_WORDS)]  # type: ignore[valid-type]
+ResultAction = Literal[tuple(RESULT_FIELDS)]  # type: ignore[valid-type]
 
 
 class InsightsArgs(Args):
     campaign: str | None = arg(None, "Campaign folder under workspace/campaigns/ (its uploaded ads)", positional=True)
-    ads: list[str] | None = arg(None, "Ad ids or ad names (repeatable); with a campaign, only those of its ads",
+    ads: list[str] | None = arg(None, "Ad ids or ad names; with a campaign, only those of its ads",
                                 flags=["--ad"], metavar="AD")
-    campaign_ids: list[str] | None = arg(None, "Meta campaign ids to report on (repeatable)",
+    campaign_ids: list[str] | None = arg(None, "Meta campaign ids to report on",
                                          flags=["--campaign-id"], metavar="ID")
-    adsets: list[str] | None = arg(None, "Meta ad set ids to report on (repeatable)", flags=["--adset"],
+    adsets: list[str] | None = arg(None, "Meta ad set ids to report on", flags=["--adset"],
                                    metavar="ID")
     level: Literal["ad", "adset", "campaign"] = arg("ad", "Rows per ad, ad set or campaign (only the ads asked for)")
     date_preset: DatePreset = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
@@ -28,12 +30,11 @@ class InsightsArgs(Args):
     until: str | None = arg(None, "End date YYYY-MM-DD")
     breakdowns: list[Breakdown] | None = arg(
         None, "age, gender, publisher_platform, platform_position, device_platform, country, region, dma, "
-              "product_id, hourly (comma-separated; dma, product_id and hourly on their own)",
+              "product_id, hourly (dma, product_id and hourly on their own)",
         flags=["--breakdown"], metavar="NAMES", comma_list=True)
     daily: bool = arg(False, "Add a day-by-day table (time_increment=1)")
-    result: str | None = arg(None, "What counts as a result: purchase, lead, initiate_checkout, add_to_cart, "
-                                   "landing_page_view, link_click (default: result_action in stack.md, else "
-                                   "purchases, leads or link clicks, whichever there are)", metavar="ACTION")
+    result: ResultAction | None = arg(None, "What counts as a result (default: result_action in stack.md, else "
+                                            "purchases, leads or link clicks, whichever there are)", metavar="ACTION")
     compare: Literal["previous"] | None = arg(None, "previous: every total and ratio against the period just "
                                                    "before, and recommendations that use the trend")
     mode: Literal["auto", "sync", "async"] = arg("auto", "Sync paging or an async report job (auto: by size)")
@@ -43,12 +44,11 @@ class CheckArgs(Args):
     campaign: str | None = arg(None, "Campaign folder under workspace/campaigns/ (its uploaded ads)", positional=True)
     ads: list[str] | None = arg(None, "Only these ads (ids or names; with a campaign, its ads among them)",
                                 flags=["--ad"], metavar="AD")
-    campaign_ids: list[str] | None = arg(None, "Meta campaign ids (repeatable)", flags=["--campaign-id"], metavar="ID")
-    adsets: list[str] | None = arg(None, "Meta ad set ids (repeatable)", flags=["--adset"], metavar="ID")
+    campaign_ids: list[str] | None = arg(None, "Meta campaign ids", flags=["--campaign-id"], metavar="ID")
+    adsets: list[str] | None = arg(None, "Meta ad set ids", flags=["--adset"], metavar="ID")
     date_preset: DatePreset = arg("last_7d", PRESET_HELP, flags=["--preset", "--date-preset"], metavar="PRESET")
-    result: str | None = arg(None, "What counts as a result (purchase, lead, initiate_checkout, add_to_cart, "
-                                   "landing_page_view, link_click); default result_action in stack.md",
-                             metavar="ACTION")
+    result: ResultAction | None = arg(None, "What counts as a result (default: result_action in stack.md)",
+                                      metavar="ACTION")
     compare: Literal["previous"] | None = arg(None, "previous: weigh each finding by its trend against the "
                                                    "period just before")
 
@@ -112,7 +112,7 @@ def daily_check(args: CheckArgs, ctx: ToolContext) -> BaseModel:
     return _report("daily_check", args, ctx)
 
 
-@tool("bleeders", BleedersArgs, examples=(
+@tool("bleeders", BleedersArgs, safety="write", examples=(
     "meta-ads bleeders summer-sale-2026 --preset last_14d",
     "meta-ads bleeders summer-sale-2026 --pause          (preview: which ads would be paused)",
     "meta-ads bleeders summer-sale-2026 --pause --yes    (pauses them, after the user said yes)",
@@ -131,7 +131,7 @@ def bleeders(args: BleedersArgs, ctx: ToolContext) -> BaseModel:
                           command=_command("bleeders", args, "--pause"), report=ctx.report, via=ctx.via)
 
 
-@tool("winners", WinnersArgs, examples=(
+@tool("winners", WinnersArgs, safety="spend", examples=(
     "meta-ads winners summer-sale-2026",
     "meta-ads winners summer-sale-2026 --compare previous",
     "meta-ads winners summer-sale-2026 --scale 20%        (preview: budgets before and after)",
@@ -152,7 +152,7 @@ def winners(args: WinnersArgs, ctx: ToolContext) -> BaseModel:
                          command=_command("winners", args, "--scale", args.scale), report=ctx.report, via=ctx.via)
 
 
-@tool("fatigue", FatigueArgs, examples=(
+@tool("fatigue", FatigueArgs, safety="write", examples=(
     "meta-ads fatigue summer-sale-2026 --preset last_14d",
     "meta-ads fatigue summer-sale-2026 --refresh          (preview: which creatives would be replaced)",
     "meta-ads fatigue summer-sale-2026 --refresh --yes",

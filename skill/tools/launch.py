@@ -43,7 +43,7 @@ def run_launch(args: BaseModel, ctx: ToolContext, settings: Settings | None = No
                keep_going=args.keep_going, report=ctx.report)
 
 
-@tool("launch", LaunchArgs, examples=(
+@tool("launch", LaunchArgs, safety="create_paused", examples=(
     "meta-ads launch black-friday-2026 --dry-run",
     "meta-ads launch black-friday-2026 --dry-run --remote --sandbox",
     "meta-ads launch black-friday-2026 --sandbox",

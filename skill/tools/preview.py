@@ -14,7 +14,7 @@ class PreviewArgs(Args):
                                     comma_list=True, metavar="FORMAT")
 
 
-@tool("preview", PreviewArgs, examples=(
+@tool("preview", PreviewArgs, safety="read", examples=(
     "meta-ads preview hero-receipt --sandbox",
     "meta-ads preview hero-receipt --formats INSTAGRAM_STORY,MOBILE_FEED_STANDARD",
 ))

@@ -11,7 +11,7 @@ class PixelCheckArgs(Args):
     pixel: str | None = arg(None, "Pixel id (default: the ad account's only pixel)")
 
 
-@tool("pixel_check", PixelCheckArgs, command=("pixel", "check"), examples=(
+@tool("pixel_check", PixelCheckArgs, command=("pixel", "check"), safety="read", examples=(
     "meta-ads pixel check --sandbox",
     "meta-ads pixel check --pixel 1234567890123456 --json",
 ))
@@ -37,7 +37,7 @@ class CapiSendArgs(Args):
                                          metavar="DIR")
 
 
-@tool("capi_send", CapiSendArgs, command=("capi", "send"), examples=(
+@tool("capi_send", CapiSendArgs, command=("capi", "send"), safety="write", examples=(
     "meta-ads capi send events/purchases.jsonl --test-event-code TEST12345 --sandbox",
     "meta-ads capi send events/purchases.jsonl --dry-run",
 ))

@@ -18,8 +18,8 @@ if TYPE_CHECKING:  # the checks (images, yaml, video probes) load when a command
 class ValidateArgs(Args):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
-    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
-                                               "(repeatable)", metavar="DIR")
+    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace",
+                                               metavar="DIR")
 
 
 def with_allowed(settings: Settings, folders: list[str] | None) -> Settings:
@@ -64,8 +64,8 @@ class UploadArgs(Args):
                        "nothing is created")
     recreate_deleted: bool = arg(False, "Create again the ads that were deleted in Ads Manager (by default they are "
                                         "reported, not recreated)")
-    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace "
-                                               "(repeatable)", metavar="DIR")
+    allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace",
+                                               metavar="DIR")
 
 
 @tool(

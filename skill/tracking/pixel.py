@@ -133,7 +133,7 @@ def check_pixel(client: Any, account: str, pixel: str | None = None, now: float 
     info = client.get(pixel, {"fields": "id,name,last_fired_time"}) if pixel else default_pixel(client, account)
     pixel_id = str(info["id"])
     counts = event_counts(client, pixel_id, now)
-    events = [EventSeen(event=name, count_7d=total, last_seen=_iso(last),
+    events = [EventSeen(event=name, count_7d=total, last_seen=_iso(last) or None,
                         silent_for_s=int(now - last) if now - last > SILENT_AFTER_S else None)
               for name, (total, last) in sorted(counts.items(), key=lambda kv: -kv[1][0])]
     adsets = _promoted(client, account, pixel_id, counts, now)
@@ -144,7 +144,7 @@ def check_pixel(client: Any, account: str, pixel: str | None = None, now: float 
                                                         else "at all") + ": nothing is being counted.")
     verdict = " ".join(dict.fromkeys(problems)) if problems else _all_good(adsets, events)
     return PixelReport(pixel_id=pixel_id, pixel_name=str(info.get("name", "")),
-                       last_fired_time=info.get("last_fired_time"), events=events, adsets=adsets,
+                       last_fired_time=_iso(last_fired) if last_fired else None, events=events, adsets=adsets,
                        verdict=verdict, problems=list(dict.fromkeys(problems)))
 
 
@@ -156,7 +156,7 @@ def _all_good(adsets: list[PromotedCheck], events: list[EventSeen]) -> str:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000") if ts else ""
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else ""  # ISO 8601: ...+00:00
 
 
 def _promoted(client: Any, account: str, pixel_id: str, counts: dict[str, tuple[int, float]],

@@ -88,7 +88,7 @@ def test_winners_scale_previews_then_raises_the_ad_set_budget(ws, capsys):
     assert sandbox_state(ws)["adsets"][ADSET]["daily_budget"] == "5000"
     code, out, _ = cli(ws, capsys, "winners", CAMPAIGN, "--scale", "20%", "--yes")
     assert code == 0 and "Changed" in out and sandbox_state(ws)["adsets"][ADSET]["daily_budget"] == "6000"
-    assert log(ws)[-1]["action"] == "budget" and log(ws)[-1]["after"] == {"daily_budget": "$60.00"}
+    assert log(ws)[-1]["action"] == "budget" and log(ws)[-1]["after"] == {"daily_budget": 60.0} and log(ws)[-1]["currency"] == "USD"
 
 
 def test_winners_scale_past_the_guardrail_is_refused(ws, capsys):

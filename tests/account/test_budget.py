@@ -70,7 +70,7 @@ def test_an_increase_with_yes_is_applied_and_logged(ws, capsys):
     assert budget_of(ws, ADSET) == "7000"
     [entry] = log(ws)
     assert entry["action"] == "budget" and entry["kind"] == "adset" and entry["id"] == ADSET
-    assert entry["before"] == {"daily_budget": "$50.00"} and entry["after"] == {"daily_budget": "$70.00"}
+    assert entry["before"] == {"daily_budget": 50.0} and entry["after"] == {"daily_budget": 70.0}
     assert entry["via"] == "cli" and entry["user"] == "marketer" and entry["campaign"] == "summer-sale-2026"
     assert entry["at"].endswith("Z") and "T" in entry["at"]
     row = next(r for r in (ws / "brand" / "assets.md").read_text().splitlines() if f"adset: {ADSET}" in r)
@@ -80,16 +80,21 @@ def test_an_increase_with_yes_is_applied_and_logged(ws, capsys):
 def test_a_decrease_needs_no_yes(ws, capsys):
     code, out, _ = cli(ws, capsys, "budget", ADSET, "--by", "-30%")
     assert code == 0 and "Changed" in out and "-$15.00/day" in out
-    assert budget_of(ws, ADSET) == "3500" and log(ws)[0]["after"] == {"daily_budget": "$35.00"}
+    assert budget_of(ws, ADSET) == "3500" and log(ws)[0]["after"] == {"daily_budget": 35.0}
 
 
-def test_json_preview_has_minor_units_and_money(ws, capsys):
+def test_json_preview_has_amounts_with_currency_and_period(ws, capsys):
     code, out, _ = cli(ws, capsys, "budget", ADSET, "--daily", "55.50", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["action"] == "budget-preview" and doc["applied"] is False and doc["needs_yes"]
     change = doc["changes"][0]
-    assert change["params"] == {"daily_budget": "5550"} and change["after"] == "$55.50"
-    assert doc["daily_change"] == "+$5.50/day"
+    assert change["budget_before"] == {"amount": 50.0, "currency": "USD", "period": "daily"}
+    assert change["budget_after"] == {"amount": 55.5, "currency": "USD", "period": "daily"}
+    assert change["daily_spend_before"] == 50.0 and change["daily_spend_after"] == 55.5 and change["change_pct"] == 11
+    assert doc["daily_change"] == 5.5 and doc["currency"] == "USD"
+    assert not {"params", "before", "after", "pct"} & set(change), "no text money, no Meta minor units"
+    code, out, _ = cli(ws, capsys, "budget", ADSET, "--daily", "55.50", "--yes")
+    assert code == 0 and "$50.00 → $55.50" in out and budget_of(ws, ADSET) == "5550"  # the text stays text
 
 
 def test_guardrail_max_daily_budget_refuses_naming_the_setting(ws, capsys):

@@ -77,7 +77,8 @@ def test_activate_preview_json_says_nothing_was_activated(ws, capsys):
     code, out, _ = cli(ws, capsys, "activate", "hero-receipt", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["activated"] == 0 and doc["changed"] == 0 and doc["action"] == "activate-preview"
-    assert doc["daily_budget"] == "$50.00/day" and doc["ads"][0]["status"] == "PAUSED"
+    assert doc["daily_budget"] == 50.0 and doc["currency"] == "USD" and doc["ads"][0]["status"] == "PAUSED"
+    assert doc["ads"][0]["budget"] == {"amount": 50.0, "currency": "USD", "period": "daily"}
     assert sandbox_ads(ws)["hero-receipt"] == "PAUSED"
 
 

@@ -112,7 +112,8 @@ def test_activating_a_cbo_campaign_counts_the_campaign_budget(ws, capsys):
     assert "ad set spring-cbo - all (23847000000009): the campaign budget" in out
     assert "Total daily budget that would start spending: $80.00/day." in out
     doc = json.loads(cli(ws, capsys, "activate", "spring-cbo", "--json")[1])
-    assert doc["daily_budget"] == "$80.00/day" and doc["ads"][0]["kind"] == "campaign"
+    assert doc["daily_budget"] == 80.0 and doc["currency"] == "USD" and doc["ads"][0]["kind"] == "campaign"
+    assert doc["ads"][0]["budget"] == {"amount": 80.0, "currency": "USD", "period": "daily"}
 
 
 def test_a_name_shared_by_a_campaign_and_an_ad_set_asks_for_the_id(ws, capsys):

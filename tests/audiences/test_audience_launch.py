@@ -46,6 +46,17 @@ def test_a_launch_config_uses_audiences_by_name(ws, sandbox, capsys):
     assert code == 1 and f"NO  {BF} - broad-us-ca (PAUSED) → Purchase: Purchase hasn't fired in 3 days" in out
 
 
+def test_a_misspelt_audience_stops_the_launch_before_anything_is_created(ws, sandbox, capsys):
+    assert run(ws, capsys, "audience", "create", "Past buyers", "--customers", write_customers(ws, 50))[0] == 0
+    edit_json(ws / "campaigns" / BF / "ads" / "batch-upload.json",
+              lambda d: d["adsets"][0]["targeting"].update(custom_audiences=["Past buyer"]))
+    code, out, err = run(ws, capsys, "launch", BF)
+    assert code == 1
+    assert "no audience named 'Past buyer' (did you mean 'Past buyers'?)" in err
+    assert "targeting.custom_audiences" in err
+    assert BF not in {c["name"] for c in sandbox.state_dump()["campaigns"].values()}  # not even the campaign
+
+
 def test_the_sandbox_refuses_audiences_and_pixels_of_no_one(graph):
     campaign = graph.post(f"{SANDBOX_ACCOUNT}/campaigns", name="c", objective="OUTCOME_SALES", status="PAUSED",
                           special_ad_categories=[], is_adset_budget_sharing_enabled=False).json()["id"]

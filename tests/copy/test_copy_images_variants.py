@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from factories import ads_dir, copy_workspace, make_image
-from fake_anthropic import FakeAnthropic, json_message
+from factories import ads_dir, make_image
+from fake_anthropic import json_message
 from skill.cli import main
+from support import COPY_KEY
 
-KEY = "test-key-123456"
+KEY = COPY_KEY
 TITLES = ["Never Lose a Receipt Again", "Receipts, Sorted For You", "Expenses Filed While You Nap",
           "Tax Time, Already Done", "Your Receipts, Handled"]
 BODIES = [f"Snapbook files receipt number {i} for you, every time, so tax season takes a minute." for i in range(5)]
@@ -24,24 +25,6 @@ def draft(n: int) -> dict:
     return {"image_summary": "An orange square.", "titles": TITLES[:n], "bodies": BODIES[:n],
             "descriptions": DESCS[:n], "call_to_action": "LEARN_MORE"}
 
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("ANTHROPIC_AUTH_TOKEN", "META_WORKSPACE", "FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT",
-                "ANTHROPIC_PROFILE", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(tmp_path / "anthropic-config"))
-    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    monkeypatch.setenv("META_COPY_MAX_RETRIES", "1")
-    return copy_workspace(tmp_path)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    with FakeAnthropic(api_key=KEY) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        yield server
 
 
 def run(ws: Path, capsys, *args: str) -> tuple[int, str]:

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_image
+from factories import CAMPAIGN, ads_dir, edit_json, make_image
 from fake_anthropic import (
-    FakeAnthropic,
     RecordedRequest,
     Reply,
     error_reply,
@@ -29,8 +28,9 @@ from skill.cli import main
 from skill.copy.prompt import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 from skill.models import AssetFeedSpec, load_batch_config, load_model
 from skill.validate import validate_copy
+from support import COPY_KEY
 
-KEY = "test-key-123456"
+KEY = COPY_KEY
 
 GOOD = {
     "image_summary": "An orange square standing in for a receipt photo.",
@@ -50,24 +50,6 @@ BROKEN = {**GOOD, "titles": [HEADLINE_54, *GOOD["titles"][1:]], "bodies": [BODY_
           "descriptions": [DESC_31, *GOOD["descriptions"][1:]]}
 assert (len(HEADLINE_54), len(BODY_40), len(DESC_31)) == (54, 40, 31)
 
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("ANTHROPIC_AUTH_TOKEN", "META_WORKSPACE", "FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT",
-                "META_COPY_TIMEOUT_S", "ANTHROPIC_PROFILE", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(tmp_path / "anthropic-config"))
-    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    monkeypatch.setenv("META_COPY_MAX_RETRIES", "1")
-    return copy_workspace(tmp_path)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    with FakeAnthropic(api_key=KEY) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        yield server
 
 
 @pytest.fixture

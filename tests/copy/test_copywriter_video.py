@@ -9,16 +9,16 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
-from factories import ads_dir, copy_workspace, edit_json
-from fake_anthropic import FakeAnthropic, json_message
+from factories import ads_dir, edit_json
+from fake_anthropic import json_message
 from skill.cli import main
 from skill.models import load_batch_config
 from skill.video.make import make_clip
+from support import COPY_KEY
 
-KEY = "test-key-video-123"
+KEY = COPY_KEY
 GOOD = {
     "image_summary": "A yellow bar sweeps down a blue square: a receipt being scanned.",
     "titles": ["Receipts, Filed in a Snap"],
@@ -27,24 +27,6 @@ GOOD = {
     "call_to_action": "LEARN_MORE",
 }
 
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("ANTHROPIC_AUTH_TOKEN", "META_WORKSPACE", "FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT",
-                "ANTHROPIC_PROFILE", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(tmp_path / "anthropic-config"))
-    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    monkeypatch.setenv("META_COPY_MAX_RETRIES", "1")
-    return copy_workspace(tmp_path)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    with FakeAnthropic(api_key=KEY) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        yield server
 
 
 def run(ws: Path, capsys, *args: str) -> tuple[int, str]:

@@ -196,6 +196,10 @@ def test_activation_preview_for_a_campaign_then_yes(ws, live, capsys):
     assert code == 0 and statuses(live) == {"ACTIVE"}
     rows = [r for r in (ws / "brand" / "assets.md").read_text().splitlines() if r.startswith("| black-friday-2026")]
     assert len(rows) == 6 and all(r.endswith("| ACTIVE |") for r in rows)
+    log = [json.loads(line) for line in (ws / "brand" / "changes.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["kind"], e["via"]) for e in log][:2] == [("activate", "campaign", "cli"),
+                                                                    ("activate", "adset", "cli")]
+    assert len(log) == 6 and {e["campaign_id"] for e in log} == {log[0]["id"]}
 
 
 def test_activation_preview_for_one_ad_set(ws, live, capsys):

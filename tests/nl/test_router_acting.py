@@ -60,7 +60,7 @@ def test_ask_raise_a_budget_is_a_preview_and_a_cut_is_logged_as_ask(ws, capsys):
     code = main(["ask", "cut the budget of summer-sale-2026 - broad by 10%", "--sandbox", "--workspace", str(ws)])
     assert code == 0
     [entry] = [json.loads(line) for line in (ws / "brand" / "changes.jsonl").read_text().splitlines()]
-    assert entry["via"] == "ask" and entry["after"] == {"daily_budget": "$45.00"}
+    assert entry["via"] == "ask" and entry["after"] == {"daily_budget": 45.0} and entry["currency"] == "USD"
 
 
 def test_route_json_for_pause_the_bleeders(ws, capsys):
