@@ -6,9 +6,9 @@ validation, no records, no look-ups. The kit runs ``upload_batch`` with its vali
 exactly-once ledger and records. Both send the same payloads (built by the kit's own payload
 functions) to a fresh sandbox and workspace, under the same latency model, side by side.
 
-The round-trip floor: the fewest sequential round trips the work needs, times the latency
-(the kit's dependency depth is image → creative → ad inside one batch; with N batches in
-flight the floor is ceil(batches / N) round trips).
+The round-trip floor: the fewest sequential round trips the work needs, times the latency:
+one read of the account, the images' calls, then the ads' calls (creative → ad inside one
+call, 25 ads a call), N calls in flight. ``bench_upload_scale.py`` runs this at 10–500 ads.
 
 Requires the bench-only dependency: pip install facebook-business
 Run: python bench/bench_sdk.py [--ads 100] [--images 40] [--latency-ms 100] [--parallel 5] [--runs 3]
@@ -94,8 +94,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--model", default="network", choices=["network", "sandbox"])
     opts = parser.parse_args()
-    batches = math.ceil(opts.ads / 10)
-    floor = math.ceil(batches / opts.parallel) * opts.latency_ms / 1000
+    # the account read, the images' calls (50 a call), the ads' calls (25 a call), N calls at a time
+    trips = 1 + math.ceil(math.ceil(opts.images / BATCH) / opts.parallel) + math.ceil(math.ceil(opts.ads / 25) / opts.parallel)
+    floor = trips * opts.latency_ms / 1000
     ways = {"facebook-business, 3 phases × 50 ops": lambda url, ws: sdk_way(url, ws),
             "kit, sequential": lambda url, ws: kit_way(url, ws, 1),
             f"kit, --parallel {opts.parallel}": lambda url, ws: kit_way(url, ws, opts.parallel)}

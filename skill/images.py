@@ -7,6 +7,7 @@ thousand images costs milliseconds, not seconds.
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +42,27 @@ class ImageInfo:
 
 
 def read_info(path: Path) -> ImageInfo:
-    """Header facts of one image. Raises FileNotFoundError / OSError; never decodes."""
+    """Header facts of one image. Raises FileNotFoundError / OSError; never decodes. Read once per
+    file of a batch (kept per ``file_key``, like ``decode_problem``)."""
+    stat = path.stat()  # a missing file raises here
+    key = file_key(path, stat)
+    if key in _INFOS:
+        return _INFOS[key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # sizes are our own rule
-        return _read_info(path)
+        info = _read_info(path)
+    if len(_INFOS) >= 4096:
+        _INFOS.clear()
+    _INFOS[key] = info
+    return info
+
+
+_INFOS: dict[tuple[str, int, int, int, int], ImageInfo] = {}
+
+
+def file_key(path: Path, stat: os.stat_result) -> tuple[str, int, int, int, int]:
+    """A file as it is now: a rewrite, a rename over it or a permission change makes a new key."""
+    return str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def _read_info(path: Path) -> ImageInfo:
@@ -78,10 +96,28 @@ def _bomb_info(path: Path, fh: object, size: int) -> ImageInfo:
 
 
 def decode_problem(path: Path) -> str | None:
-    """Decode the image cheaply (JPEG at 1/8 scale, PNG by its checksums); why it is broken, or None."""
+    """Decode the image cheaply (JPEG at 1/8 scale, PNG by its checksums); why it is broken, or None.
+
+    A file used by many ads of a batch is decoded once: the answer is kept per ``file_key``
+    (a changed file is decoded again)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = file_key(path, stat) if stat else None
+    if key is not None and key in _DECODED:
+        return _DECODED[key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        return _decode_problem(path)
+        problem = _decode_problem(path)
+    if key is not None:
+        if len(_DECODED) >= 4096:
+            _DECODED.clear()
+        _DECODED[key] = problem
+    return problem
+
+
+_DECODED: dict[tuple[str, int, int, int, int], str | None] = {}
 
 
 def _decode_problem(path: Path) -> str | None:

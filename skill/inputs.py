@@ -17,6 +17,7 @@ findings or ``ConfigError``\\s that name the file and the field.
 
 from __future__ import annotations
 
+import os
 import re
 import string
 import unicodedata
@@ -117,13 +118,25 @@ def outside_problem(path: Path, roots: Iterable[Path]) -> str | None:
         return f"{path} cannot be resolved (a symlink loop?)"
     for root in roots:
         try:
-            if real.is_relative_to(root.resolve()):
+            if real.is_relative_to(_resolved(root)):
                 return None
         except (OSError, RuntimeError):
             continue
     shown = f"{path} (→ {real})" if real != path.absolute() else str(path)
     return (f"{shown} is outside the workspace; move it into the workspace, or allow its folder "
             "with --allow-folder DIR")
+
+
+def _resolved(root: Path) -> Path:
+    """A root folder, symlinks followed: resolved once per process (the workspace does not move
+    while a command runs), not once per file checked."""
+    key = (str(root), "" if root.is_absolute() else os.getcwd())
+    if key not in _ROOTS:
+        _ROOTS[key] = root.resolve()
+    return _ROOTS[key]
+
+
+_ROOTS: dict[tuple[str, str], Path] = {}
 
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")

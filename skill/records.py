@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from skill.errors import ConfigError
-from skill.fileio import append_line, write_json_atomic, write_text_atomic
+from skill.fileio import append_line, append_lines, write_json_atomic, write_text_atomic
 from skill.models import UploadRecord, load_model
 
 ASSETS_HEADER = "| name | type | date | ids | status |\n| --- | --- | --- | --- | --- |\n"
@@ -26,8 +26,9 @@ def record_path(spec_path: Path) -> Path:
     return spec_path.with_name(f"{spec_path.stem}.upload.json")
 
 
-def write_record(path: Path, record: UploadRecord) -> None:
-    write_json_atomic(path, record.model_dump(mode="json", exclude_none=True))
+def write_record(path: Path, record: UploadRecord, *, durable: bool = True) -> None:
+    """Atomic; ``durable=False`` skips the fsync (an upload makes a batch durable at once)."""
+    write_json_atomic(path, record.model_dump(mode="json", exclude_none=True), durable=durable)
 
 
 def read_record(path: Path) -> UploadRecord:
@@ -71,6 +72,28 @@ def append_asset(assets_md: Path, record: UploadRecord) -> None:
     else:
         write_text_atomic(assets_md, "# Assets\n\n" + ASSETS_HEADER)
     append_line(assets_md, assets_row(record))
+
+
+def asset_ad_ids(assets_md: Path) -> set[str]:
+    """The ad ids the rows of ``assets.md`` name (read once; see ``append_assets``)."""
+    if not assets_md.exists():
+        return set()
+    return set(re.findall(r"ad: (\S+) ", assets_md.read_text(encoding="utf-8")))
+
+
+def append_assets(assets_md: Path, records: list[UploadRecord], known: set[str]) -> None:
+    """Add the rows of several ads in one write and one fsync, each once: ``known`` holds the ad
+    ids already in the file (``asset_ad_ids``) and is updated. The caller serialises calls."""
+    rows = []
+    for record in records:
+        if record.ad_id not in known:
+            known.add(record.ad_id)
+            rows.append(assets_row(record))
+    if not rows:
+        return
+    if not assets_md.exists():
+        write_text_atomic(assets_md, "# Assets\n\n" + ASSETS_HEADER)
+    append_lines(assets_md, rows)
 
 
 def update_asset_status(assets_md: Path, ad_id: str, status: str) -> bool:

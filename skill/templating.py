@@ -18,6 +18,7 @@ def environment() -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=True,
         autoescape=False,
+        auto_reload=False,  # the templates ship with the package: no stat of the file per render
     )
     return env
 

@@ -23,10 +23,28 @@ def initialize(version: str, request_id: int | str = 1) -> dict:
 
 
 def talk(cmd: list[str], messages: list[dict | str], tmp_path: Path) -> tuple[list[dict], str]:
+    """Send every message, read until each request has its answer, then close stdin (as a client
+    would when done): closing first would race the server's shutdown against its answers."""
     env = {**os.environ, "HOME": str(tmp_path / "home"), "FACEBOOK_ACCESS_TOKEN": ""}
+    wanted = {json.dumps(m["id"]) for m in messages if isinstance(m, dict) and "id" in m}
     lines = "".join((m if isinstance(m, str) else json.dumps(m)) + "\n" for m in messages)
-    done = subprocess.run(cmd, input=lines, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
-    return [json.loads(line) for line in done.stdout.splitlines()], done.stderr
+    with (tmp_path / "stderr.txt").open("w+") as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
+                                env=env, cwd=tmp_path)
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(lines)
+        proc.stdin.flush()
+        answers: list[dict] = []
+        while wanted - {json.dumps(a.get("id")) for a in answers}:
+            line = proc.stdout.readline()
+            if not line:
+                break  # the server ended: the asserts say what is missing
+            answers.append(json.loads(line))
+        proc.stdin.close()
+        answers += [json.loads(line) for line in proc.stdout.read().splitlines()]
+        proc.wait(timeout=300)
+        err.seek(0)
+        return answers, err.read()
 
 
 @pytest.mark.parametrize("version", VERSIONS)

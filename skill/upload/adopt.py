@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skill.account.existing import Existing, edge_query, find_by_name
-from skill.upload.graph_ops import make_op
+from skill.upload.graph_ops import MAX_BATCH_OPS, image_lookup_op, make_op
+from skill.upload.images import HASHES_PER_LOOKUP, hashes_in
 from skill.upload.preflight import Target, check, entry_data, preflight_ops, run_batch
 
 AD_FIELDS = ("id", "name", "status", "effective_status", "creative")
@@ -46,25 +47,42 @@ class AccountView:
         return str(creative["id"]) if isinstance(creative, dict) and creative.get("id") else None
 
 
-def survey(client: Any, token: str | None, target: Target, names: Iterable[str]) -> Survey:
+def survey(client: Any, token: str | None, target: Target, names: Iterable[str],
+           image_md5s: Iterable[str] = ()) -> Survey:
     """One Graph batch: the pre-flight's four reads, the first page of the ad set's ads and of the
-    account's creatives. Refuses (``preflight.check``) before anything else; later pages are read
-    only when there are more. Returns the ads by name, and the creatives' first page for later."""
+    account's creatives, and which of the images the account holds (50 hashes a read, as many
+    reads as fit). Refuses (``preflight.check``) before anything else; later pages are read
+    only when there are more. Returns the ads by name, the creatives' first page for later, the
+    hashes found and those still to look up (``Survey.images_unread``)."""
     ops = preflight_ops(token, target) + [
         make_op("GET", edge_query(f"{target.adset_id}/ads", AD_FIELDS, include_gone=True)),
         make_op("GET", edge_query(f"{target.account}/adcreatives", CREATIVE_FIELDS, include_gone=False)),
     ]
+    md5s = sorted(set(image_md5s))
+    chunks = [md5s[i:i + HASHES_PER_LOOKUP] for i in range(0, len(md5s), HASHES_PER_LOOKUP)]
+    room = max(0, MAX_BATCH_OPS - len(ops))
+    ops += [image_lookup_op(target.account, chunk) for chunk in chunks[:room]]
     results = run_batch(client, ops)
     check(results, token, target)
     ads = find_by_name(client, f"{target.adset_id}/ads", names, AD_FIELDS, include_gone=True,
                        first_page=entry_data(results[4]))
-    return Survey(AccountView(ads=ads), results[5])
+    found = Survey(AccountView(ads=ads), results[5])
+    for chunk, result in zip(chunks[:room], results[6:], strict=True):
+        rows = getattr(result, "data", None) if getattr(result, "ok", False) else None
+        if isinstance(rows, dict) and not (rows.get("paging") or {}).get("next"):
+            found.images_known |= hashes_in(rows.get("data") or []) & set(chunk)
+        else:  # no usable answer: read again the usual way (which retries, then stops the run)
+            found.images_unread += chunk
+    found.images_unread += [m for chunk in chunks[room:] for m in chunk]
+    return found
 
 
 @dataclass
 class Survey:
     view: AccountView
     creatives_page: Any  # the batch entry of the creatives' first page (read only if needed)
+    images_known: set[str] = field(default_factory=set)  # md5s the account holds
+    images_unread: list[str] = field(default_factory=list)  # md5s not looked up in the survey's call
 
     def creatives(self, client: Any, account: str, names: Iterable[str]) -> Existing:
         """The account's creatives with these names, from the first page already read (then paged)."""

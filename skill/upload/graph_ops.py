@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from skill.errors import GraphError
 from skill.graph import BatchOp
@@ -59,6 +60,14 @@ def _entry(result: Any) -> Entry | None:
         error = GraphError(f"batch entry failed (HTTP {getattr(result, 'status', '?')})",
                            http_status=getattr(result, "status", None))
     return Entry(False, getattr(result, "data", None), error)
+
+
+MAX_BATCH_OPS = 50
+
+
+def image_lookup_op(account: str, md5s: list[str]) -> BatchOp:
+    """``GET act_…/adimages?hashes=[…]`` for up to 50 hashes, one page (``limit`` = 50)."""
+    return make_op("GET", f"{account}/adimages?{urlencode(hashes_lookup_params(md5s))}")
 
 
 def lookup_known_images(client: Any, account: str, md5s: list[str]) -> Iterator[str]:

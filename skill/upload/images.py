@@ -28,7 +28,8 @@ def file_md5s(paths: Iterable[Path]) -> dict[Path, str]:
 
 
 def hashes_lookup_params(md5s: list[str]) -> dict[str, str]:
-    return {"hashes": json.dumps(md5s), "fields": "hash,name"}
+    """At most ``HASHES_PER_LOOKUP`` hashes: the answer is one page."""
+    return {"hashes": json.dumps(md5s), "fields": "hash,name", "limit": str(HASHES_PER_LOOKUP)}
 
 
 def hashes_in(rows: Iterable[Any]) -> set[str]:

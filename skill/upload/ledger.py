@@ -6,16 +6,32 @@ file is atomic (temp file + rename), so a run killed at any instant leaves eithe
 state or the new one. On the next run an intent without a result means "maybe done":
 the upload looks the object up by name (or hash) and adopts it before creating anything.
 
+Durability: the ledger is the kit's memory of the account, not the truth. Every run reads the
+ad set's ads (deleted ones too) and the creatives by name, and the images by hash, before it
+creates anything, and adopts what it finds; so a ledger entry that is older than the account
+(or missing) costs a look-up, never a duplicate. Its writes are therefore atomic but not
+fsync'd: a killed process leaves them whole (the page cache outlives it); after a power loss an
+entry may be an older one, which the next run's look-up corrects. Once an ad is created its
+``{stem}.upload.json`` record says so (the ledger is not written again for it), and the batch's
+rows in ``brand/assets.md`` are fsync'd together, once per batch (``skill/upload/outputs.py``).
+
 Files, under the campaign's ``ads/`` folder (git-ignored):
 
 - ``.ledger/{stem}.json``: one :class:`AdLedger` per ad
+- ``.ledger/inflight-{pid}-{n}.json``: the intents of the ads a batch call is sending now, in one
+  file per call (not one per ad), fsync'd before the call is sent; removed once the call's
+  answers are recorded. A run killed
+  mid-call leaves it: the next run merges its intents into those ads' ledgers, settles them by
+  looking the ads up, then removes it.
 - ``.upload.lock``: an OS lock on it says someone is uploading this campaign now; its text says who
 """
 
 from __future__ import annotations
 
-import threading
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,6 +43,7 @@ __all__ = ["LEDGER_DIR", "LOCK_NAME", "AdLedger", "CampaignLock", "Ledger", "Ste
 
 LEDGER_DIR = ".ledger"
 LEDGER_VERSION = 1
+INFLIGHT = "inflight-"
 
 
 class Step(BaseModel):
@@ -68,11 +85,13 @@ class AdLedger(BaseModel):
 
 
 class Ledger:
-    """The ledger files of one campaign. Thread-safe: parallel batches share one instance."""
+    """The ledger files of one campaign. Parallel batches share one instance (each ad's file is
+    written by the one batch that holds the ad)."""
 
     def __init__(self, ads_dir: Path) -> None:
         self.dir = ads_dir / LEDGER_DIR
-        self._lock = threading.Lock()
+        self._inflight: dict[str, dict[str, Any]] | None = None  # stem → intents left by killed runs
+        self._inflight_files: list[Path] = []
 
     def path(self, stem: str) -> Path:
         return self.dir / f"{stem}.json"
@@ -81,14 +100,73 @@ class Ledger:
         """The ad's ledger; a fresh one if none exists, it is unreadable, or it is for another
         ad name / account / ad set (what was done there says nothing about this upload)."""
         fresh = AdLedger(stem=stem, ad_name=ad_name, account=account, adset_id=adset_id)
-        path = self.path(stem)
         try:
-            entry = AdLedger.model_validate_json(path.read_bytes())
-        except FileNotFoundError:
-            return fresh
-        except (OSError, ValidationError, ValueError):
-            return fresh  # a torn file cannot happen (atomic writes); a hand-edited one is ignored
-        return entry if entry.matches(ad_name, account, adset_id) else fresh
+            entry = AdLedger.model_validate_json(self.path(stem).read_bytes())
+        except (OSError, ValidationError, ValueError):  # none yet, or hand-edited (writes are atomic)
+            entry = fresh
+        entry = entry if entry.matches(ad_name, account, adset_id) else fresh
+        self._merge_inflight(entry)
+        return entry
+
+    # -- in-flight calls: one file of intents per batch call
+
+    def has_inflight(self) -> bool:
+        self._read_inflight()
+        return bool(self._inflight)
+
+    def _read_inflight(self) -> None:
+        if self._inflight is not None:
+            return
+        self._inflight = {}
+        for path in sorted(self.dir.glob(f"{INFLIGHT}*.json")) if self.dir.is_dir() else []:
+            try:
+                data = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue
+            self._inflight_files.append(path)
+            for stem, intents in (data if isinstance(data, dict) else {}).items():
+                if isinstance(intents, dict):
+                    self._inflight.setdefault(stem, {}).update(intents)
+
+    def _merge_inflight(self, entry: AdLedger) -> None:
+        """A killed run's call may have made these: mark them unclear (a look-up settles them)."""
+        self._read_inflight()
+        found = (self._inflight or {}).get(entry.stem)
+        if not found or (found.get("ad_name"), found.get("account"), found.get("adset_id")) != (
+                entry.ad_name, entry.account, entry.adset_id):
+            return
+        for md5 in found.get("images") or []:
+            if md5 not in entry.images:
+                entry.image_intents.setdefault(str(md5), str(found.get("at")))
+        if found.get("creative") and entry.creative.id is None:
+            entry.creative.intent_at = entry.creative.intent_at or str(found.get("at"))
+        if found.get("ad") and entry.ad.id is None:
+            entry.ad.intent_at = entry.ad.intent_at or str(found.get("at"))
+
+    def settled_inflight(self) -> None:
+        """The intents read from killed runs' files are settled (or saved per ad): remove the files."""
+        for path in self._inflight_files:
+            path.unlink(missing_ok=True)
+        self._inflight_files = []
+
+    def intend_call(self, key: str, intents: list[tuple[AdLedger, list[str], bool, bool]]) -> Path:
+        """Record that a call is about to send these writes (entry, image md5s, creative?, ad?):
+        in memory, and in one in-flight file for the whole call. Returns the file."""
+        stamp = now_iso()
+        record: dict[str, Any] = {}
+        for entry, images, creative, ad in intents:
+            for md5 in images:
+                entry.image_intents.setdefault(md5, stamp)
+            if creative and entry.creative.id is None:
+                entry.creative.intent_at = stamp
+            if ad and entry.ad.id is None:
+                entry.ad.intent_at = stamp
+            record[entry.stem] = {"ad_name": entry.ad_name, "account": entry.account, "adset_id": entry.adset_id,
+                                  "at": stamp, "images": sorted(entry.image_intents),
+                                  "creative": entry.creative.unclear, "ad": entry.ad.unclear}
+        path = self.dir / f"{INFLIGHT}{os.getpid()}-{key}.json"
+        write_json_atomic(path, record)  # the one fsync before the call goes out
+        return path
 
     def fresh(self, entry: AdLedger) -> AdLedger:
         """A new ledger for the same ad (its old one described an ad deleted in the account)."""
@@ -98,9 +176,10 @@ class Ledger:
         return new
 
     def save(self, entry: AdLedger) -> None:
-        with self._lock:
-            entry.updated_at = now_iso()
-            write_json_atomic(self.path(entry.stem), entry.model_dump(mode="json"))
+        """Atomic, not fsync'd (see the module's note). One file per ad, each ad in one batch at a
+        time: no lock needed."""
+        entry.updated_at = now_iso()
+        write_json_atomic(self.path(entry.stem), entry.model_dump(mode="json"), durable=False)
 
     # -- the transitions, each saved before the caller goes on
 

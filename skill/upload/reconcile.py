@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from skill.upload.graph_ops import Entry, make_op
-from skill.upload.images import hashes_in, hashes_lookup_params
+from skill.upload.graph_ops import Entry, image_lookup_op, make_op
+from skill.upload.images import HASHES_PER_LOOKUP, hashes_in
 
 if TYPE_CHECKING:
     from skill.upload.work import AdWork, RunContext
@@ -41,8 +41,10 @@ def reconcile(ctx: RunContext, ads: list[AdWork], call: Call) -> int:
     md5s = sorted({m for a in unclear for m in a.entry.image_intents})
     ops: list[Any] = []
     looks: list[tuple[str, AdWork | None]] = []
-    if md5s:
-        ops.append(make_op("GET", f"{ctx.account}/adimages?{urlencode(hashes_lookup_params(md5s))}"))
+    chunks: dict[int, set[str]] = {}  # op index → the hashes that image look-up asks about
+    for start in range(0, len(md5s), HASHES_PER_LOOKUP):
+        chunks[len(ops)] = set(md5s[start:start + HASHES_PER_LOOKUP])
+        ops.append(image_lookup_op(ctx.account, sorted(chunks[len(ops)])))
         looks.append(("images", None))
     for ad in unclear:
         if ad.entry.creative.unclear:
@@ -56,13 +58,13 @@ def reconcile(ctx: RunContext, ads: list[AdWork], call: Call) -> int:
         results = call(ops[start:start + 50], unclear)
         if results is None:
             continue
-        for (kind, ad), result in zip(looks[start:start + 50], results, strict=True):
+        for offset, ((kind, ad), result) in enumerate(zip(looks[start:start + 50], results, strict=True)):
             if result is None or not result.ok or not isinstance(result.data, dict):
                 continue  # still unclear: asked again next round
             answered += 1
             rows = [r for r in result.data.get("data", []) if isinstance(r, dict)]
             if kind == "images":
-                _adopt_images(ctx, unclear, hashes_in(rows))
+                _adopt_images(ctx, unclear, hashes_in(rows), chunks[start + offset])
             elif kind == "creative" and ad is not None:
                 _adopt_creative(ctx, ad, rows)
             elif ad is not None:
@@ -76,9 +78,9 @@ def _match(ad: AdWork, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return next((r for r in rows if r.get("name") == ad.full_name and r.get("id")), None)
 
 
-def _adopt_images(ctx: RunContext, ads: list[AdWork], found: set[str]) -> None:
+def _adopt_images(ctx: RunContext, ads: list[AdWork], found: set[str], asked: set[str]) -> None:
     for ad in ads:
-        for md5 in list(ad.entry.image_intents):
+        for md5 in [m for m in ad.entry.image_intents if m in asked]:
             if md5 in found:
                 ctx.ledger.record_image(ad.entry, md5, md5)
                 ctx.images.learn(md5, md5, uploaded=True)

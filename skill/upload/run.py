@@ -2,9 +2,10 @@
 
 ``upload_batch`` is the whole job. It validates the batch (an invalid ad sends nothing), takes
 the campaign lock, skips ads that already have a ``{stem}.upload.json``, asks Meta which images
-the account already holds, and runs the rest in Graph batches of up to 10 ads (one HTTP call
-per batch carries image, creative and ad; see ``upload_steps.py``), one batch at a time or
-several at once (``parallel``). Each created ad gets its ``{stem}.upload.json``, its row in
+the account already holds (in the pre-flight's call), and sends the rest (``phases.send_ads``):
+the missing images in calls of 50, then Graph batches of up to 25 ads (one HTTP call carries
+creative and ad for each; see ``steps.py``), one call at a time or several at once
+(``parallel``). Each created ad gets its ``{stem}.upload.json``, its row in
 ``brand/assets.md`` and, if missing, its ``{stem}.md`` copy document.
 
 Progress lines follow the product's format, one block per ad, in batch order::
@@ -20,25 +21,24 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from skill.copy.doc import copy_doc_path, render_copy_doc
 from skill.creative.outcomes import is_policy_rejection, policy_hint
 from skill.errors import ConfigError, GraphError, WaitTooLong
 from skill.events import Event, Reporter, silent
-from skill.fileio import clean_stale_temps, write_text_atomic
+from skill.fileio import clean_stale_temps
 from skill.models import UploadRecord
-from skill.records import append_asset, now_iso, read_record, record_path, write_record
+from skill.records import now_iso, read_record, record_path
 from skill.settings import Settings
 from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_line, survey
 from skill.upload.graph_ops import lookup_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
+from skill.upload.outputs import Outputs
 from skill.upload.payloads import ad_name
+from skill.upload.phases import send_ads
 from skill.upload.preflight import target_for
-from skill.upload.steps import BatchRunner, split_batches
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
     ad_lines,
@@ -97,13 +97,17 @@ class Upload:
         self.ledger = Ledger(self.ads_dir)
         self.images = ImageBook()
         self.total = len(batch.ads)
+        self.md5_of: dict[Path, str] = {}  # every candidate's image files, read once
         self.work: list[AdWork] = []
         self.results: dict[int, AdResult] = {}
         self.progress = Progress(report, [a.index for a in batch.ads])
-        self.write_lock = threading.Lock()
+        self.write_lock = threading.Lock()  # ``finished``
+        self.finished: dict[int, AdWork] = {}  # created, its files not yet written
+        self.outputs = Outputs(settings.assets_md, batch)
         self.resumed = False  # a re-run: each ad done now prints one line, as the product shows it
         self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
-                              self.finalize, self.fail, report, time.sleep, keep_going=keep_going)
+                              self.finalize, self.fail, report, time.sleep, keep_going=keep_going,
+                              commit=self.commit)
 
     # ------------------------------------------------------------ outcomes
 
@@ -113,9 +117,11 @@ class Upload:
         return res
 
     def finalize(self, ad: AdWork) -> None:
-        """The ad exists on Meta: write its record, its assets.md row and its copy document."""
+        """The ad exists on Meta: queue its record, its assets.md row and its copy document
+        (written, and its progress block emitted, by ``commit``)."""
         entry, check = ad.entry, ad.check
         hashes = [entry.images.get(m) or self.images.known.get(m) or m for m in ad.md5s]  # md5 is Meta's hash
+        ad.hashes = hashes
         record = UploadRecord(
             uploaded_at=now_iso(), campaign=self.batch.config.campaign, ad_name=check.name,
             image_hash=hashes[0] if len(hashes) == 1 else None,
@@ -124,35 +130,27 @@ class Upload:
             status="PAUSED", review_url=self.settings.review_url(),
             **({"video_id": ad.video.video_id, "thumbnail_hash": ad.video.thumbnail_hash} if ad.video else {}),
         )
-        path = record_path(check.spec_path)
-        with self.write_lock:  # the record goes last: it is what marks the ad as done
-            self._write_copy_doc(check)
-            append_asset(self.settings.assets_md, record)
-            write_record(path, record)
         ad.state = "created"
-        found = "found" in ad.adopted
-        self._result(check, "adopted" if found else "created", image_hashes=hashes, creative_id=record.creative_id,
-                     ad_id=record.ad_id, record=str(path), video_id=ad.video.video_id if ad.video else None)
-        if found:
-            lines = found_lines(ad, self.total, path.name)
-        elif self.resumed:
-            lines = [complete_line(check, self.total)]
-        else:
-            lines = ad_lines(ad, self.total, hashes, self.images.uploaded)
-        self.progress.done(check.index, lines)
+        with self.write_lock:
+            self.finished[check.index] = ad
+        self.outputs.add(check, record)
 
-    def _write_copy_doc(self, check: AdCheck) -> None:
-        doc = copy_doc_path(check.spec_path)
-        if doc.exists() or check.spec is None:
-            return
-        campaign_dir = self.ads_dir.parent
-        names = [str(p.relative_to(campaign_dir)) if p.is_relative_to(campaign_dir) else p.name
-                 for p in check.image_paths or [check.video_path or check.spec_path]]
-        placed = check.entry.kind == "placements"
-        image = f"{names[0]} (Feed), {names[1]} (Stories, Reels)" if placed else names[0]
-        write_text_atomic(doc, render_copy_doc(
-            check.spec, title=check.entry.stem, campaign=self.batch.config.campaign, image=image,
-            images=1 if placed else len(check.image_paths) or 1, destination=self.batch.destination_url))
+    def commit(self) -> None:
+        """Write the queued ads' files (one fsync per file) and emit their progress blocks."""
+        for check, record, path in self.outputs.flush():
+            with self.write_lock:
+                ad = self.finished.pop(check.index)
+            found = "found" in ad.adopted
+            self._result(check, "adopted" if found else "created", image_hashes=ad.hashes,
+                         creative_id=record.creative_id, ad_id=record.ad_id, record=str(path),
+                         video_id=ad.video.video_id if ad.video else None)
+            if found:
+                lines = found_lines(ad, self.total, path.name)
+            elif self.resumed:
+                lines = [complete_line(check, self.total)]
+            else:
+                lines = ad_lines(ad, self.total, ad.hashes, self.images.uploaded)
+            self.progress.done(check.index, lines)
 
     def fail(self, ad: AdWork, error: GraphError) -> None:
         if is_policy_rejection(error):
@@ -168,8 +166,8 @@ class Upload:
     def candidates(self) -> list[AdCheck]:
         """Valid ads to look up and send, in order; invalid ones fail here (and pause the batch)."""
         out: list[AdCheck] = []
-        self.resumed = any(record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists()
-                           for c in self.batch.ads)
+        self.resumed = self.ledger.has_inflight() or any(
+            record_path(c.spec_path).exists() or self.ledger.path(c.entry.stem).exists() for c in self.batch.ads)
         for check in self.batch.ads:
             if not check.ok:
                 if self._recorded(check) is not None:
@@ -183,27 +181,29 @@ class Upload:
         return out
 
     def survey(self, candidates: list[AdCheck]) -> Survey:
-        """The pre-flight and the ad set's ads, in one call (see ``adopt.survey``)."""
+        """The pre-flight, the ad set's ads and which images the account holds, in one call
+        (see ``adopt.survey``)."""
         names = [ad_name(self.settings, self.batch, c) for c in candidates]
         token = self.settings.token.get_secret_value() if self.settings.token else None
-        found = survey(self.client, token, target_for(self.settings, self.batch), names)
+        self.md5_of = file_md5s(p for c in candidates for p in c.image_paths)
+        found = survey(self.client, token, target_for(self.settings, self.batch), names, self.md5_of.values())
         self.view = found.view
         return found
 
     def plan(self, candidates: list[AdCheck], found: Survey) -> list[AdWork]:
         """Adopt what the account holds, and return the ads to send, in order."""
         names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
-        md5_of: dict[Path, str] = {}
         todo: list[AdWork] = []
         for check in candidates:
             full_name = names[check.index]
             entry = self.ledger.load(check.entry.stem, full_name, self.account, self.batch.adset_id or "")
-            md5_of.update(file_md5s(p for p in check.image_paths if p not in md5_of))
-            ad = AdWork(check, full_name, [md5_of[p] for p in check.image_paths], entry)
+            ad = AdWork(check, full_name, [self.md5_of[p] for p in check.image_paths], entry)
             if self._settled(ad):
                 continue
             todo.append(ad)
+        self.commit()  # the adopted ads' records
         self._adopt_creatives(todo, found)
+        self.ledger.settled_inflight()  # what killed runs' calls may have made is now settled
         return todo
 
     def _settled(self, ad: AdWork) -> bool:
@@ -250,8 +250,10 @@ class Upload:
             if found:
                 ad.entry.creative.id = found
                 ad.adopted.add("creative")
-            else:
+            elif ad.entry.creative.intent_at is not None:
                 self.ledger.clear_intents(ad.entry, creative=True)
+            else:
+                continue  # nothing changed: nothing to write
             self.ledger.save(ad.entry)
 
     def _recorded(self, check: AdCheck) -> UploadRecord | None:
@@ -282,6 +284,7 @@ class Upload:
     def run(self, workers: int) -> None:
         candidates = self.candidates()
         todo: list[AdWork] = []
+        found: Survey | None = None
         if candidates:
             try:
                 found = self.survey(candidates)  # a pre-flight refusal raises: nothing was written
@@ -295,38 +298,26 @@ class Upload:
         if todo and not self.ctx.fatal:
             todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
-            self._known_images(todo)
-        groups = split_batches(todo, self.images.known)
-        for number, group in enumerate(groups):
-            for ad in group:
-                for md5 in ad.md5s:
-                    self.images.plan(md5, number)
-        runners = [BatchRunner(self.ctx, n, g) for n, g in enumerate(groups)]
-        if workers <= 1 or len(runners) <= 1:
-            for runner in runners:
-                self._run_one(runner)
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
-                list(pool.map(self._run_one, runners))
+            self._known_images(todo, found)
+        send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
+        self.commit()
         for ad in todo:
             if ad.index not in self.results:
                 ad.state = "not_run"
                 self._result(ad.check, "not_run")
         self.progress.close()
 
-    def _run_one(self, runner: BatchRunner) -> None:
-        if not any(self.ctx.may_run(ad.index) for ad in runner.ads):
-            self.images.finish(runner.number)  # paused or stopped before this batch began
-            return
-        runner.run()
-
-    def _known_images(self, todo: list[AdWork]) -> None:
-        wanted = sorted({m for a in todo for m in a.md5s if m not in a.entry.images})
+    def _known_images(self, todo: list[AdWork], found: Survey | None) -> None:
+        """What the ledgers and the account (read in the survey's call) hold; the rest is read now."""
         for ad in todo:
             for md5, image_hash in ad.entry.images.items():
                 self.images.learn(md5, image_hash)
+        for md5 in found.images_known if found else ():
+            self.images.learn(md5, md5)
+        wanted = {m for a in todo for m in a.md5s if m not in a.entry.images}
+        unread = sorted(wanted & set(found.images_unread)) if found else sorted(wanted)
         try:
-            for md5 in lookup_known_images(self.client, self.account, wanted):
+            for md5 in lookup_known_images(self.client, self.account, unread):
                 self.images.learn(md5, md5)
         except GraphError as exc:
             self.ctx.halt(exc)

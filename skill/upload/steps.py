@@ -1,4 +1,4 @@
-"""One Graph batch of up to 10 ads: image → creative → PAUSED ad, in as few HTTP calls as possible.
+"""One Graph batch of up to 25 ads: image → creative → PAUSED ad, in as few HTTP calls as possible.
 
 A :class:`BatchRunner` repeats rounds until every ad of its batch is created, has failed for
 good, or the run stops. Each round:
@@ -16,6 +16,7 @@ ad only after several rounds in a row taught nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from skill.creative.outcomes import is_image_hash_error
@@ -28,7 +29,7 @@ from skill.upload.plan import Plan, Step, is_definite, ok, ref
 from skill.upload.reconcile import reconcile
 from skill.upload.work import AdWork, RunContext
 
-MAX_ADS_PER_BATCH = 10
+MAX_ADS_PER_BATCH = 25  # creative + ad each: 50 operations, Meta's most per call
 MAX_OPS_PER_BATCH = 50
 MAX_ROUNDS = 40
 MAX_STALLED = 8  # rounds in a row without any answer before an ad is given up
@@ -36,7 +37,7 @@ FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
 
 
 def split_batches(ads: list[AdWork], known: dict[str, str]) -> list[list[AdWork]]:
-    """Consecutive groups of ≤10 ads and ≤50 operations (each unknown image counted once)."""
+    """Consecutive groups of ≤25 ads and ≤50 operations (each unknown image counted once)."""
     groups: list[list[AdWork]] = []
     current: list[AdWork] = []
     seen: set[str] = set()
@@ -73,6 +74,21 @@ class BatchRunner:
         self.last_error: dict[int, GraphError | None] = {}
         self.answers = 0
         self.waited_for_limit = False  # the last wait was for a rate limit: say so when the retry works
+        self.inflight: Path | None = None  # the in-flight file of the last call sent
+
+    def _settle_inflight(self, final: bool = False) -> None:
+        """Every answer recorded (created ads have their records, the rest their ledger files): the
+        in-flight file has told all it can. While a step is unclear it stays (a look-up settles it),
+        unless the batch is over (``final``): open intents then go to each ad's own ledger file."""
+        if self.inflight is None:
+            return
+        if not final and any(a.entry.unclear for a in self.ads if a.state == "pending"):
+            return
+        for ad in self.ads:
+            if ad.state != "created" and ad.entry.unclear:
+                self.ctx.ledger.save(ad.entry)
+        self.inflight.unlink(missing_ok=True)
+        self.inflight = None
 
     def run(self) -> None:
         try:
@@ -90,6 +106,8 @@ class BatchRunner:
                 ready = [a for a in pending if a.state == "pending" and not a.entry.unclear]
                 if ready:
                     self._send(ready)
+                self.ctx.commit()  # the finished ads' records: written before the next call
+                self._settle_inflight()
                 helped = self._progress() > before
                 if helped and self.waited_for_limit:
                     self.ctx.report(Event("retry_ok", "✓ Retry successful"))
@@ -99,6 +117,8 @@ class BatchRunner:
                 if ad.state == "pending" and self.ctx.may_run(ad.index):
                     self.ctx.fail(ad, _gave_up(self.last_error.get(ad.index)))
         finally:
+            self.ctx.commit()
+            self._settle_inflight(final=True)
             self.ctx.images.finish(self.number)
 
     def _progress(self) -> int:
@@ -139,6 +159,7 @@ class BatchRunner:
     def _send(self, ads: list[AdWork]) -> None:
         ctx = self.ctx
         plan = Plan(ctx.account, chain=not ctx.keep_going)
+        intents: list[tuple[Any, list[str], bool, bool]] = []
         for ad in ads:
             step, hashes, first = Step(), [], True
             for md5, path in zip(ad.md5s, ad.paths, strict=True):
@@ -160,13 +181,13 @@ class BatchRunner:
             step.ad = plan.ad(ad.index, ad_payload(ctx.settings, ctx.batch, ad.check, creative_id), step.creative,
                               first)
             plan.steps[ad.index] = step
-            ctx.ledger.intend(ad.entry, images=[m for m, _ in step.images], creative=step.creative is not None,
-                              ad=True)
+            intents.append((ad.entry, [m for m, _ in step.images], step.creative is not None, True))
+        self.inflight = ctx.ledger.intend_call(str(self.number), intents)
         results = self._call(plan.ops, ads, plan.files)
         if results is None:
             return
         for md5, index in plan.image_op.items():
-            found = _image_hash(results[index])
+            found = image_hash(results[index])
             if found:
                 ctx.images.learn(md5, found, uploaded=True)
         for ad in ads:
@@ -179,7 +200,7 @@ class BatchRunner:
             if ok(result) or (result is not None and is_definite(result.error)) or plan.not_run(i, results):
                 self.answers += 1
         for md5, i in step.images:
-            found = _image_hash(results[i])
+            found = image_hash(results[i])
             if found:
                 ctx.ledger.record_image(entry, md5, found)
             elif _refused(plan, i, results):
@@ -193,10 +214,10 @@ class BatchRunner:
             entry.ad.id = _new_id(results[step.ad])
         elif _refused(plan, step.ad, results):
             ctx.ledger.clear_intents(entry, ad=True)
-        ctx.ledger.save(entry)
         if entry.done:
-            ctx.finalize(ad)
+            ctx.finalize(ad)  # its record says so: the ledger keeps the intent (a look-up settles it)
             return
+        ctx.ledger.save(entry)
         cause = next((c for c in (plan.cause(i, results) for i in step.indexes()) if c is not None), None)
         if cause is None or cause.chained:
             return  # an earlier ad of the call failed: retried next round, or not run if paused
@@ -250,7 +271,7 @@ def _new_id(result: Entry | None) -> str | None:
     return None
 
 
-def _image_hash(result: Entry | None) -> str | None:
+def image_hash(result: Entry | None) -> str | None:
     """The hash in an ``adimages`` answer: ``{"images": {"file.jpg": {"hash": …}}}``."""
     if not ok(result) or not isinstance(result.data, dict):
         return None

@@ -29,6 +29,7 @@ class AdWork:
     adopted: set[str] = field(default_factory=set)
     video: Any = None  # a video ad: its skill.video.phase.VideoRef once the video is ready
     image_retried: bool = False  # uploaded again once after Meta refused a missing or expired hash
+    hashes: list[str] = field(default_factory=list)  # Meta's hashes of its images, once created
 
     @property
     def index(self) -> int:
@@ -57,6 +58,7 @@ class RunContext:
     stop: threading.Event = field(default_factory=threading.Event)
     fatal: GraphError | None = None
     paused_at: int | None = None  # index of the first failed ad, when the batch pauses
+    commit: Callable[[], None] = lambda: None  # write the finished ads' files (one fsync per file)
 
     def halt(self, error: GraphError) -> None:
         if self.fatal is None:

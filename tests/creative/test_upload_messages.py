@@ -142,10 +142,10 @@ def test_verbose_logs_one_line_per_request_without_the_token(ws, sandbox, capsys
     assert code == 0
     http = [line for line in err.splitlines() if line.startswith("HTTP ")]
     assert len(http) == sandbox.request_count >= 2, "one line per request"
-    get = next(line for line in http if line.startswith("HTTP GET "))
-    assert re.fullmatch(r"HTTP GET /v26\.0/act_123456789/adimages → 200 in \d+ ms · usage acct \d+%, buc \d+% max, "
-                        r"app \d+% · fbtrace_id A\w+", get)
-    assert any("(batch of 9) → 200" in line for line in http), "the upload's batch: 3 images, 3 creatives, 3 ads"
+    assert re.fullmatch(r"HTTP POST /v26\.0/ \(batch of 7\) → 200 in \d+ ms · usage acct \d+%, buc \d+% max, "
+                        r"app \d+% · fbtrace_id A\w+", http[0]), "the pre-flight's reads and the image look-up"
+    assert "(batch of 3) → 200" in http[1], "the 3 images"
+    assert "(batch of 6) → 200" in http[2], "3 creatives, 3 ads"
     assert SANDBOX_TOKEN not in err and not any(line.startswith("HTTP ") for line in lines)
 
 
@@ -154,7 +154,8 @@ def test_meta_ads_debug_http_logs_too(ws, sandbox, capsys, monkeypatch):
     code, _, err = upload(ws, capsys, "--dry-run")
     assert code == 0 and "HTTP " not in err, "a dry run calls nothing"
     assert main(["auth", "check", "--workspace", str(ws)]) in (0, 1)
-    assert capsys.readouterr().err.count("HTTP GET ") >= 1
+    gets = [line for line in capsys.readouterr().err.splitlines() if line.startswith("HTTP GET ")]
+    assert gets and all(re.fullmatch(r"HTTP GET /v26\.0/\S+ → \d{3} in \d+ ms( · .+)?", line) for line in gets), gets
 
 
 def test_a_rate_limit_met_between_rounds_names_the_ad_too(ws, sandbox, capsys):

@@ -168,7 +168,8 @@ def test_the_token_never_reaches_output_or_files(ws, sandbox, capsys, monkeypatc
     assert code == 0 and code2 == 0
     assert secret not in out + err + out2 + err2
     files = [p for p in ws.rglob("*") if p.is_file()]
-    assert any(p.name.endswith(".upload.json") for p in files) and any(".ledger" in p.parts for p in files)
+    assert any(p.name.endswith(".upload.json") for p in files) and any(p.name == "assets.md" for p in files)
+    assert not any(p.name.startswith("inflight-") for p in files), "a finished call's in-flight file is removed"
     assert not any(secret in p.read_text(errors="ignore") for p in files)
 
 

@@ -197,7 +197,7 @@ def test_identical_images_are_sent_once_per_account(ws, sandbox, proxy, capsys):
     assert code == 0, out
     assert proxy.files_sent == 4, "4 distinct files, each sent once for 25 ads"
     assert out.count("- already in the ad account") == 0
-    assert sandbox.request_counts["POST"] <= 4, "one pre-flight batch of reads, then 25 ads in 3 batch calls"
+    assert sandbox.request_counts["POST"] <= 3, "one pre-flight batch of reads, the 4 images, then 25 ads in one call"
     # a second campaign batch reusing the same files: nothing is sent again
     for p in ads_dir(ws).glob("*.upload.json"):
         p.unlink()
@@ -253,7 +253,8 @@ def test_a_non_retryable_error_is_not_retried(ws, sandbox, proxy, capsys):
     assert code == 1
     assert "[1/3] ad-000 - ✗ Failed" in out and "error 100" in out and "SEE_MENU" in out
     assert "Batch paused. Fix the error and retry." in out
-    assert sandbox.request_counts["POST"] == 2, "the pre-flight batch, then one call: a 100 is final, no retry"
+    assert sandbox.request_counts["POST"] == 3, \
+        "the pre-flight batch, the images' call, then one call of ads: a 100 is final, no retry"
     assert sandbox.state_dump()["ads"] == {}
 
 
@@ -270,16 +271,16 @@ def test_a_wrong_adset_is_refused_before_anything_is_written(ws, sandbox, proxy,
 
 def test_a_token_expiring_mid_batch_stops_then_a_rerun_resumes(ws, direct, capsys):
     sandbox = direct
-    make_batch(ws, 25, 5)
-    # the pre-flight batch (with the ad set's ads and the creatives), the image look-up and the first batch
+    make_batch(ws, 35, 5)
+    # the pre-flight batch (with the ad set's ads, the creatives and the image look-up), the images and the first 25 ads
     sandbox.configure(expire_token_after=3)
     code, out = upload(ws, capsys)
     assert code == 1
     assert "Batch stopped: " in out and "error 190" in out and "meta-ads auth check" in out
-    assert "10 ads created before stopping, all PAUSED" in out
-    assert len(sandbox.state_dump()["ads"]) == 10
+    assert "25 ads created before stopping, all PAUSED" in out
+    assert len(sandbox.state_dump()["ads"]) == 25
     sandbox.configure(expire_token_after=None)
     code, out = upload(ws, capsys)
     assert code == 0, out
-    assert "Batch complete: 25 ads total, 15 newly uploaded" in out
-    assert_exactly_once(ws, sandbox, 25)
+    assert "Batch complete: 35 ads total, 10 newly uploaded" in out
+    assert_exactly_once(ws, sandbox, 35)

@@ -21,7 +21,7 @@ from factories import CAMPAIGN, ads_dir, copy_workspace, make_batch
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN
 
-N_ADS = 30
+N_ADS = 80
 N_IMAGES = 11
 KILLS = 6
 
@@ -53,10 +53,11 @@ def test_kill_9_mid_upload_then_rerun_never_duplicates(tmp_path: Path, sandbox: 
     rng = random.Random(20261122)
     killed = 0
     # A batch call the sandbox has started runs to its end even when its client dies (the answer is
-    # lost), so each kill after the 4 pre-flight reads costs one call of 10 ads: stop killing while
-    # the last call is still to do, so that every run started is really killed mid-upload.
-    while killed < KILLS and len(sandbox.state_dump()["ads"]) < N_ADS - 10:
-        assert kill_after_ops(cli(ws, sandbox, tmp_path), sandbox, rng.randint(1, 12)), \
+    # lost), so each kill after the pre-flight's reads and the images' call costs one call of 25 ads:
+    # stop killing while the last call is still to do, so that every run started is really killed
+    # mid-upload (in the pre-flight, the images' call, or any of the ads' calls).
+    while killed < KILLS and len(sandbox.state_dump()["ads"]) < N_ADS - 25:
+        assert kill_after_ops(cli(ws, sandbox, tmp_path), sandbox, rng.randint(1, 70)), \
             "the run was killed mid-upload: the kill waits for the run's own requests"
         killed += 1
     assert killed >= 2 and 0 < len(sandbox.state_dump()["ads"]) < N_ADS, "the killed runs did part of the work"
@@ -80,3 +81,4 @@ def test_kill_9_mid_upload_then_rerun_never_duplicates(tmp_path: Path, sandbox: 
     assert len(rows) == N_ADS
     assert not (ads_dir(ws) / ".upload.lock").exists()
     assert not [p for p in ws.rglob("*.tmp")], "no temp file left by a kill between write and rename"
+    assert not list((ads_dir(ws) / ".ledger").glob("inflight-*")), "killed calls' in-flight files settled, removed"

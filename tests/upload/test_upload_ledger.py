@@ -33,6 +33,26 @@ def test_ledger_round_trip_keeps_intents_and_results(tmp_path: Path):
     assert [p.name for p in (tmp_path / ".ledger").iterdir()] == ["receipt.json"], "no temp files left behind"
 
 
+def test_a_calls_intents_live_in_one_in_flight_file_that_a_later_run_merges(tmp_path: Path):
+    ledger = Ledger(tmp_path)
+    a = ledger.load("receipt", "summer - receipt", "act_1", "99")
+    b = ledger.load("notes", "summer - notes", "act_1", "99")
+    b.creative.id = "111"
+    path = ledger.intend_call("0", [(a, ["abc"], True, True), (b, [], False, True)])
+    assert a.unclear and b.ad.unclear and not b.creative.unclear
+    assert [p.name for p in (tmp_path / ".ledger").iterdir()] == [path.name], "one file for the call, none per ad"
+    # the run is killed here: a later run sees the intents, for the same ad name, account and ad set only
+    later = Ledger(tmp_path)
+    assert later.has_inflight()
+    again = later.load("receipt", "summer - receipt", "act_1", "99")
+    assert again.image_intents.keys() == {"abc"} and again.creative.unclear and again.ad.unclear
+    notes = later.load("notes", "summer - notes", "act_1", "99")
+    assert notes.ad.unclear and notes.creative.intent_at is None
+    assert not later.load("receipt", "summer - receipt", "act_2", "99").unclear
+    later.settled_inflight()
+    assert not path.exists() and not Ledger(tmp_path).has_inflight()
+
+
 def test_a_ledger_for_another_account_or_name_is_not_trusted(tmp_path: Path):
     ledger = Ledger(tmp_path)
     entry = ledger.load("receipt", "summer - receipt", "act_1", "99")
