@@ -19,17 +19,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ValidationError
-
 from skill.errors import UsageError
-from skill.models import format_loc
-from skill.registry import Tool
-from skill.runner import run_with, sandbox_settings
-from skill.settings import Settings, load_settings
-from skill.tools import get_tool
 
-if TYPE_CHECKING:  # the router loads its phrase tables: only when a sentence is routed
+if TYPE_CHECKING:  # the router loads its phrase tables, the runner its tools: only when a sentence is routed
+    from pydantic import BaseModel
+
     from skill.nl.router import Route
+    from skill.registry import Tool
+    from skill.settings import Settings
 
 ROUTE_HELP = """Show which tool a request in plain words maps to, and with what arguments; run nothing.
 
@@ -87,6 +84,7 @@ def _route(ns: argparse.Namespace) -> tuple[Settings, Route, str | None]:
     """The route, and why its call cannot run in this workspace (None when it can)."""
     from skill.nl.mentions import Vocabulary
     from skill.nl.router import route, runnable
+    from skill.settings import load_settings
 
     settings = load_settings(ns.workspace)
     if getattr(ns, "verbose", False):
@@ -125,6 +123,8 @@ def run_route(ns: argparse.Namespace) -> int:
 
 def run_ask(ns: argparse.Namespace) -> int:
     from skill.nl.router import command_line
+    from skill.runner import run_with, sandbox_settings
+    from skill.tools import get_tool
 
     settings, found, blocked = _route(ns)
     if found.tool is not None and blocked:
@@ -148,6 +148,10 @@ def run_ask(ns: argparse.Namespace) -> int:
 
 
 def _parse(tool: Tool, found: Route) -> BaseModel:
+    from pydantic import ValidationError
+
+    from skill.models import format_loc
+
     try:
         return tool.args.model_validate(found.args)
     except ValidationError as exc:

@@ -14,23 +14,15 @@ import sys
 import types
 import typing
 from collections.abc import Callable
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from skill import __version__
 from skill.errors import KitError, UsageError
-from skill.models import format_loc
-from skill.registry import Tool
-from skill.runner import (
-    print_error,
-    print_internal_error,
-    run_with,
-    sandbox_settings,
-    silence_stdout,
-)
-from skill.settings import load_settings
-from skill.tools import all_tools
+
+if TYPE_CHECKING:  # a command loads what it runs with (start-up: bench/bench_startup.py)
+    from pydantic import BaseModel
+
+    from skill.registry import Tool
 
 EPILOG = """examples:
   meta-ads upload summer-sale-2026 --dry-run     validate and show every payload, call nothing
@@ -73,7 +65,50 @@ def _tool_epilog(tool: Tool) -> str:
     return "\n".join(lines)
 
 
+class LazyParser(ArgumentParser):
+    """A tool command's parser: the tool's module, input model and options load on first use.
+
+    ``meta-ads --help`` lists every command from ``skill/command_index.py`` without importing a tool;
+    parsing a command's arguments or printing its help fills its parser first.
+    """
+
+    fill: Callable[[argparse.ArgumentParser], None] | None = None
+
+    def _filled(self) -> None:
+        fill, self.fill = self.fill, None
+        if fill is not None:
+            fill(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._filled()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._filled()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._filled()
+        return super().format_usage()
+
+
+def _tool_filler(module: str, name: str) -> Callable[[argparse.ArgumentParser], None]:
+    def fill(sub: argparse.ArgumentParser) -> None:
+        from skill import registry
+        from skill.tools import load_module
+
+        load_module(module)
+        tool = registry.REGISTRY[name]
+        sub.description, sub.epilog = tool.description, _tool_epilog(tool)
+        add_model_arguments(sub, tool.args)
+        sub.set_defaults(_tool=tool)
+
+    return fill
+
+
 def build_parser() -> ArgumentParser:
+    from skill.command_index import INDEX
+
     parser = ArgumentParser(
         prog="meta-ads",
         description="Meta Ads Kit: images in, paused Meta ads out, and reports on how they did.",
@@ -82,23 +117,19 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"meta-ads {__version__}")
     common = _common_options()
-    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=LazyParser)
     groups: dict[str, Any] = {}
-    for tool in all_tools():
+    for command, module, name, summary in INDEX:
         target = subs
-        if len(tool.command) == 2:
-            group = tool.command[0]
+        if len(command) == 2:
+            group = command[0]
             if group not in groups:
-                gp = subs.add_parser(group, help=f"{group} {tool.command[1]}: {tool.summary}")
-                groups[group] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=ArgumentParser)
+                gp = subs.add_parser(group, help=f"{group} {command[1]}: {summary}")
+                groups[group] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=LazyParser)
                 gp.set_defaults(_group_parser=gp)
             target = groups[group]
-        sub = target.add_parser(
-            tool.command[-1], help=tool.summary, description=tool.description, epilog=_tool_epilog(tool),
-            parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        add_model_arguments(sub, tool.args)
-        sub.set_defaults(_tool=tool)
+        sub = target.add_parser(command[-1], help=summary, parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.fill = _tool_filler(module, name)
     for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
         sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
                               parents=[_common_options(verbose=name != "sandbox")],
@@ -151,6 +182,8 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel])
 
 def namespace_to_args(ns: argparse.Namespace, model: type[BaseModel]) -> BaseModel:
     """Parsed options → the tool's input model; a bad value is a usage error (exit 2)."""
+    from pydantic import ValidationError
+
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         value = getattr(ns, name, None)
@@ -163,6 +196,8 @@ def namespace_to_args(ns: argparse.Namespace, model: type[BaseModel]) -> BaseMod
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        from skill.models import format_loc
+
         err = exc.errors()[0]
         raise UsageError(f"{format_loc(tuple(err['loc']))}: {err['msg']}") from None
 
@@ -171,6 +206,9 @@ def namespace_to_args(ns: argparse.Namespace, model: type[BaseModel]) -> BaseMod
 
 
 def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
+    from skill.runner import run_with, sandbox_settings
+    from skill.settings import load_settings
+
     args = namespace_to_args(ns, tool.args)
     settings = load_settings(ns.workspace)
     if getattr(ns, "verbose", False):
@@ -214,9 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     except KitError as exc:
+        from skill.runner import print_error
+
         print_error(exc, json_mode)
         return exc.exit_code
     except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        from skill.runner import silence_stdout
+
         silence_stdout()
         return 0
     except KeyboardInterrupt:
@@ -225,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     except (Exception, RecursionError) as exc:  # last resort: never a traceback for the user
         if os.environ.get("META_ADS_DEBUG", "").lower() not in ("", "http"):  # "http" only logs requests
             raise
+        from skill.runner import print_internal_error
+
         print_internal_error(exc, json_mode)
         return 1
 
@@ -237,6 +281,8 @@ def _tools_add(parser: argparse.ArgumentParser) -> None:
 
 
 def _tools_run(ns: argparse.Namespace) -> int:
+    from skill.tools import all_tools
+
     tools = all_tools()
     if ns.anthropic:
         print(json.dumps([t.anthropic_schema() for t in tools], indent=2))

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import argparse
 import copy
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from skill.errors import UsageError
 from skill.mcp_handshake import INSTRUCTIONS  # noqa: F401 (the server's instructions, defined once)
-from skill.models import format_loc
-from skill.registry import Tool
+
+if TYPE_CHECKING:  # `meta-ads --help` shows this module's HELP without loading pydantic
+    from pydantic import BaseModel
+
+    from skill.registry import Tool
 
 CONFIRM = "confirm"
 CONFIRM_HELP = ("Set true only after the user has seen the preview (a call without confirm) and "
@@ -87,6 +88,8 @@ def parse_arguments(tool: Tool, arguments: dict[str, Any] | None) -> tuple[BaseM
     Unknown arguments are refused (a misspelt one would otherwise be silently dropped). A ``yes``
     sent to a spend tool is dropped: only ``confirm`` carries the yes over MCP.
     """
+    from pydantic import ValidationError
+
     data = dict(arguments or {})
     confirmed = False
     if tool.needs_confirmation:
@@ -101,6 +104,8 @@ def parse_arguments(tool: Tool, arguments: dict[str, Any] | None) -> tuple[BaseM
     try:
         return tool.args.model_validate(data), confirmed
     except ValidationError as exc:
+        from skill.models import format_loc
+
         err = exc.errors(include_url=False)[0]
         raise UsageError(f"{tool.name}: {format_loc(tuple(err['loc']))}: {err['msg']}",
                          hint="see the tool's input schema") from None

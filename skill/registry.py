@@ -15,12 +15,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from skill.events import Reporter, silent
-from skill.settings import Settings
+
+if TYPE_CHECKING:  # settings (yaml, the file models) load when a tool runs, not to list tools
+    from skill.settings import Settings
 
 
 def arg(
@@ -41,6 +43,13 @@ def arg(
     """
     cli = {"positional": positional, "flags": flags, "metavar": metavar, "comma_list": comma_list}
     return Field(default, description=description, json_schema_extra={"cli": cli}, **constraints)
+
+
+class Args(BaseModel):
+    """Base of every tool's input model: built on first validation, so listing a command's options
+    (``--help``, the CLI's parser) costs no schema building."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class ToolContext:

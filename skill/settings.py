@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from skill import inputs
@@ -172,6 +171,8 @@ def parse_stack_text(text: str) -> dict[str, Any]:
 
 
 def _yaml_mapping(text: str, first_line: int = 1) -> dict[str, Any]:
+    import yaml  # here, not at import: only a stack.md with settings needs it
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -187,6 +188,8 @@ def _yaml_mapping(text: str, first_line: int = 1) -> dict[str, Any]:
 
 
 def _yaml_scalar(raw: str) -> Any:
+    import yaml
+
     raw = raw.split(" #", 1)[0].strip().strip("`")
     try:
         value = yaml.safe_load(raw)

@@ -28,7 +28,7 @@ def checked(problem: str | None, value: Any) -> Any:
 class UserFile(BaseModel):
     """Base for models of files people write: unknown keys are kept so they can be reported."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)  # built on first use
 
 
 def unknown_keys(model: BaseModel, prefix: str = "") -> list[str]:

@@ -384,12 +384,12 @@ class GraphClient:
                                  self.max_wait_s)
             if stop is not None:
                 raise stop
-        delay = self.pacer.acquire(weight)
+        delay, since = self.pacer.reserve(weight)
         if delay > 0:
             self.report(Event("pace", f"Approaching Meta's rate limit ({self.pacer.usage.max_pct:.0f}% used). "
                                       f"Slowing down {delay:.1f}s...", {"delay_s": delay}))
             self.sleep(delay)
-            self.pacer.waited(delay)
+            self.pacer.waited(delay, since)
 
     def _same_host(self, url: str) -> str:
         """Follow a paging URL only on our own host, and never with a token in it."""

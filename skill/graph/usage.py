@@ -50,6 +50,7 @@ READ_WEIGHT, WRITE_WEIGHT = 1, 3  # what a read and a write add to an ad account
 TARGET_PCT = 90.0  # the controller keeps the projected usage, next call included, under this
 MIN_RESET_S = 2.0  # a shorter reset_time_duration is too coarse (whole seconds) to learn a drain rate from
 FIRST_ANSWER_WAIT_S = 60.0  # parallel callers wait this long at most for the first answer's usage
+LEARN_ANSWERS = 5  # at most this many answers go one at a time while a call's cost is learnt
 COST_SMOOTHING = 0.3  # weight of the newest observed rise in the per-call cost estimate
 
 
@@ -183,6 +184,8 @@ class Pacer:
         self._drain: float | None = None  # percent per second, learnt
         self._unit = 0.0  # percent one unit of weight adds, learnt
         self._in_flight = 0.0  # weight of the calls admitted and not yet answered
+        self._answers = 0  # answers with usage seen
+        self._generation = 0  # bumped with every new snapshot: tells a wait begun before it
         self.paced_s = 0.0  # total time spent pacing, for benchmarks
 
     @property
@@ -202,22 +205,27 @@ class Pacer:
                 if usage.max_pct > self._projected():
                     if usage.drain_pct_per_s:
                         self._drain = usage.drain_pct_per_s
-                    self._usage, self._seen_at, self._waited = usage, self.clock(), 0.0
+                    self._snapshot(usage)
             return usage
         if usage.raw:
             with self._lock:
                 self._learn(usage, weight)
-                self._usage, self._seen_at, self._waited = usage, self.clock(), 0.0
+                self._snapshot(usage)
+                self._answers += 1
                 self._in_flight = max(self._in_flight - weight, 0.0)
                 self._answered.notify_all()
         return usage
+
+    def _snapshot(self, usage: Usage) -> None:
+        self._usage, self._seen_at, self._waited = usage, self.clock(), 0.0
+        self._generation += 1
 
     def _learn(self, usage: Usage, weight: float) -> None:
         drain = usage.drain_pct_per_s
         if drain:
             self._drain = drain if self._drain is None else 0.5 * self._drain + 0.5 * drain
         rise = (usage.max_pct - self._projected()) / max(weight, 1)
-        if rise > 0 and self._usage.raw:
+        if rise > 0 and self._usage.raw:  # the first answer's score holds earlier calls too: no cost from it
             self._unit = rise if not self._unit else (1 - COST_SMOOTHING) * self._unit + COST_SMOOTHING * rise
 
     def _projected(self) -> float:
@@ -237,26 +245,49 @@ class Pacer:
         fit = self.fit_s(weight)
         with self._lock:
             if fit is not None:
-                cap = REGAIN_CAP_FACTOR * self.base_s  # Meta's regain estimate bounds it too
+                # The cap guards against a wrong estimate of the snapshot, not the queue: calls reserved
+                # ahead of this one (in flight or waiting their turn) add their own drain time to it.
+                queue = self._unit * self._in_flight / self._drain if self._drain else 0.0
+                cap = REGAIN_CAP_FACTOR * self.base_s + queue  # Meta's regain estimate bounds it too
                 return min(fit, cap, self._usage.regain_s) if self._usage.blocked else min(fit, cap)
             owed = pace_delay(self._usage, self.base_s)
             gone = max(self.clock() - self._seen_at, self._waited)
         return max(owed - gone, 0.0)
 
+    def reserve(self, weight: float = READ_WEIGHT) -> tuple[float, int]:
+        """:meth:`acquire`, and the snapshot the wait was computed on (to pass to :meth:`waited`)."""
+        with self._lock:
+            return self.acquire(weight), self._generation
+
     def acquire(self, weight: float = READ_WEIGHT) -> float:
         """Reserve room for a call of ``weight`` and say how long to wait before sending it.
 
         The reservation counts at once, so a parallel caller asking a moment later sees it and
-        waits for its own turn instead of spending the same headroom. Until the first answer has
-        said anything about usage, only one call is out at a time (parallel callers wait for it).
+        waits for its own turn instead of spending the same headroom. Until the answers have said
+        how fast usage drains and what a call adds to it (at most LEARN_ANSWERS answers), only one
+        call is out at a time: parallel callers would otherwise all spend headroom costed at 0.
         """
         with self._lock:
-            while not self._usage.raw and self._in_flight > 0:
+            while not self._known() and self._in_flight > 0:
                 if not self._answered.wait(timeout=FIRST_ANSWER_WAIT_S):
                     break
             wait = self.delay(weight)
             self._in_flight += weight
         return wait
+
+    def ready(self) -> bool:
+        """Would :meth:`acquire` go now, rather than wait for an answer first?"""
+        with self._lock:
+            return self._known() or self._in_flight <= 0
+
+    def _known(self) -> bool:
+        """The drain rate and what a call costs are learnt (or enough answers taught nothing): parallel calls may go.
+
+        Without both, the wait falls back to the rough quadratic one, which lets every batch out
+        at once below 75 %: three parallel batches of 60 % each would all be sent.
+        """
+        learnt = self._drain is not None and self._unit > 0
+        return bool(self._usage.raw) and (learnt or self._answers >= LEARN_ANSWERS)
 
     def admit(self, weight: float = READ_WEIGHT) -> None:
         """A call is about to be sent: hold its cost until its answer is observed."""
@@ -269,8 +300,13 @@ class Pacer:
             self._in_flight = max(self._in_flight - weight, 0.0)
             self._answered.notify_all()
 
-    def waited(self, seconds: float) -> None:
-        """The caller slept ``seconds`` because of :meth:`delay` (parallel sleeps overlap: the longest counts)."""
+    def waited(self, seconds: float, since: int | None = None) -> None:
+        """The caller slept ``seconds`` because of :meth:`delay` (parallel sleeps overlap: the longest counts).
+
+        ``since``: the snapshot the wait was computed on (from :meth:`reserve`). A newer snapshot
+        arrived during the wait is younger than the wait, so the wait does not age it.
+        """
         with self._lock:
             self.paced_s += seconds
-            self._waited = max(self._waited, seconds)
+            if since is None or since == self._generation:
+                self._waited = max(self._waited, seconds)

@@ -4,12 +4,13 @@ winners, fatigue, and recommendations in plain words. Never acts on anything.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
-from skill.insights.metrics import Metrics, Row, money, result_kind, total
+from skill.insights.metrics import Metrics, money, total
 from skill.models import StackSettings
 
 NEAR_BAND = Decimal("0.10")  # within ±10 % of target is "near"
@@ -55,7 +56,7 @@ class AdLine(AdVerdict):
     metrics: Metrics
     kind: str
     cpa: Decimal | None = None
-    daily: list[Row] = []
+    daily: list[Any] = []  # its day-by-day rows, by day: Row or aggregate.DayRow (date_start, metrics)
     level: str = "ad"  # ad, adset or campaign: what this line is
     before: Metrics | None = None  # the previous period, with --compare previous
 
@@ -66,13 +67,6 @@ class AdLine(AdVerdict):
     @property
     def m(self) -> Metrics:
         return self.metrics
-
-
-def per_ad(rows: list[Row]) -> dict[str, list[Row]]:
-    grouped: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        grouped[row.id].append(row)
-    return grouped
 
 
 def judge(metrics: Metrics, kind: str, th: Thresholds) -> tuple[str, Decimal | None]:
@@ -90,17 +84,15 @@ def judge(metrics: Metrics, kind: str, th: Thresholds) -> tuple[str, Decimal | N
     return "over", cpa
 
 
-def ad_lines(rows: list[Row], names: dict[str, str], headlines: dict[str, str], images: dict[str, str],
-             th: Thresholds, kind: str | None = None) -> list[AdLine]:
-    """One judged line per ad, best cost per result first (ads without results last)."""
-    kind = kind or result_kind(total(rows))
+def ad_lines(objects: Iterable[tuple[str, str, Metrics]], names: dict[str, str], headlines: dict[str, str],
+             images: dict[str, str], th: Thresholds, kind: str) -> list[AdLine]:
+    """One judged line per ad (``objects``: id, name in its rows, totals), best cost per result
+    first (ads without results last)."""
     lines = []
-    for ad_id, ad_rows in per_ad(rows).items():
-        m = total(ad_rows)
+    for ad_id, row_name, m in objects:
         verdict, cpa = judge(m, kind, th)
-        lines.append(AdLine(id=ad_id, name=names.get(ad_id) or ad_rows[0].name or ad_id,
-                            headline=headlines.get(ad_id), image=images.get(ad_id), metrics=m, kind=kind,
-                            verdict=verdict, cpa=cpa, daily=sorted(ad_rows, key=lambda r: r.date_start)))
+        lines.append(AdLine(id=ad_id, name=names.get(ad_id) or row_name or ad_id, headline=headlines.get(ad_id),
+                            image=images.get(ad_id), metrics=m, kind=kind, verdict=verdict, cpa=cpa))
     return sorted(lines, key=lambda a: (a.cpa is None, a.cpa or 0, -a.metrics.spend))
 
 
@@ -178,7 +170,7 @@ def _average_cpa(lines: list[AdLine]) -> Decimal | None:
     return m.cost_per_result(lines[0].kind)
 
 
-def ctr_trend(daily: list[Row]) -> Decimal | None:
+def ctr_trend(daily: list[Any]) -> Decimal | None:
     """CTR change (%) from the first half of the days to the second half; None without enough days."""
     if len(daily) < 4:
         return None

@@ -9,7 +9,7 @@ request for the account filtered to the ads (``filtering`` on ``ad.id``), or one
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -18,7 +18,8 @@ from skill.errors import GraphError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.graph import BatchOp
 from skill.graph.batch import encode_body
-from skill.insights.metrics import Row, parse_row
+from skill.insights.aggregate import Aggregate
+from skill.insights.metrics import Row, parse_row, row_who
 
 DATE_PRESETS = (
     "today", "yesterday", "last_3d", "last_7d", "last_14d", "last_28d", "last_30d", "last_90d",
@@ -139,7 +140,32 @@ def fetch_rows(client: Any, query: Query, *, mode: Mode = "auto", report: Report
 
 def fetch_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report: Reporter = silent,
                sleep: Callable[[float], None] = time.sleep) -> list[tuple[list[Row], str]]:
-    """Every row of each query, and the mode each used ("sync" or "async").
+    """Every row of each query, parsed and held, and the mode each used ("sync" or "async").
+
+    Reports fold rows as they arrive instead (:func:`fold_many`); this is for callers that want
+    the rows themselves.
+    """
+    return [([parse_row(item, query.level) for item in rows], used)
+            for query, rows, used in stream_many(client, queries, mode=mode, report=report, sleep=sleep)]
+
+
+def fold_many(client: Any, queries: list[Query], into: list[Aggregate], *, mode: Mode = "auto",
+              report: Reporter = silent, sleep: Callable[[float], None] = time.sleep) -> list[str]:
+    """Each query's rows folded into its aggregate page by page as they are read (no row is kept);
+    the mode each used."""
+    modes = []
+    for (query, rows, used), agg in zip(stream_many(client, queries, mode=mode, report=report, sleep=sleep),
+                                        into, strict=True):
+        for item in rows:
+            agg.add_raw(item, query.level)
+        modes.append(used)
+    return modes
+
+
+def stream_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report: Reporter = silent,
+                sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[Query, Iterator[dict[str, Any]], str]]:
+    """Each query, its raw rows as a lazy iterator (a page is read when the one before is used
+    up), and the mode it uses. Read each query's rows before asking for the next query.
 
     The async report jobs of all queries (one per object) are started first, so Meta runs them
     side by side; then each is polled to completion and its rows read page by page.
@@ -153,7 +179,6 @@ def fetch_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report
         plans.append((query, params, runs))
     total_runs = sum(len(runs) for _, _, runs in plans)
     done = 0
-    results = []
     for query, params, runs in plans:
         if runs:
             sources = [_finished_rows(client, run, done + i, total_runs, report, sleep)
@@ -161,8 +186,7 @@ def fetch_many(client: Any, queries: list[Query], *, mode: Mode = "auto", report
             done += len(runs)
         else:
             sources = _sync_sources(client, query.objects, params)
-        results.append((_parse(query, sources), "async" if runs else "sync"))
-    return results
+        yield query, _kept(query, sources), "async" if runs else "sync"
 
 
 def _sync_sources(client: Any, objects: list[str], params: dict[str, Any]) -> list[Any]:
@@ -192,14 +216,12 @@ def _rest(client: Any, page: Any) -> Any:
         yield from client.paginate(next_url)
 
 
-def _parse(query: Query, sources: list[Any]) -> list[Row]:
-    rows: list[Row] = []
+def _kept(query: Query, sources: list[Any]) -> Iterator[dict[str, Any]]:
+    """The raw rows of every source in turn, of the ads asked for only (``only_ads``)."""
     for raw in sources:
         for item in raw:
-            row = parse_row(item, query.level)
-            if query.only_ads is None or query.level != "ad" or row.id in query.only_ads:
-                rows.append(row)
-    return rows
+            if query.only_ads is None or query.level != "ad" or row_who(item, "ad")[0] in query.only_ads:
+                yield item
 
 
 def _start_run(client: Any, obj: str, params: dict[str, Any], report: Reporter) -> str:

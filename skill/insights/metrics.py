@@ -107,6 +107,9 @@ class Metrics(BaseModel):
         return ratio(self.purchase_value, self.spend)
 
 
+METRIC_NAMES = tuple(Metrics.model_fields)
+
+
 class Row(BaseModel):
     """One insights row: who (ad / ad set / campaign), when, which breakdown, and its metrics."""
 
@@ -119,31 +122,52 @@ class Row(BaseModel):
     metrics: Metrics = Field(default_factory=Metrics)
 
 
+def metric_values(raw: dict[str, Any]) -> tuple[Any, ...]:
+    """One row's additive counts, in :class:`Metrics`' field order (:data:`METRIC_NAMES`), as
+    exact numbers: what :func:`parse_row` puts in a Metrics, without building one (each action
+    list is read once, as :func:`action_total` reads it)."""
+    actions, values = _by_type(raw.get("actions")), _by_type(raw.get("action_values"))
+    return (int(dec(raw.get("impressions"))), int(dec(raw.get("reach"))), int(dec(raw.get("clicks"))),
+            _first(actions, LINK_CLICK_TYPES) or dec(raw.get("inline_link_clicks")), dec(raw.get("spend")),
+            _first(actions, PURCHASE_TYPES), _first(actions, LEAD_TYPES), _first(values, PURCHASE_TYPES),
+            _first(actions, PAGE_VIEW_TYPES), _first(actions, CART_TYPES), _first(actions, CHECKOUT_TYPES),
+            _first(values, CART_TYPES))
+
+
+def _by_type(items: Any) -> dict[Any, Any]:
+    if not isinstance(items, list):
+        return {}
+    return {a.get("action_type"): a.get("value") for a in items if isinstance(a, dict)}
+
+
+def _first(by_type: dict[Any, Any], types: Iterable[str]) -> Decimal:
+    for t in types:
+        if t in by_type:
+            return dec(by_type[t])
+    return ZERO
+
+
+def row_who(raw: dict[str, Any], level: str = "ad") -> tuple[str, str]:
+    """The row's object id and name at ``level`` (ad, adset, campaign; else the account)."""
+    key = {"ad": "ad", "adset": "adset", "campaign": "campaign"}.get(level, "account")
+    return str(raw.get(f"{key}_id") or raw.get("id") or ""), str(raw.get(f"{key}_name") or "")
+
+
+def row_breakdown(raw: dict[str, Any]) -> dict[str, str]:
+    return {k: str(raw[k]) for k in BREAKDOWN_KEYS if k in raw}
+
+
 def parse_row(raw: dict[str, Any], level: str = "ad") -> Row:
     """One row of Meta's answer into a Row (unknown fields are ignored)."""
-    metrics = Metrics(
-        impressions=int(dec(raw.get("impressions"))),
-        reach=int(dec(raw.get("reach"))),
-        clicks=int(dec(raw.get("clicks"))),
-        link_clicks=action_total(raw.get("actions"), LINK_CLICK_TYPES) or dec(raw.get("inline_link_clicks")),
-        spend=dec(raw.get("spend")),
-        purchases=action_total(raw.get("actions"), PURCHASE_TYPES),
-        leads=action_total(raw.get("actions"), LEAD_TYPES),
-        purchase_value=action_total(raw.get("action_values"), PURCHASE_TYPES),
-        landing_page_views=action_total(raw.get("actions"), PAGE_VIEW_TYPES),
-        add_to_carts=action_total(raw.get("actions"), CART_TYPES),
-        checkouts=action_total(raw.get("actions"), CHECKOUT_TYPES),
-        cart_value=action_total(raw.get("action_values"), CART_TYPES),
-    )
-    key = {"ad": "ad", "adset": "adset", "campaign": "campaign"}.get(level, "account")
+    who, name = row_who(raw, level)
     return Row(
-        id=str(raw.get(f"{key}_id") or raw.get("id") or ""),
-        name=str(raw.get(f"{key}_name") or ""),
+        id=who,
+        name=name,
         adset_id=raw.get("adset_id"),
         date_start=str(raw.get("date_start", "")),
         date_stop=str(raw.get("date_stop", "")),
-        breakdown={k: str(raw[k]) for k in BREAKDOWN_KEYS if k in raw},
-        metrics=metrics,
+        breakdown=row_breakdown(raw),
+        metrics=Metrics(**dict(zip(METRIC_NAMES, metric_values(raw), strict=True))),
     )
 
 

@@ -6,16 +6,16 @@ templates get the same numbers formatted by :func:`fmt`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from skill.insights import analysis
+from skill.insights.aggregate import Aggregate
 from skill.insights.analysis import AdLine, AdVerdict, Thresholds
 from skill.insights.fetch import HOURLY
-from skill.insights.metrics import Metrics, Numbers, Row, changes, fmt, numbers, result_kind, total
+from skill.insights.metrics import Numbers, changes, fmt, numbers, result_kind
 from skill.insights.targets import Target
 from skill.models import StackSettings
 
@@ -41,17 +41,27 @@ class DayResult(Numbers):
 
 
 class Fetched(BaseModel):
-    """Everything read from Meta for one report."""
+    """Everything read from Meta for one report, folded into the sums the report needs (rows
+    already in hand may be given as lists of Row: they are folded the same way)."""
 
-    rows: list[Row]
-    daily: list[Row] = []
-    split: list[Row] = []
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    rows: Aggregate  # the period, one row per ad (ad set, campaign)
+    daily: Aggregate = Field(default_factory=lambda: Aggregate(series=True))  # per object and day
+    split: Aggregate = Field(default_factory=Aggregate)  # per breakdown value (and day, with --daily)
     mode: str = "sync"
     currency: str = "USD"
     budgets: dict[str, dict[str, Any]] = {}  # ad set id → name, status, daily (Decimal or None)
     statuses: dict[str, str] = {}  # ad (ad set, campaign) id → effective_status
-    previous: list[Row] | None = None  # the period before, for --compare previous
+    previous: Aggregate | None = None  # the period before, for --compare previous
     previous_period: str | None = None
+
+    @field_validator("rows", "daily", "split", "previous", mode="before")
+    @classmethod
+    def _fold(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, list):
+            return Aggregate.of(value, series=info.field_name == "daily")
+        return value
 
 
 class ReportResult(BaseModel):
@@ -107,21 +117,16 @@ def ad_result(a: AdLine) -> AdResult:
                     **numbers(a.metrics, a.kind).model_dump())
 
 
-def breakdown_results(rows: list[Row], kind: str) -> list[SliceResult]:
+def breakdown_results(split: Aggregate, kind: str) -> list[SliceResult]:
     """Breakdown rows summed over ads and days, most spend first."""
-    grouped: dict[tuple[tuple[str, str], ...], Metrics] = defaultdict(Metrics)
-    for row in rows:
-        key = tuple(row.breakdown.items())
-        grouped[key] = grouped[key] + row.metrics
+    grouped = split.per_slice() if split.count else {}
     by_hour = any(k == HOURLY for key in grouped for k, _ in key)  # hours read best in clock order
     ordered = sorted(grouped.items(), key=lambda kv: kv[0] if by_hour else (-kv[1].spend, kv[0]))
     return [SliceResult(key=dict(key), **numbers(m, kind).model_dump()) for key, m in ordered]
 
 
-def daily_results(rows: list[Row], kind: str) -> list[DayResult]:
-    by_day: dict[str, Metrics] = defaultdict(Metrics)
-    for row in rows:
-        by_day[row.date_start] = by_day[row.date_start] + row.metrics
+def daily_results(daily: Aggregate, kind: str) -> list[DayResult]:
+    by_day = daily.per_day()
     return [DayResult(day=day, **numbers(m, kind).model_dump()) for day, m in sorted(by_day.items())]
 
 
@@ -129,13 +134,13 @@ def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thres
                  *, level: str = "ad", wanted: str | None = None, breakdowns: list[str] | None = None,
                  ) -> tuple[ReportResult, list[AdLine]]:
     """Judge what was fetched: the result, and the judged lines the chart and template need."""
-    rk = result_kind(total(got.rows), wanted or stack.result_action)
-    lines = analysis.ad_lines(got.rows, {} if level != "ad" else target.known | target.names, target.headlines,
-                              target.images, th, rk)
-    by_ad_daily = analysis.per_ad(got.daily)
-    before = {i: total(rows) for i, rows in analysis.per_ad(got.previous or []).items()}
+    period_total = got.rows.total
+    rk = result_kind(period_total, wanted or stack.result_action)
+    lines = analysis.ad_lines(got.rows.per_object(), {} if level != "ad" else target.known | target.names,
+                              target.headlines, target.images, th, rk)
+    before = got.previous.object_totals() if got.previous is not None else {}
     for line in lines:
-        line.daily = sorted(by_ad_daily.get(line.id, []), key=lambda r: r.date_start)
+        line.daily = got.daily.days_of(line.id)
         line.status = got.statuses.get(line.id)
         line.level = level
         line.before = before.get(line.id) if got.previous is not None else None
@@ -143,8 +148,8 @@ def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thres
     daily = daily_results(got.daily, rk)
     result = ReportResult(
         kind=kind, campaign=target.label, period=period, mode=got.mode, level=level,
-        rows=len(got.rows) + len(got.daily) + len(got.split), currency=got.currency, result_kind=rk,
-        empty=total(got.rows).impressions == 0, totals=numbers(total(got.rows), rk),
+        rows=got.rows.count + got.daily.count + got.split.count, currency=got.currency, result_kind=rk,
+        empty=period_total.impressions == 0, totals=numbers(period_total, rk),
         ads=[ad_result(a) for a in lines], breakdowns=list(breakdowns or []),
         breakdown=breakdown_results(got.split, rk), daily=daily, statuses=dict(got.statuses),
         pace=pace(daily, got.budgets), findings=findings(kind, lines, th, got, names),
@@ -152,7 +157,7 @@ def build_result(kind: str, target: Target, period: str, got: Fetched, th: Thres
         flagged=flagged(kind, lines, th),
     )
     if got.previous is not None:
-        result.previous = numbers(total(got.previous), rk)
+        result.previous = numbers(got.previous.total, rk)
         result.changes = changes(result.totals, result.previous)
     return result, lines
 

@@ -18,9 +18,10 @@ from skill.errors import GraphError, UsageError
 from skill.events import Event, Reporter, silent
 from skill.fileio import write_text_atomic
 from skill.graph import BatchOp
+from skill.insights.aggregate import Aggregate
 from skill.insights.analysis import AdLine, Thresholds
 from skill.insights.chart import bar_chart, trend_chart
-from skill.insights.fetch import HOURLY, Mode, check_breakdowns, check_period, fetch_many, read_many
+from skill.insights.fetch import HOURLY, Mode, check_breakdowns, check_period, fold_many, read_many
 from skill.insights.metrics import FUNNEL, RESULT_FIELDS, Metrics, money, numbers
 from skill.insights.periods import previous
 from skill.insights.report_data import (
@@ -105,16 +106,16 @@ def fetch_all(settings: Settings, client: Any, kind: str, target: Target, req: R
         queries["daily"] = build_query(target, daily=True, **period)
     if req.breakdowns:  # with --daily, asked per day too (the report sums the days)
         queries["split"] = build_query(target, breakdowns=req.breakdowns, daily=req.daily, **period)
-    got = dict(zip(queries, fetch_many(client, list(queries.values()), mode=req.mode, report=report), strict=True))
-    rows, daily, split = (got[k][0] if k in got else [] for k in ("rows", "daily", "split"))
-    modes = {m for _, m in got.values()}
+    folded = {name: Aggregate(series=name == "daily") for name in queries}  # rows summed as they arrive
+    modes = set(fold_many(client, list(queries.values()), list(folded.values()), mode=req.mode, report=report))
+    rows = folded["rows"]
     statuses = (_statuses(client, target) if req.level == "ad" and target.adsets and not target.adset_ids
-                and not target.campaign_ids else _object_statuses(client, sorted({r.id for r in rows})))
+                and not target.campaign_ids else _object_statuses(client, sorted(rows.objects)))
     adsets = target.adset_ids or target.adsets
-    return Fetched(rows=rows, daily=daily, split=split, mode="async" if "async" in modes else "sync",
-                   currency=_currency(client, settings),
+    return Fetched(rows=rows, daily=folded.get("daily", Aggregate(series=True)), split=folded.get("split", Aggregate()),
+                   mode="async" if "async" in modes else "sync", currency=_currency(client, settings),
                    budgets=_budgets(client, adsets) if kind == "daily_check" else {}, statuses=statuses,
-                   previous=got["previous"][0] if "previous" in got else None,
+                   previous=folded.get("previous"),
                    previous_period=f"{before[0]} to {before[1]}" if before else None)
 
 

@@ -34,6 +34,7 @@ class Target:
     adset_ids: list[str] = field(default_factory=list)  # Meta ad set ids asked for (--adset)
     account: str | None = None  # act_…: several Meta ids asked in one filtered read of the account
     known: dict[str, str] = field(default_factory=dict)  # every uploaded ad's id → its workspace name
+    adset_of: dict[str, str] = field(default_factory=dict)  # workspace ad id → its ad set id
 
     @property
     def empty(self) -> bool:
@@ -70,8 +71,9 @@ def resolve_target(settings: Settings, campaign: str | None, ads: list[str] | No
     if campaign and ads:
         _keep_only(settings, ads, target)
         return target
+    images: dict[Path, dict[str, Path]] = {}
     for ad in ads or []:
-        _add_ad(settings, ad, target)
+        _add_ad(settings, ad, target, images)
     return target
 
 
@@ -100,12 +102,16 @@ def _add_campaign(settings: Settings, campaign: str, target: Target) -> None:
         known = settings.campaigns()
         raise ConfigError(f"no campaign {campaign!r} in {settings.workspace / 'campaigns'}",
                           hint=f"campaigns: {', '.join(known) or 'none yet'}")
+    images: dict[Path, dict[str, Path]] = {}  # one read of the batch config per folder, not one per ad
+    adsets: set[str] = set()
     for path, rec in campaign_records(settings.ads_dir(campaign)):
         target.ad_ids.append(rec.ad_id)
         target.names[rec.ad_id] = rec.ad_name
-        if rec.adset_id not in target.adsets:
+        target.adset_of[rec.ad_id] = rec.adset_id
+        if rec.adset_id not in adsets:
+            adsets.add(rec.adset_id)
             target.adsets.append(rec.adset_id)
-        _add_copy_facts(settings, path, rec.ad_id, target)
+        _add_copy_facts(settings, path, rec.ad_id, target, images)
 
 
 def _keep_only(settings: Settings, ads: list[str], target: Target) -> None:
@@ -119,15 +125,13 @@ def _keep_only(settings: Settings, ads: list[str], target: Target) -> None:
         keep += [i for i in found if i not in keep]
     target.ad_ids = keep
     target.names = {i: n for i, n in target.names.items() if i in keep}
-    target.adsets = list(dict.fromkeys(_adset_of(settings, target.campaign or "", i) for i in keep))
+    target.adsets = list(dict.fromkeys(target.adset_of[i] for i in keep))
 
 
-def _adset_of(settings: Settings, campaign: str, ad_id: str) -> str:
-    return next(rec.adset_id for _, rec in campaign_records(settings.ads_dir(campaign)) if rec.ad_id == ad_id)
-
-
-def _add_copy_facts(settings: Settings, record_path: Path, ad_id: str, target: Target) -> None:
-    """The first headline of the ad's spec and its image, for the best / worst ads in a report."""
+def _add_copy_facts(settings: Settings, record_path: Path, ad_id: str, target: Target,
+                    images: dict[Path, dict[str, Path]]) -> None:
+    """The first headline of the ad's spec and its image, for the best / worst ads in a report
+    (``images``: each folder's batch-config images, read once and kept for the folder's other ads)."""
     spec_path = record_path.with_name(record_path.name.replace(".upload.json", ".json"))
     try:
         spec = load_model(AssetFeedSpec, spec_path)
@@ -135,7 +139,9 @@ def _add_copy_facts(settings: Settings, record_path: Path, ad_id: str, target: T
         return
     if spec.titles:
         target.headlines[ad_id] = spec.titles[0].text
-    image = _batch_images(settings, record_path.parent).get(spec_path.stem)
+    if record_path.parent not in images:
+        images[record_path.parent] = _batch_images(settings, record_path.parent)
+    image = images[record_path.parent].get(spec_path.stem)
     if image is not None:
         target.images[ad_id] = str(image)
 
@@ -149,16 +155,17 @@ def _batch_images(settings: Settings, ads_dir: Path) -> dict[str, Path]:
     return {ad.stem: settings.resolve(ad.images[0], ads_dir) for ad in reversed(config.ads)}
 
 
-def _add_ad(settings: Settings, ad: str, target: Target) -> None:
+def _add_ad(settings: Settings, ad: str, target: Target, images: dict[Path, dict[str, Path]]) -> None:
     found = find_records(settings.workspace, ad)
     if found:
         for path, rec in found:
             if rec.ad_id not in target.ad_ids:
                 target.ad_ids.append(rec.ad_id)
                 target.names[rec.ad_id] = rec.ad_name
+                target.adset_of[rec.ad_id] = rec.adset_id
                 if rec.adset_id not in target.adsets:
                     target.adsets.append(rec.adset_id)
-                _add_copy_facts(settings, path, rec.ad_id, target)
+                _add_copy_facts(settings, path, rec.ad_id, target, images)
         return
     if not ad.isdigit():
         raise ConfigError(f"no ad named {ad!r} in the workspace", hint="use an ad id, or an ad name from *.upload.json")

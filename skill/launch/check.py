@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from skill.errors import ConfigError
+from skill.launch.detect import is_launch_config  # noqa: F401  (re-exported: its home was here)
 from skill.launch.models import LaunchSpec, parse_launch
 from skill.launch.payloads import Context, adset_payload, campaign_payload
 from skill.launch.rules import Rules
-from skill.models import read_json_file
 from skill.settings import Settings
-from skill.validate import AdCheck, BatchCheck, Finding, resolve_config_path, validate_batch
+from skill.validate import AdCheck, BatchCheck, Finding, validate_batch
 
 CAMPAIGN_PLACEHOLDER = "<campaign id>"
 
@@ -46,15 +46,6 @@ class LaunchCheck:
         """``ads/batch-upload.json`` → ``ads/batch-upload.launch.json``: the ids the launch created."""
         path = self.batch.config_path
         return path.with_name(f"{path.stem}.launch.json")
-
-
-def is_launch_config(settings: Settings, campaign: str | None, config: str | Path | None = None) -> bool:
-    """Does this campaign's batch config create its campaign and ad sets? (False when unreadable.)"""
-    try:  # the kit's own reader: size, encoding and nesting limits; anything wrong is reported by the real load
-        data = read_json_file(resolve_config_path(settings, campaign or "", config))
-    except ConfigError:
-        return False
-    return isinstance(data, dict) and (isinstance(data.get("campaign"), dict) or "adsets" in data)
 
 
 def check_launch(settings: Settings, campaign: str | None, config: str | Path | None = None, *,

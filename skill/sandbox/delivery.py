@@ -89,11 +89,14 @@ def _weight(lines: list[tuple[str, list[dict[str, Any]]]], t: float) -> float:
     return weight
 
 
-def factor(api: Api, ad: dict[str, Any], day: date) -> float:
-    """The share of a normal day's delivery ``ad`` had on ``day`` (1.0 when nothing changed)."""
+def factor(api: Api, ad: dict[str, Any], day: date, as_of: float | None = None) -> float:
+    """The share of a normal day's delivery ``ad`` had on ``day`` (1.0 when nothing changed);
+    ``as_of``: as the timelines stood at that moment (changes after it ignored)."""
     timelines = api.state.data.get(TIMELINE) or {}
     lines = [(kind, timelines[oid]) for kind, oid in (("ads", ad["id"]), ("adsets", ad.get("adset_id")),
                                                       ("campaigns", ad.get("campaign_id"))) if oid in timelines]
+    if as_of is not None:
+        lines = [(kind, [e for e in line if e["t"] <= as_of]) for kind, line in lines]
     if not lines:
         return 1.0
     start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()

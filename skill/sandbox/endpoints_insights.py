@@ -13,11 +13,13 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from skill.sandbox import delivery
+from skill.sandbox import delivery, insights_report
 from skill.sandbox import insights_data as data
 from skill.sandbox.errors import ApiError, invalid_param
 from skill.sandbox.fields import page
+from skill.sandbox.insights_report import ID_FIELDS, Plan, rows_after
 from skill.sandbox.request import Request, json_param, str_param
+from skill.sandbox.state import ID_PREFIX
 
 if TYPE_CHECKING:
     from skill.sandbox.api import Api
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
 HISTORY_DAYS = 28
 LEVELS = ("ad", "adset", "campaign", "account")
 LEVEL_OF = {"ads": "ad", "adsets": "adset", "campaigns": "campaign", "accounts": "account"}
-ID_FIELDS = frozenset({"account_id", "account_name", "campaign_id", "campaign_name", "adset_id", "adset_name",
-                       "ad_id", "ad_name", "objective", "account_currency", "date_start", "date_stop"})
 DEFAULT_FIELDS = "impressions,spend"
 
 
@@ -100,8 +100,12 @@ def time_buckets(since: date, until: date, increment: str | None) -> list[tuple[
 # ---------------------------------------------------------------- the report
 
 
-def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every row of the insights report for ``obj`` (before paging)."""
+def prepare(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any],
+            as_of: tuple[float, int] | None = None) -> Plan:
+    """The checked question for ``obj``'s insights report (errors as Meta sends them); its rows
+    are computed when a page is read (``insights_report``). ``as_of``: a report run's moment, on
+    the sandbox's clock, and how many ads had been made (the day it was, the ads that existed,
+    status and budget changes up to then)."""
     fields = [f.strip() for f in (str_param(params, "fields") or DEFAULT_FIELDS).split(",") if f.strip()]
     unknown = [f for f in fields if f not in data.METRIC_FIELDS and f not in ID_FIELDS]
     if unknown:
@@ -122,14 +126,25 @@ def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any
     if "hourly_stats_aggregated_by_advertiser_time_zone" in breakdowns:
         fields = [f for f in fields if f not in ("reach", "frequency")]
     ads = filtered(ads_under(api, collection, obj), params)
+    if as_of is not None:
+        ads = [ad for ad in ads if _ad_number(ad["id"]) <= as_of[1]]
     starts = {ad["id"]: ad_start(ad) for ad in ads}
-    t = today(api)
+    t = today(api) if as_of is None else datetime.fromtimestamp(as_of[0], UTC).date()
     since, until = date_range(params, min(starts.values(), default=t), t)
     spans = time_buckets(since, until, str_param(params, "time_increment"))
-    totals = _accumulate(api, ads, starts, spans, breakdowns, level)
-    rows = [_row(api, key, counts, spans, breakdowns, level, fields) for key, counts in sorted(totals.items())
-            if counts["impressions"] > 0]
-    return rows
+    return Plan(fields, level, breakdowns, ads, starts, spans, t, as_of[0] if as_of else None)
+
+
+def _ad_number(ad_id: str) -> int:
+    """The ad counter an ad id was made from (ids are prefix + counter, see ``State.new_id``)."""
+    prefix = ID_PREFIX["ad"]
+    return int(ad_id[len(prefix):]) if ad_id.startswith(prefix) and ad_id[len(prefix):].isdigit() else 0
+
+
+def report(api: Api, params: dict[str, Any], collection: str, obj: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every row of the insights report for ``obj``, at once (small reports and checks; the
+    endpoints page lazily)."""
+    return [row for _, row in rows_after(api, prepare(api, params, collection, obj))]
 
 
 def _list_param(params: dict[str, Any], name: str) -> list[str]:
@@ -183,74 +198,30 @@ def ad_start(ad: dict[str, Any]) -> date:
     return date.fromisoformat(ad["created_time"][:10]) - timedelta(days=HISTORY_DAYS)
 
 
-def _accumulate(api, ads, starts, spans, breakdowns, level) -> dict[tuple, dict[str, int]]:
-    totals: dict[tuple, dict[str, int]] = {}
-    last = today(api)
-    for ad in ads:
-        owner = {"ad": ad["id"], "adset": ad["adset_id"], "campaign": ad["campaign_id"],
-                 "account": ad["account_id"]}[level]
-        for index, (start, end) in enumerate(spans):
-            day = max(start, starts[ad["id"]])
-            while day <= min(end, last):
-                counts = delivery.scale(data.day_counts(ad["id"], day, (day - starts[ad["id"]]).days),
-                                        delivery.factor(api, ad, day))
-                for combo, part in data.split(counts, ad["id"], day, breakdowns).items():
-                    data.add(totals.setdefault((owner, index, combo), {}), part)
-                day += timedelta(days=1)
-    return totals
-
-
-def _row(api: Api, key: tuple, counts: dict[str, int], spans, breakdowns, level, fields) -> dict[str, Any]:
-    owner, index, combo = key
-    names = _names(api, level, owner)
-    metrics = data.metrics(counts)
-    row: dict[str, Any] = {}
-    for field in fields:
-        value = names.get(field) if field in ID_FIELDS else metrics.get(field)
-        if value not in (None, []):
-            row[field] = value
-    row["date_start"], row["date_stop"] = spans[index][0].isoformat(), spans[index][1].isoformat()
-    row.update(zip(breakdowns, combo, strict=True))
-    return row
-
-
-def _names(api: Api, level: str, owner: str) -> dict[str, Any]:
-    """The id and name columns a row at ``level`` can carry."""
-    state = api.state
-    names: dict[str, Any] = {}
-    ad = state["ads"].get(owner) if level == "ad" else None
-    adset = state["adsets"].get(ad["adset_id"] if ad else owner) if level in ("ad", "adset") else None
-    campaign_id = (adset or {}).get("campaign_id") or (owner if level == "campaign" else None)
-    campaign = state["campaigns"].get(campaign_id) if campaign_id else None
-    account_id = owner if level == "account" else (ad or adset or campaign or {}).get("account_id")
-    account = state.account(str(account_id)) or {}
-    for prefix, obj in (("ad", ad), ("adset", adset), ("campaign", campaign)):
-        if obj:
-            names[f"{prefix}_id"], names[f"{prefix}_name"] = obj["id"], obj["name"]
-    if campaign:
-        names["objective"] = campaign.get("objective")
-    names.update(account_id=account.get("account_id"), account_name=account.get("name"),
-                 account_currency=account.get("currency"))
-    return names
-
-
 # ---------------------------------------------------------------- endpoints
 
 
 def sync(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
-    return page(req, report(api, req.params, collection, obj))
+    return insights_report.page(api, req, prepare(api, req.params, collection, obj))
+
+
+QUESTION_SKIP = ("access_token", "after", "before", "limit")
 
 
 def start_run(api: Api, req: Request, collection: str, obj: dict[str, Any]) -> dict[str, Any]:
-    """``POST …/insights`` → ``{"report_run_id"}``; the rows are computed now, served when done."""
-    rows = report(api, req.params, collection, obj)
+    """``POST …/insights`` → ``{"report_run_id"}``. The run keeps the question and its moment,
+    not the rows: reading its insights regenerates them as they were then, page by page."""
+    as_of = (delivery.now(api), int(api.state.data["counters"].get("ad", 0)))
+    prepare(api, req.params, collection, obj, as_of=as_of)  # a bad question fails now, as on Meta
     since, until = date_range(req.params, today(api), today(api))
     run_id = api.state.new_id("report_run")
     api.state.add("report_runs", {
         "id": run_id, "account_id": obj["account_id"] if "account_id" in obj else obj["id"],
         "started_at": time.time(), "time_ref": int(time.time()), "date_start": since.isoformat(),
         "date_stop": until.isoformat(), "emails": [], "friendly_name": f"Sandbox report {run_id}",
-        "is_bookmarked": False, "is_async_export": False, "rows": rows,
+        "is_bookmarked": False, "is_async_export": False,
+        "question": {"collection": collection, "object": obj["id"], "as_of": list(as_of),
+                     "params": {k: v for k, v in req.params.items() if k not in QUESTION_SKIP}},
     })
     return {"report_run_id": run_id}
 
@@ -270,7 +241,7 @@ def report_run_view(api: Api, run: dict[str, Any], polled: bool = False) -> dict
         done = elapsed >= delay
         pct = 100 if done else int(100 * elapsed / delay) if delay else 100
     status = "Job Completed" if done else ("Job Not Started" if pct < 10 else "Job Running")
-    view = {k: v for k, v in run.items() if k not in ("rows", "started_at", "polls")}
+    view = {k: v for k, v in run.items() if k not in ("rows", "started_at", "polls", "question")}
     view.update(async_status=status, async_percent_completion=pct, is_running=not done)
     view["time_completed"] = int(run["started_at"] + delay) if done else None
     return view
@@ -280,5 +251,12 @@ def run_insights(api: Api, req: Request, collection: str, run: dict[str, Any]) -
     if report_run_view(api, run)["async_status"] != "Job Completed":
         raise invalid_param("Report Not Ready", f"Report run {run['id']} is not complete yet. Poll GET /{run['id']} "
                             "until async_status is Job Completed.")
-    return page(req, run["rows"])
+    if "rows" in run:  # a run saved by an earlier sandbox, with its rows
+        return page(req, run["rows"])
+    question = run["question"]
+    obj = api.state[question["collection"]].get(question["object"])
+    if obj is None:
+        raise invalid_param("Report Not Available", f"The object of report run {run['id']} no longer exists.")
+    plan = prepare(api, question["params"], question["collection"], obj, as_of=tuple(question["as_of"]))
+    return insights_report.page(api, req, plan)
 

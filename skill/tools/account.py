@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 TARGETS_HELP = ("Ads (ids, or names from the workspace), ad sets or campaigns (ids, or names as in Ads Manager)")
 
 
-class PauseArgs(BaseModel):
+class PauseArgs(Args):
     ads: list[str] = arg(description=TARGETS_HELP, positional=True, metavar="TARGET")
 
 
-class ActivateArgs(BaseModel):
+class ActivateArgs(Args):
     ads: list[str] = arg(description=TARGETS_HELP, positional=True, metavar="TARGET")
     yes: bool = arg(False, "Really activate (starts spending). Without it, only shows what would happen")
 
 
-class NoArgs(BaseModel):
+class NoArgs(Args):
     pass
 
 

@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 
-class BudgetArgs(BaseModel):
+class BudgetArgs(Args):
     target: str = arg(description="An ad set, or a campaign with a campaign budget (CBO): id or name",
                       positional=True, metavar="TARGET")
     daily: str | None = arg(None, "New daily budget in the account's currency (e.g. 60)", metavar="AMOUNT")
@@ -23,7 +23,7 @@ class BudgetArgs(BaseModel):
                            "(a decrease is applied without it)")
 
 
-class HistoryArgs(BaseModel):
+class HistoryArgs(Args):
     campaign: str | None = arg(None, "Campaign name (or id); every change when left out", positional=True)
 
 
@@ -71,7 +71,7 @@ def history(args: HistoryArgs, ctx: ToolContext) -> BaseModel:
     return read_history(ctx.settings, args.campaign)
 
 
-class RefreshArgs(BaseModel):
+class RefreshArgs(Args):
     ad: str = arg(description="The ad to refresh: its name from the workspace, or its id", positional=True)
     spec: str = arg(description="The new copy: an asset_feed_spec JSON in the workspace (e.g. from "
                                 "the copy tool with fresh_angle)", metavar="FILE")

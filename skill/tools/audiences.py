@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 
-class AudienceCreateArgs(BaseModel):
+class AudienceCreateArgs(Args):
     name: str = arg(description="The audience's name in the ad account (looked up first: never created twice)",
                     positional=True)
     customers: str = arg(description="Customer CSV inside the workspace (email, phone, first_name, last_name, city, "
@@ -41,7 +41,7 @@ def audience_create(args: AudienceCreateArgs, ctx: ToolContext) -> BaseModel:
                                     skip_bad_rows=args.skip_bad_rows, dry_run=args.dry_run, report=ctx.report)
 
 
-class AudienceWebsiteArgs(BaseModel):
+class AudienceWebsiteArgs(Args):
     name: str = arg(description="The audience's name in the ad account", positional=True)
     url_contains: str | None = arg(None, "People who visited a URL containing this text", metavar="TEXT")
     event: str | None = arg(None, "People who fired this pixel event (e.g. Purchase, AddToCart)")
@@ -63,7 +63,7 @@ def audience_website(args: AudienceWebsiteArgs, ctx: ToolContext) -> BaseModel:
                                    event=args.event, days=args.days, dry_run=args.dry_run, report=ctx.report)
 
 
-class AudienceLookalikeArgs(BaseModel):
+class AudienceLookalikeArgs(Args):
     source: str = arg(description="Name of the audience to find people like (any kind)", positional=True)
     country: str = arg(description="Country to find them in (ISO code, e.g. US)")
     percent: int = arg(1, "Size: 1 (closest match) to 10 (broadest) percent of the country", metavar="N")
@@ -84,7 +84,7 @@ def audience_lookalike(args: AudienceLookalikeArgs, ctx: ToolContext) -> BaseMod
                             name=args.name, dry_run=args.dry_run, report=ctx.report)
 
 
-class NoArgs(BaseModel):
+class NoArgs(Args):
     pass
 
 

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator
 
 from skill.creative.cta import ACCEPTED_CTA_TYPES
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 # a fixed list (an enum in the schema); "shop_now" is taken as SHOP_NOW
 CtaType = Annotated[Literal[tuple(sorted(ACCEPTED_CTA_TYPES))], BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # type: ignore[valid-type]
 
 
-class CopyArgs(BaseModel):
+class CopyArgs(Args):
     images: list[str] = arg(description="Ad images (JPG or PNG), one ad each", positional=True, metavar="IMAGE")
     campaign: str = arg(description="Campaign folder under workspace/campaigns/ to write the copy into")
     product: str | None = arg(None, "A product brief for this run (offer, audience, angle); brand notes come "

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from skill.insights.fetch import BREAKDOWN_WORDS, BREAKDOWNS, DATE_PRESETS
 from skill.insights.metrics import RESULT_FIELDS
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 PRESET_HELP = "Meta date preset: today, yesterday, last_7d, last_14d, last_30d, this_month, last_month, maximum, ..."
 DatePreset = Literal[DATE_PRESETS]  # type: ignore[valid-type]
@@ -16,7 +16,7 @@ Breakdown = Literal[BREAKDOWNS + tuple(BREAKDOWN_WORDS)]  # type: ignore[valid-t
 ResultAction = Literal[tuple(RESULT_FIELDS)]  # type: ignore[valid-type]
 
 
-class InsightsArgs(BaseModel):
+class InsightsArgs(Args):
     campaign: str | None = arg(None, "Campaign folder under workspace/campaigns/ (its uploaded ads)", positional=True)
     ads: list[str] | None = arg(None, "Ad ids or ad names; with a campaign, only those of its ads",
                                 flags=["--ad"], metavar="AD")
@@ -40,7 +40,7 @@ class InsightsArgs(BaseModel):
     mode: Literal["auto", "sync", "async"] = arg("auto", "Sync paging or an async report job (auto: by size)")
 
 
-class CheckArgs(BaseModel):
+class CheckArgs(Args):
     campaign: str | None = arg(None, "Campaign folder under workspace/campaigns/ (its uploaded ads)", positional=True)
     ads: list[str] | None = arg(None, "Only these ads (ids or names; with a campaign, its ads among them)",
                                 flags=["--ad"], metavar="AD")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
-from skill.registry import ToolContext, arg, tool
-from skill.settings import Settings
+from skill.registry import Args, ToolContext, arg, tool
+
+if TYPE_CHECKING:  # settings load when the tool runs
+    from skill.settings import Settings
 
 
-class LaunchArgs(BaseModel):
+class LaunchArgs(Args):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/ (its batch-upload.json describes "
                         "the campaign and ad sets)", positional=True)
     dry_run: bool = arg(False, "Check the config and show every object that would be created; create nothing")
@@ -52,7 +56,7 @@ def launch(args: LaunchArgs, ctx: ToolContext) -> BaseModel:
     created exactly once (found by name in the account and adopted on a re-run); ids go to
     batch-upload.launch.json and brand/assets.md. Nothing spends until you activate it.
     """
-    from skill.launch.check import is_launch_config
+    from skill.launch.detect import is_launch_config
     from skill.settings import check_name
     from skill.validate import resolve_config_path
 

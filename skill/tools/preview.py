@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 
-class PreviewArgs(BaseModel):
+class PreviewArgs(Args):
     ad: str = arg(description="Ad name from the workspace (e.g. hero-receipt) or a Meta ad id", positional=True,
                   metavar="AD")
     formats: list[str] | None = arg(None, "Placements to preview (Meta ad_format values), default the main six",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from skill.registry import ToolContext, arg, tool
+from skill.registry import Args, ToolContext, arg, tool
 
 
-class PixelCheckArgs(BaseModel):
+class PixelCheckArgs(Args):
     pixel: str | None = arg(None, "Pixel id (default: the ad account's only pixel)")
 
 
@@ -26,7 +26,7 @@ def pixel_check(args: PixelCheckArgs, ctx: ToolContext) -> BaseModel:
     return check_pixel(ctx.client(), ctx.settings.require_ad_account(), args.pixel)
 
 
-class CapiSendArgs(BaseModel):
+class CapiSendArgs(Args):
     file: str = arg(description="JSONL file inside the workspace: one server event a line, each with event_id",
                     positional=True)
     pixel: str | None = arg(None, "Pixel id (default: the ad account's only pixel)")

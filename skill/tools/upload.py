@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
 from skill.errors import UsageError
-from skill.registry import ToolContext, arg, tool
-from skill.settings import Settings
-from skill.upload.dryrun import BatchSummary, check_batch
+from skill.registry import Args, ToolContext, arg, tool
+
+if TYPE_CHECKING:  # the checks (images, yaml, video probes) load when a command runs, not for --help
+    from skill.settings import Settings
+    from skill.upload.dryrun import BatchSummary
 
 
-class ValidateArgs(BaseModel):
+class ValidateArgs(Args):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
     allow_folder: list[str] | None = arg(None, "Also accept images and specs from this folder outside the workspace",
@@ -40,7 +42,8 @@ def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     Reads workspace/campaigns/CAMPAIGN/ads/batch-upload.json, every asset_feed_spec and image
     it names, and reports errors (which stop an upload) and warnings.
     """
-    from skill.launch.check import is_launch_config
+    from skill.launch.detect import is_launch_config
+    from skill.upload.dryrun import check_batch
 
     settings = with_allowed(ctx.settings, args.allow_folder)
     if is_launch_config(settings, args.campaign, args.config):  # a campaign to create: its rules too
@@ -50,7 +53,7 @@ def validate(args: ValidateArgs, ctx: ToolContext) -> BatchSummary:
     return check_batch(settings, args.campaign, args.config, dry_run=False, report=ctx.report)
 
 
-class UploadArgs(BaseModel):
+class UploadArgs(Args):
     campaign: str = arg(description="Campaign folder under workspace/campaigns/", positional=True)
     dry_run: bool = arg(False, "Validate and print every payload that would be sent; call nothing")
     config: str | None = arg(None, "Another batch config file instead of the campaign's batch-upload.json")
@@ -87,7 +90,7 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
     video (video_path, MP4/MOV): it goes up resumably in chunks, once per account, and the kit
     waits for Meta to process it before the creative (reference/video.md).
     """
-    from skill.launch.check import is_launch_config
+    from skill.launch.detect import is_launch_config
 
     settings = with_allowed(ctx.settings, args.allow_folder)
     if is_launch_config(settings, args.campaign, args.config):  # describes a campaign: launch it
@@ -100,6 +103,8 @@ def upload(args: UploadArgs, ctx: ToolContext) -> BaseModel:
         raise UsageError("--remote checks a launch config (a campaign and ad sets to create) with Meta",
                          hint=f"for an upload into an existing ad set use `meta-ads upload {args.campaign} --dry-run`")
     if args.dry_run:
+        from skill.upload.dryrun import check_batch
+
         return check_batch(settings, args.campaign, args.config, dry_run=True, report=ctx.report)
     from skill.upload.run import upload_batch
 

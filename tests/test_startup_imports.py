@@ -1,0 +1,76 @@
+"""Everyday commands load only what they use (issue 18, target 5; the time is in bench/bench_startup.py).
+
+Each command runs in a fresh interpreter that writes the modules it ended with; the test fails
+when a command pulls in something it has no use for (the HTTP stack for --help, the sandbox
+server without --sandbox, every tool to run one). Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factories import CAMPAIGN, copy_workspace
+
+PROBE = """
+import json, sys
+out, argv = sys.argv[1], sys.argv[2:]
+from skill.cli import main
+try:
+    code = main(argv)
+except SystemExit as exc:  # --help
+    code = exc.code
+with open(out, "w") as f:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+"""
+
+NEVER = ("http.server", "socketserver", "skill.sandbox.app", "skill.sandbox.router", "requests", "urllib3",
+         "skill.graph.client", "anthropic", "av", "jinja2", "mcp", "skill.mcp_server")
+TOOL_MODULES = ("skill.tools.copy", "skill.tools.insights", "skill.tools.account", "skill.tools.preview",
+                "skill.tools.launch", "skill.tools.audiences", "skill.tools.tracking", "skill.tools.act")
+NO_MODEL_BUILT = ("pydantic.plugin._loader",)  # loaded when pydantic first builds a model's validator
+COMMANDS = {  # name: (argv before --workspace, modules it must not load beyond NEVER)
+    "help": (["--help"], ("pydantic", "yaml", "PIL", "skill.tools", "skill.models", "skill.settings",
+                          "skill.registry")),
+    "upload-help": (["upload", "--help"], ("yaml", "PIL", "skill.models", "skill.settings", "skill.upload.dryrun",
+                                           *NO_MODEL_BUILT, *TOOL_MODULES)),
+    "route": (["route", f"dry run {CAMPAIGN}", "--no-model"], ("PIL", "skill.validate", "skill.upload.dryrun",
+                                                               *TOOL_MODULES)),
+    "validate": (["validate", CAMPAIGN], ("skill.nl.router", "skill.launch.models", "skill.launch.rules",
+                                          *TOOL_MODULES)),
+    "dry-run": (["upload", CAMPAIGN, "--dry-run"], ("skill.nl.router", "skill.upload.run", "skill.launch.models",
+                                                    "skill.launch.rules", *TOOL_MODULES)),
+}
+
+
+def loaded(ws: Path, tmp_path: Path, argv: list[str]) -> tuple[int, set[str]]:
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("META_", "FACEBOOK_", "ANTHROPIC_"))}
+    env["HOME"] = str(tmp_path / "home")
+    done = subprocess.run([sys.executable, "-c", PROBE, str(out), *argv, "--workspace", str(ws)],
+                          capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    result = json.loads(out.read_text())
+    return result["code"], set(result["modules"])
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_loads_only_what_it_uses(name, tmp_path):
+    argv, forbidden = COMMANDS[name]
+    ws = copy_workspace(tmp_path)
+    code, modules = loaded(ws, tmp_path, argv)
+    assert code == 0, f"meta-ads {' '.join(argv)} exited {code}"
+    extra = sorted(m for m in modules for f in (*NEVER, *forbidden) if m == f or m.startswith(f + "."))
+    assert not extra, f"meta-ads {' '.join(argv)} loaded {extra}"
+
+
+def test_the_probe_sees_what_a_command_uses(tmp_path):
+    """The check can fail: a command that does use a module shows it in the list."""
+    ws = copy_workspace(tmp_path)
+    _, modules = loaded(ws, tmp_path, ["validate", CAMPAIGN])
+    assert {"skill.validate", "skill.tools.upload", "PIL", "yaml", "pydantic"} <= modules
