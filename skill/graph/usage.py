@@ -51,7 +51,6 @@ TARGET_PCT = 90.0  # the controller keeps the projected usage, next call include
 MIN_RESET_S = 2.0  # a shorter reset_time_duration is too coarse (whole seconds) to learn a drain rate from
 FIRST_ANSWER_WAIT_S = 60.0  # parallel callers wait this long at most for the first answer's usage
 LEARN_ANSWERS = 5  # at most this many answers go one at a time while a call's cost is learnt
-COST_SMOOTHING = 0.3  # weight of the newest observed rise in the per-call cost estimate
 
 
 @dataclass(frozen=True)
@@ -183,6 +182,7 @@ class Pacer:
         self._waited = 0.0
         self._drain: float | None = None  # percent per second, learnt
         self._unit = 0.0  # percent one unit of weight adds, learnt
+        self._rise_sum = self._weight_sum = 0.0  # usage risen and weight answered since the first answer
         self._in_flight = 0.0  # weight of the calls admitted and not yet answered
         self._answers = 0  # answers with usage seen
         self._generation = 0  # bumped with every new snapshot: tells a wait begun before it
@@ -224,9 +224,14 @@ class Pacer:
         drain = usage.drain_pct_per_s
         if drain:
             self._drain = drain if self._drain is None else 0.5 * self._drain + 0.5 * drain
-        rise = (usage.max_pct - self._projected()) / max(weight, 1)
-        if rise > 0 and self._usage.raw:  # the first answer's score holds earlier calls too: no cost from it
-            self._unit = rise if not self._unit else (1 - COST_SMOOTHING) * self._unit + COST_SMOOTHING * rise
+        if not self._usage.raw or usage.blocked:  # the first answer's score holds earlier calls too;  # refused operations cost nothing: this rise says little about a weight's cost
+            return  # refused operations cost nothing: a blocked answer's rise says little about a weight's cost
+        # Costed by weight, summed over answers (not averaged per call): when calls overlap, one answer's
+        # rise holds what other calls in flight already spent and the next answers rise by less.
+        self._rise_sum += usage.max_pct - self._projected()
+        self._weight_sum += max(weight, 1)
+        if self._rise_sum > 0:
+            self._unit = self._rise_sum / self._weight_sum
 
     def _projected(self) -> float:
         """The last snapshot's usage, drained to now (lock held)."""

@@ -345,8 +345,8 @@ def test_pacing_waits_exactly_until_the_next_call_fits(server):
     client.get("c")
     assert sleeps == [], "60 % + one call (20 %) still fits under the 90 % target"
     client.get("d")
-    # cost learnt: 0.7 × 20 + 0.3 × 25 = 21.5; 85 + 21.5 − 90 = 16.5 % to drain at 1 %/s
-    assert sleeps == [pytest.approx(16.5)]
+    # cost learnt over both answers by weight: (20 + 25) / 2 = 22.5; 85 + 22.5 − 90 = 17.5 % to drain at 1 %/s
+    assert sleeps == [pytest.approx(17.5)]
     assert events.events[0].kind == "pace" and "85% used" in events.lines[0]
     client.get("e")
     assert len(sleeps) == 1, "usage dropped: no more waiting"
