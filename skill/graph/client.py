@@ -40,6 +40,7 @@ from skill.graph.batch import (
     BatchResult,
     chunks,
     entry_headers,
+    last_usage_headers,
     parse_body,
     plan_resend,
 )
@@ -240,6 +241,7 @@ class GraphClient:
             entries = self._send_batch([op for _, op in todo], files)
             for (i, _), entry in zip(todo, entries, strict=True):
                 results[i] = self._entry(entry)
+            self.pacer.observe(last_usage_headers([results[i] for i, _ in todo]), answer=False)
             if any(is_fatal(results[i].error) for i in idx):
                 return True
             again = plan_resend(ops, idx, results)
@@ -272,7 +274,6 @@ class GraphClient:
         if not isinstance(entry, dict):
             return BatchResult(False, None, entry, GraphError("unreadable batch entry"))
         headers = entry_headers(entry)
-        self.pacer.observe(headers, answer=False)
         data = parse_body(entry.get("body"))
         status = entry.get("code")
         if isinstance(status, int) and status < 400 and not (isinstance(data, dict) and "error" in data):
