@@ -13,9 +13,10 @@ Meta reports usage on every answer (and on every batch entry), as JSON in these 
 
 The pacer is a controller that keeps usage under a target (90 %) instead of sleeping after
 errors. From the headers it learns how fast the score drains (``acc_id_util_pct`` over
-``reset_time_duration``: percent per second) and what one call costs (the rise between two
-snapshots, net of draining, per unit of weight: a read 1, a write 3, a batch the sum of its
-operations); before each call it projects the score to now, adds what calls already in flight
+``reset_time_duration``: percent per second) and what a unit of weight costs (a read 1, a
+write 3, a batch the sum of its operations: the rises between snapshots, net of draining,
+summed over the answers and divided by the weight they answered, so overlapping calls of very
+different size are each costed by what they carry); before each call it projects the score to now, adds what calls already in flight
 will add, and waits exactly until the next call, at its own weight, fits. Meta's regain estimate
 (whole minutes) is an upper bound on that wait, never a sleep of its own. Without a drain rate
 (no ``reset_time_duration``) it falls back to a short wait growing quadratically from 75 %.
