@@ -464,6 +464,15 @@ def test_batch_entry_headers_feed_the_pacer(server):
     assert client.usage.max_pct == 97 and client.pacer.delay() == pytest.approx(45 * 7 / 97)
 
 
+def test_the_pacer_reads_the_last_entry_that_carries_usage(server):
+    entries = [entry({"id": "1"}, **account_usage(30, 20)), entry({"id": "2"}, **account_usage(97, 45)),
+               entry({"id": "3"})]
+    server.replies = [(200, entries, account_usage(10))]
+    client, _, _ = make_client(server.url, clock=lambda: 0.0)
+    results = client.batch([BatchOp("GET", str(i)) for i in (1, 2, 3)])
+    assert all(r.ok for r in results) and client.usage.max_pct == 97, "an entry without headers is passed over"
+
+
 def test_a_lost_batch_answer(server):
     server.replies = [DROP, (200, [entry({"id": "1"})], {})]
     client, _, _ = make_client(server.url)
