@@ -155,12 +155,7 @@ class Ledger:
         stamp = now_iso()
         record: dict[str, Any] = {}
         for entry, images, creative, ad in intents:
-            for md5 in images:
-                entry.image_intents.setdefault(md5, stamp)
-            if creative and entry.creative.id is None:
-                entry.creative.intent_at = stamp
-            if ad and entry.ad.id is None:
-                entry.ad.intent_at = stamp
+            _mark(entry, stamp, images, creative, ad)
             record[entry.stem] = {"ad_name": entry.ad_name, "account": entry.account, "adset_id": entry.adset_id,
                                   "at": stamp, "images": sorted(entry.image_intents),
                                   "creative": entry.creative.unclear, "ad": entry.ad.unclear}
@@ -185,13 +180,7 @@ class Ledger:
 
     def intend(self, entry: AdLedger, *, images: list[str] = (), creative: bool = False, ad: bool = False) -> None:
         """Record that these writes are about to be sent."""
-        stamp = now_iso()
-        for md5 in images:
-            entry.image_intents.setdefault(md5, stamp)
-        if creative and entry.creative.id is None:
-            entry.creative.intent_at = stamp
-        if ad and entry.ad.id is None:
-            entry.ad.intent_at = stamp
+        _mark(entry, now_iso(), images, creative, ad)
         self.save(entry)
 
     def record_image(self, entry: AdLedger, md5: str, image_hash: str) -> None:
@@ -207,3 +196,13 @@ class Ledger:
             entry.creative.intent_at = None
         if ad and entry.ad.id is None:
             entry.ad.intent_at = None
+
+
+def _mark(entry: AdLedger, stamp: str, images: Any, creative: bool, ad: bool) -> None:
+    """Note in memory that these writes are about to be sent (the caller makes it durable)."""
+    for md5 in images:
+        entry.image_intents.setdefault(md5, stamp)
+    if creative and entry.creative.id is None:
+        entry.creative.intent_at = stamp
+    if ad and entry.ad.id is None:
+        entry.ad.intent_at = stamp
