@@ -207,6 +207,8 @@ def _statuses(req: Request) -> set[str]:
 
 
 def account_sets(api: Api, req: Request, account: dict[str, Any]) -> dict[str, Any]:
+    with api.counted:
+        api.counts["async_set_lists"] += 1
     rows = [set_view(api, s) for s in api.state["async_sets"].values() if s["owner_id"] == account["account_id"]]
     completed = str_param(req.params, "is_completed")
     if completed is not None:

@@ -8,6 +8,7 @@ ads that need it fail with Meta's message.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ IMAGES_PER_CALL = 10
 FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
 
 
-def upload_images(client: Any, account: str, ads: list[AdWork], book: ImageBook) -> dict[str, GraphError]:
+def upload_images(client: Any, account: str, ads: Iterable[AdWork], book: ImageBook) -> dict[str, GraphError]:
     """Upload every file these ads need that neither their ledger nor the book knows; the
     errors by md5. A bad token or a blocked account raises (nothing more can succeed)."""
     need: dict[str, Path] = {}

@@ -19,12 +19,15 @@ account up, adopt what it holds. Then:
 5. **Ctrl-C** cancels the running set (``DELETE /{set}``), says so, records what it had done,
    and stops; a re-run resumes. After a kill -9 the re-run waits for the set (step 1) and adopts.
 
-Only one set's requests are in memory at a time; results are written as each set's arrive.
+Memory stays flat in the batch's size: the plan keeps each ad's check and little else
+(``async_plan.py``), only one set's ``AdWork``s and requests are in memory at a time, results
+are written as each set's arrive, and each ad's outcome is a tuple until the summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from skill.account.existing import find_by_name
@@ -43,6 +46,8 @@ from skill.settings import Settings
 from skill.upload import async_sets as sets
 from skill.upload.adopt import AD_FIELDS, CREATIVE_FIELDS
 from skill.upload.async_images import upload_images
+from skill.upload.async_plan import Pending, plan
+from skill.upload.async_wait import mark, markers, poll_until_done, wait_for_left_sets
 from skill.upload.payloads import ad_payload, creative_payload
 from skill.upload.work import AdWork
 from skill.validate import BatchCheck, validate_copy
@@ -52,7 +57,6 @@ DEFAULT_THRESHOLD = 300
 DEFAULT_SET_ADS = 500
 MAX_SET_ADS = 500  # a creative and an ad each: Meta's 1,000 requests a set
 DEFAULT_POLL_S = 2.0
-MAX_POLL_S = 30.0
 ROUNDS = 3  # sets for the transient failures of the round before
 FATAL = (TokenInvalid, AccountBlocked, WaitTooLong)
 
@@ -88,6 +92,14 @@ def run_async(job: Any) -> None:
     AsyncSender(job).run()
 
 
+def settle_sets(job: Any) -> None:
+    """Before a synchronous run: when a marker says an async run was interrupted, wait for the sets
+    it left before the look-up by name (one still running would create its ads after it)."""
+    if markers(job.ledger.dir):
+        wait_for_left_sets(job.ctx, sets.set_prefix(job.batch.config.campaign, job.batch.adset_id or ""),
+                           float(options(job.settings)["poll_s"]))
+
+
 class AsyncSender:
     """One upload's async phase: images, then one set after another, recorded as they finish."""
 
@@ -102,82 +114,79 @@ class AsyncSender:
     def run(self) -> None:
         job, ctx = self.job, self.ctx
         candidates = job.candidates()
-        todo: list[AdWork] = []
+        pending = Pending(job)
         found = None
         if candidates:
             try:
                 found = job.survey(candidates)  # a refusal of the pre-flight raises: nothing was written
-                if self._wait_for_open_sets():
+                if wait_for_left_sets(ctx, self.prefix, self.poll_s):
                     found = job.survey(candidates)  # again: the earlier sets have created ads since
             except WaitTooLong as exc:
                 ctx.halt(exc)
             try:
-                todo = job.plan(candidates, found) if found is not None else []
+                pending = plan(job, candidates, found) if found is not None else pending
             except GraphError as exc:
                 ctx.halt(exc)
+        del candidates
         job.commit()  # the ads adopted from the account: their records now
-        if todo and not ctx.fatal:
-            todo = resolve_videos(ctx, todo, job.ledger.dir / "videos")
-        if todo and not ctx.fatal:
-            job._known_images(todo, found)
-        for ad in todo:  # each set loads its ads' copy again: memory holds one set's, not the batch's
-            ad.check.spec = None
-        if todo and not ctx.fatal:
-            self._upload_images(todo)
-        self._send_rounds(todo)
+        if pending and not ctx.fatal:
+            self._resolve_videos(pending)
+        if pending and not ctx.fatal:
+            job._known_images(pending.works(), found)
+        for check in pending.checks:  # each set loads its ads' copy again: memory holds one set's
+            check.spec = None
+        if pending and not ctx.fatal:
+            self._upload_images(pending)
+        self._send_rounds(pending)
         job.commit()
-        for ad in todo:
-            if ad.index not in job.results:
-                ad.state = "not_run"
-                job._result(ad.check, "not_run")
+        for check in pending.checks:
+            if check.index not in job.results:
+                job._result(check, "not_run")
         job.progress.close()
 
-    # ------------------------------------------------------------ sets an earlier run left
-
-    def _wait_for_open_sets(self) -> bool:
-        """Wait for the sets an interrupted run left running; whether there were any."""
-        running = sets.open_sets(self.client, self.account, self.prefix)
-        for open_set in running:
-            self.ctx.report(Event("async_wait", f"  An async set from an earlier run is still running "
-                                                f"({open_set.name}): waiting for it before looking the ads up",
-                                  {"set_id": open_set.id}))
-            self._poll(open_set.id, "earlier set")
-        return bool(running)
+    def _resolve_videos(self, pending: Pending) -> None:
+        videos = [pending.work(c) for c in pending.checks if c.video_path is not None]
+        for ad in resolve_videos(self.ctx, videos, self.job.ledger.dir / "videos") if videos else ():
+            pending.remember(ad)
 
     # ------------------------------------------------------------ images
 
-    def _upload_images(self, todo: list[AdWork]) -> None:
+    def _upload_images(self, pending: Pending) -> None:
         try:
-            self.image_errors = upload_images(self.client, self.account, todo, self.job.images)
+            self.image_errors = upload_images(self.client, self.account, pending.works(), self.job.images)
         except FATAL as exc:
             self.ctx.halt(exc)
 
     # ------------------------------------------------------------ sets of creatives and ads
 
-    def _send_rounds(self, todo: list[AdWork]) -> None:
-        pending = todo
+    def _send_rounds(self, pending: Pending) -> None:
+        job, ctx = self.job, self.ctx
         last: dict[int, GraphError] = {}
         for round_no in range(ROUNDS):
-            runnable = [a for a in pending if a.state == "pending" and self.ctx.may_run(a.index)]
+            runnable = [c for c in pending.checks if c.index not in job.results and ctx.may_run(c.index)]
             if not runnable:
                 return
             if round_no:
-                if not self._wait_before(round_no - 1, [last[a.index] for a in runnable if a.index in last]):
+                if not self._wait_before(round_no - 1, [last[c.index] for c in runnable if c.index in last]):
                     return
-                runnable = self._adopt_before_retry(runnable)
+                pending = self._adopt_before_retry([pending.work(c) for c in runnable])
+                runnable = pending.checks
             groups = list(_groups(runnable, self.per_set))
-            retry: list[AdWork] = []
+            retry = Pending(job)
             for number, group in enumerate(groups, 1):
-                group = [a for a in group if self.ctx.may_run(a.index)]
-                if not group or self.ctx.fatal:
+                group = [c for c in group if ctx.may_run(c.index)]
+                if not group or ctx.fatal:
                     break
-                retry += self._run_set(group, f"{number}/{len(groups)}", last)
+                works = [pending.work(c) for c in group]
+                works = [a for a in works if a.check.video_path is None or a.video is not None]
+                for ad in self._run_set(works, f"{number}/{len(groups)}", last):
+                    retry.add(ad)
             pending = retry
-        for ad in pending:
-            if ad.state == "pending" and self.ctx.may_run(ad.index):
-                error = last.get(ad.index) or GraphError("Meta kept failing this request")
+        for check in pending.checks:
+            if check.index not in job.results and ctx.may_run(check.index):
+                error = last.get(check.index) or GraphError("Meta kept failing this request")
                 error.hint = error.hint or "re-run to resume"
-                self.job.fail(ad, error)
+                job.fail(pending.work(check), error)
 
     def _wait_before(self, attempt: int, errors: list[GraphError]) -> bool:
         """Before a round of sets for what failed transiently: as Meta asks after a rate limit,
@@ -199,10 +208,10 @@ class AsyncSender:
         self.ctx.sleep(delay)
         return True
 
-    def _adopt_before_retry(self, ads: list[AdWork]) -> list[AdWork]:
+    def _adopt_before_retry(self, ads: list[AdWork]) -> Pending:
         """A transient failure says little: look the ads and creatives up by name before sending
         them again; what exists is recorded, never created twice. The ads still to send."""
-        job = self.job
+        job, rest = self.job, Pending(self.job)
         try:
             found = find_by_name(self.client, f"{job.batch.adset_id}/ads", {a.full_name for a in ads}, AD_FIELDS,
                                  include_gone=False)
@@ -211,13 +220,12 @@ class AsyncSender:
                                      include_gone=False)
         except GraphError as exc:  # cannot tell what exists: send nothing more (a re-run resumes)
             self.ctx.halt(exc)
-            return []
-        rest = []
+            return rest
         for ad in ads:
             row = found.live.get(ad.full_name)
             ad.entry.creative.id = ad.entry.creative.id or creatives.id_of(ad.full_name)
             if row is None:
-                rest.append(ad)
+                rest.add(ad)
                 continue
             ad.entry.ad.id = str(row["id"])
             ad.entry.creative.id = job.view.creative_id_of(row) or ad.entry.creative.id
@@ -233,19 +241,25 @@ class AsyncSender:
             return []
         name = f"{self.prefix} {label} #{ready[0].index + 1}"
         set_id: str | None = None
+        marker = mark(self.job.ledger.dir, name)  # a later run, either path, waits for this set
         try:
             set_id = sets.create_set(self.client, self.account, name, items)
             del items
             self._poll(set_id, f"set {label}")
         except KeyboardInterrupt:
-            self._cancel(set_id, name, label)
+            set_id = self._cancel(set_id, name, label)
             self._record(set_id, ready, last)
+            _unmark(marker, True)  # cancelled and complete, or never created
             raise
         except GraphError as exc:
             self.ctx.halt(exc)
-            if set_id is None:
+            if set_id is None:  # refused by Meta: no set; no answer at all: a later run asks
+                _unmark(marker, exc.code is not None)
                 return []
-        return self._record(set_id, ready, last)
+            return self._record(set_id, ready, last)  # what it did so far; it may still be running
+        retry = self._record(set_id, ready, last)
+        _unmark(marker, True)
+        return retry
 
     def _items(self, group: list[AdWork]) -> tuple[list[dict[str, str]], list[AdWork]]:
         """The set's requests: each ad's creative (unless it exists), then the ad referring to it."""
@@ -274,29 +288,16 @@ class AsyncSender:
         return items, ready
 
     def _poll(self, set_id: str, label: str) -> None:
-        """Until the set is complete, one progress line whenever its counts move."""
-        wait, seen = self.poll_s, (-1, -1)
-        while True:
-            status = sets.poll(self.client, set_id)
-            if (status.done, status.error) != seen:
-                self.ctx.report(Event("async_progress", f"  Async {label}: {status.done}/{status.total} requests "
-                                                        f"done, {status.error} errors",
-                                      {"set_id": set_id, "done": status.done, "total": status.total,
-                                       "errors": status.error, "canceled": status.canceled}))
-                wait = self.poll_s if status.done != seen[0] else wait
-                seen = (status.done, status.error)
-            else:
-                wait = min(max(wait * 2, 0.05), MAX_POLL_S)
-            if status.completed:
-                return
-            self.ctx.sleep(wait)
+        poll_until_done(self.ctx, self.client, set_id, label, self.poll_s)
 
-    def _cancel(self, set_id: str | None, name: str, label: str) -> None:
+    def _cancel(self, set_id: str | None, name: str, label: str) -> str | None:
+        """Cancel the set (found by name when its id never came back) and wait until it is
+        complete; its id, if there is a set."""
         if set_id is None:  # interrupted while sending: the set may exist all the same
             found = [s for s in sets.open_sets(self.client, self.account, name) if s.name == name]
             set_id = found[0].id if found else None
         if set_id is None:
-            return
+            return None
         sets.cancel(self.client, set_id)
         status = sets.poll(self.client, set_id)
         self.ctx.report(Event("async_cancel", f"  Interrupted: cancelled async set {label} ({set_id}); "
@@ -304,6 +305,7 @@ class AsyncSender:
                                               "recorded", {"set_id": set_id, "canceled": status.canceled}))
         if not status.completed:
             self._poll(set_id, f"set {label}")
+        return set_id
 
     def _record(self, set_id: str | None, ready: list[AdWork], last: dict[int, GraphError]) -> list[AdWork]:
         """Read the set's results page by page into the ledger, then finish each ad."""
@@ -368,6 +370,12 @@ def _reload_spec(ad: AdWork) -> ConfigError | None:
     return None
 
 
-def _groups(ads: list[AdWork], size: int) -> Iterator[list[AdWork]]:
+def _groups(ads: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(ads), size):
         yield ads[start:start + size]
+
+
+def _unmark(marker: Path, settled: bool) -> None:
+    """The set is complete, or certainly never existed: its marker goes."""
+    if settled:
+        marker.unlink(missing_ok=True)

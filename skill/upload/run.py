@@ -39,7 +39,7 @@ from skill.upload.outputs import Outputs
 from skill.upload.payloads import ad_name
 from skill.upload.phases import send_ads
 from skill.upload.preflight import target_for
-from skill.upload.summary import AdResult, UploadSummary
+from skill.upload.summary import Results, UploadSummary
 from skill.upload.text import (
     ad_lines,
     closing_lines,
@@ -99,7 +99,7 @@ class Upload:
         self.total = len(batch.ads)
         self.md5_of: dict[Path, str] = {}  # every candidate's image files, read once
         self.work: list[AdWork] = []
-        self.results: dict[int, AdResult] = {}
+        self.results = Results()  # compact: one tuple an ad
         self.progress = Progress(report, [a.index for a in batch.ads])
         self.write_lock = threading.Lock()  # ``finished``
         self.finished: dict[int, AdWork] = {}  # created, its files not yet written
@@ -111,10 +111,8 @@ class Upload:
 
     # ------------------------------------------------------------ outcomes
 
-    def _result(self, check: AdCheck, status: str, **kw: Any) -> AdResult:
-        res = AdResult(index=check.index, name=check.name, stem=check.entry.stem, status=status, **kw)
-        self.results[check.index] = res
-        return res
+    def _result(self, check: AdCheck, status: str, **kw: Any) -> None:
+        self.results.put(check, status, **kw)
 
     def finalize(self, ad: AdWork) -> None:
         """The ad exists on Meta: queue its record, its assets.md row and its copy document
@@ -323,8 +321,7 @@ class Upload:
             self.ctx.halt(exc)
 
     def summary(self) -> UploadSummary:
-        ads = [self.results.get(c.index) or AdResult(index=c.index, name=c.name, stem=c.entry.stem, status="not_run")
-               for c in self.batch.ads]
+        ads = self.results.all(self.batch.ads)
         count = {s: sum(1 for a in ads if a.status == s)
                  for s in ("created", "skipped", "failed", "not_run", "adopted", "stale")}
         stopped = error_text(self.ctx.fatal) if self.ctx.fatal else None
@@ -371,11 +368,12 @@ def upload_batch(
     with CampaignLock(job.ads_dir, cfg.campaign):
         for folder in (job.ads_dir, job.ledger.dir, settings.brand_dir):
             clean_stale_temps(folder)
-        from skill.upload.async_run import chosen, run_async
+        from skill.upload.async_run import chosen, run_async, settle_sets
 
         if chosen(settings, batch, batches):
             run_async(job)
         else:
+            settle_sets(job)  # async sets a killed run left: complete before the look-up
             job.run(max(1, workers))
     summary = job.summary()
     for line in closing_lines(summary, job.ctx.fatal, keep_going):

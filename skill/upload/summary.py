@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from skill.validate import AdCheck
 
 
 class AdResult(BaseModel):
@@ -58,3 +64,44 @@ class UploadSummary(BaseModel):
         if self.not_run:
             return f"{self.config}: {self.not_run} ad(s) not run; re-run to resume"
         return None
+
+
+_KEPT = ("status", "image_hashes", "creative_id", "ad_id", "record", "errors", "video_id")
+
+
+class Results:
+    """Each ad's outcome during a run, by ad index, as a plain tuple: a pydantic ``AdResult`` held
+    for every ad of a 5,000-ad run cost ~1 KB an ad. The ``AdResult``s are built for the summary."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[Any, ...]] = {}
+
+    def put(self, check: AdCheck, status: str, **kw: Any) -> None:
+        unknown = set(kw) - set(_KEPT)
+        if unknown:
+            raise TypeError(f"unknown AdResult fields: {sorted(unknown)}")
+        kw["status"] = status
+        for key in ("image_hashes", "errors"):
+            kw[key] = tuple(kw.get(key) or ())
+        self._rows[check.index] = tuple(kw.get(k) for k in _KEPT)
+
+    def __contains__(self, index: object) -> bool:
+        return index in self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def status(self, index: int) -> str | None:
+        row = self._rows.get(index)
+        return row[0] if row is not None else None
+
+    def result(self, check: AdCheck) -> AdResult:
+        """The ad's ``AdResult`` (``not_run`` when nothing was recorded for it)."""
+        row = self._rows.get(check.index)
+        values = dict(zip(_KEPT, row, strict=True)) if row is not None else {"status": "not_run"}
+        values["image_hashes"] = list(values.get("image_hashes") or ())
+        values["errors"] = list(values.get("errors") or ())
+        return AdResult(index=check.index, name=check.name, stem=check.entry.stem, **values)
+
+    def all(self, checks: Iterable[AdCheck]) -> list[AdResult]:
+        return [self.result(c) for c in checks]

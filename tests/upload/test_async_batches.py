@@ -126,11 +126,11 @@ def test_transient_failures_go_into_a_later_set_after_a_look_up(sandbox_ws: Path
 # ---------------------------------------------------------------- kill -9 and Ctrl-C, in a real process
 
 
-def cli(ws: Path, sandbox: Sandbox, tmp_path: Path) -> subprocess.Popen:
+def cli(ws: Path, sandbox: Sandbox, tmp_path: Path, batches: str = "async") -> subprocess.Popen:
     env = {**os.environ, "META_GRAPH_URL": sandbox.url, "FACEBOOK_ACCESS_TOKEN": SANDBOX_TOKEN,
            "META_RETRY_BASE_S": "0.01", "HOME": str(tmp_path / "home"), "META_ADS_DEBUG": ""}
     env.pop("META_AD_ACCOUNT", None)
-    return subprocess.Popen([sys.executable, "-m", "skill", "upload", CAMPAIGN, "--batches", "async",
+    return subprocess.Popen([sys.executable, "-m", "skill", "upload", CAMPAIGN, "--batches", batches,
                              "--workspace", str(ws)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
@@ -191,3 +191,36 @@ def test_ctrl_c_cancels_the_set_and_a_rerun_finishes(tmp_path: Path, sandbox: Sa
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, out + err
     assert_each_ad_once(ws, sandbox)
+
+
+def test_a_sync_rerun_waits_for_the_set_a_killed_async_run_left(tmp_path: Path, sandbox: Sandbox) -> None:
+    ws = copy_workspace(tmp_path)
+    make_batch(ws, N_ADS, N_IMAGES)
+    configure(ws)
+    sandbox.configure(async_ops_per_poll=3)
+    killed, out, err = signal_after_polls(cli(ws, sandbox, tmp_path), sandbox, 2, signal.SIGKILL)
+    assert killed, out + err
+    left = [s for s in sandbox.state_dump()["async_sets"].values() if s["done"] < len(s["requests"])]
+    assert len(left) == 1, "the killed run left its set running"
+    assert list((ads_dir(ws) / ".ledger").glob("async-set-*.json")), "and its marker"
+
+    proc = cli(ws, sandbox, tmp_path, "sync")
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out + err
+    assert "An async set from an earlier run is still running" in out
+    assert "Async earlier set: 10/20 requests done" in out or "Async earlier set: 20/20 requests done" in out
+    dump = sandbox.state_dump()
+    assert len(dump["async_sets"]) == 1, "the sync run sends no set"
+    assert all(s["done"] == len(s["requests"]) for s in dump["async_sets"].values()), \
+        "no set is left to create ads after the sync run looked them up"
+    assert_each_ad_once(ws, sandbox)
+    assert not list((ads_dir(ws) / ".ledger").glob("async-set-*.json"))
+
+
+def test_a_sync_upload_asks_nothing_about_sets_without_a_marker(sandbox_ws: Path, sandbox: Sandbox, capsys) -> None:
+    make_batch(sandbox_ws, 3, 1)
+    code, out, err = run_cli(sandbox_ws, capsys, "upload", CAMPAIGN, "--batches", "sync")
+    assert code == 0, out + err
+    assert sandbox.request_counts.get("async_set_lists", 0) == 0, "no extra request on the ordinary path"
+    code, out, err = run_cli(sandbox_ws, capsys, "upload", CAMPAIGN, "--batches", "async")
+    assert code == 0 and sandbox.request_counts["async_set_lists"] == 1, "the async path always asks"
