@@ -11,7 +11,13 @@ its peak at the largest size within 1.5× of its peak at the smallest (the sandb
 not a target: it keeps every object it creates). ``--sync`` also uploads the
 smallest size through Graph batches, for comparison.
 
-Run: python bench/bench_async.py [--ads 1000] [--images 20] [--ops-per-poll 250] [--sync]
+Beside each size, the same upload runs again under ``tracemalloc``, started once the kit's modules
+are imported (so it traces the run's own data, which RSS counts on top of the interpreter and its
+imports, with fragmentation and freed memory not given back): the traced peak during validation
+and while sending, what is still held when the last set is recorded, and the kit's lines that
+allocated the most of it (``--top``; ``--no-trace`` skips these runs).
+
+Run: python bench/bench_async.py [--ads 1000] [--images 20] [--ops-per-poll 250] [--sync] [--top 12]
      python bench/bench_async.py --ads 5000          # the full size
 """
 
@@ -37,6 +43,49 @@ SPEC = {"bodies": [{"text": "Track expenses in seconds. Snap a photo and the app
         "titles": [{"text": "Never Lose a Receipt Again"}], "descriptions": [{"text": "Snap. Logged. Done."}],
         "call_to_actions": [{"type": "LEARN_MORE", "value": {"link": "https://yoursite.com/summer-sale"}}]}
 FLAT_RATIO = 1.5
+HELD_GOAL_B = 500  # the run-long state of an ad: a few hundred bytes
+
+TRACED = """
+import json, sys, tracemalloc
+from collections import Counter
+import skill.cli, skill.tools.upload, skill.upload.async_run, skill.copy.doc, skill.graph.client, requests
+from skill.upload import run as R
+tracemalloc.start(4)  # after the kit's imports: what is traced is the run's own data
+out, phases = sys.argv[1], {}
+validate = R.validate_batch
+summary = R.Upload.summary
+
+
+def validated(*args, **kw):
+    batch = validate(*args, **kw)
+    phases["validation_peak"] = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    return batch
+
+
+def summed(self):
+    phases["held"], phases["send_peak"] = tracemalloc.get_traced_memory()
+    snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+    size, count = Counter(), Counter()
+    for trace in snap.traces:  # each block to the kit's innermost line that allocated it; imports apart
+        frames = list(reversed(trace.traceback))  # the most recent first
+        if any("importlib" in f.filename for f in frames):
+            key = "(imports during the run)"
+        else:
+            ours = next((f for f in frames if "/skill/" in f.filename), frames[0])
+            key = f"{ours.filename.split('/site-packages/')[-1].split('/skill/')[-1]}:{ours.lineno}"
+        size[key] += trace.size
+        count[key] += 1
+    phases["top"] = [[key, n, count[key]] for key, n in size.most_common(40)]
+    return summary(self)
+
+
+R.validate_batch, R.Upload.summary = validated, summed
+from skill.cli import main
+code = main(sys.argv[2:])
+json.dump(phases, open(out, "w"))
+raise SystemExit(code)
+"""
 
 SANDBOX = """
 import json, sys
@@ -82,7 +131,7 @@ def make_workspace(root: Path, n_ads: int, n_images: int, sync: bool) -> Path:
     return ws
 
 
-def one_run(n_ads: int, opts: argparse.Namespace, mode: str) -> dict[str, object]:
+def one_run(n_ads: int, opts: argparse.Namespace, mode: str, traced: bool = False) -> dict[str, object]:
     root = Path(tempfile.mkdtemp(prefix="bench-async-"))
     try:
         ws = make_workspace(root, n_ads, opts.images, mode == "sync")
@@ -94,9 +143,10 @@ def one_run(n_ads: int, opts: argparse.Namespace, mode: str) -> dict[str, object
                "META_RETRY_BASE_S": "0.01"}
         env.pop("META_AD_ACCOUNT", None)
         started = time.perf_counter()
+        argv = ["upload", CAMPAIGN, "--batches", mode, "--workspace", str(ws)]
+        head = ["-c", TRACED, str(root / "traced.json")] if traced else ["-m", "skill"]
         with open(root / "out.txt", "w") as out:
-            client = subprocess.Popen([sys.executable, "-m", "skill", "upload", CAMPAIGN, "--batches", mode,
-                                       "--workspace", str(ws)], env=env, stdout=out, stderr=subprocess.STDOUT,
+            client = subprocess.Popen([sys.executable, *head, *argv], env=env, stdout=out, stderr=subprocess.STDOUT,
                                       cwd=REPO)
             _, status, usage = os.wait4(client.pid, 0)
         wall = time.perf_counter() - started
@@ -108,7 +158,8 @@ def one_run(n_ads: int, opts: argparse.Namespace, mode: str) -> dict[str, object
         sandbox.wait(timeout=60)
         text = (root / "out.txt").read_text()
         names = Counter(report["names"])
-        return {"ads": n_ads, "mode": mode, "wall_s": wall, "exit": client.returncode,
+        phases = json.loads((root / "traced.json").read_text()) if traced else {}
+        return {"traced": phases, "ads": n_ads, "mode": mode, "wall_s": wall, "exit": client.returncode,
                 "requests": report["requests"].get("total", 0), "sets": report["sets"],
                 "created": len(names), "once": len(names) == n_ads and max(names.values(), default=0) == 1,
                 "creatives": report["creatives"], "client_mb": usage.ru_maxrss / 1024,
@@ -123,11 +174,14 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=20, help="distinct images (default 20)")
     parser.add_argument("--ops-per-poll", type=int, default=250, help="requests the sandbox does per poll of a set")
     parser.add_argument("--sync", action="store_true", help="also upload the smallest size through Graph batches")
+    parser.add_argument("--no-trace", action="store_true", help="skip the runs under tracemalloc")
+    parser.add_argument("--top", type=int, default=12, help="places holding the most at the largest size (default 12)")
     opts = parser.parse_args()
     sizes = sorted({max(1, opts.ads // 10), max(1, opts.ads * 2 // 5), opts.ads})
     runs = [one_run(n, opts, "async") for n in sizes]
     if opts.sync:
         runs.append(one_run(sizes[0], opts, "sync"))
+    traces = [] if opts.no_trace else [one_run(n, opts, "async", traced=True) for n in sizes]
     print(f"async request sets, {opts.images} images, {opts.ops_per_poll} requests per poll\n")
     print("| ads | path | wall | requests | sets | created once | client peak RSS | sandbox peak RSS | exit |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -152,6 +206,36 @@ def main() -> None:
     print(f"| 3. async sets: client memory flat | peak RSS {sizes_text} MB at {' / '.join(map(str, sizes))} ads "
           f"(×{ratio:.2f}, {per_ad_kb:.1f} KB/ad) | ≤ ×{FLAT_RATIO} from {sizes[0]} to {sizes[-1]} ads | "
           f"{'yes' if ratio <= FLAT_RATIO else 'no'} |")
+    if traces:
+        traced_rows(traces, sizes)
+        top_holders(traces[-1], opts.top)
+
+
+def traced_rows(traces: list[dict[str, object]], sizes: list[int]) -> None:
+    """The tracemalloc rows: the whole peak's ratio, and what each added ad still holds at the end."""
+    t = [r["traced"] for r in traces]
+    peak = [max(p["validation_peak"], p["send_peak"]) / 2**20 for p in t]
+    ratio = peak[-1] / peak[0]
+    held = [p["held"] for p in t]
+    per_ad = (held[-1] - held[0]) / max(1, sizes[-1] - sizes[0])
+    phases = " / ".join(f"{p['validation_peak'] / 2**20:.1f}+{p['send_peak'] / 2**20:.1f}" for p in t)
+    at = " / ".join(map(str, sizes))
+    print(f"| 3. async sets: traced memory flat | traced peak {' / '.join(f'{x:.1f}' for x in peak)} MB at {at} "
+          f"ads (×{ratio:.2f}; validation+sending peaks {phases} MB) | ≤ ×{FLAT_RATIO} | "
+          f"{'yes' if ratio <= FLAT_RATIO else 'no'} |")
+    print(f"| 3. async sets: state held per ad for the run | {per_ad:.0f} B/ad (traced, held when the last set is "
+          f"recorded: {' / '.join(f'{h / 2**20:.1f}' for h in held)} MB) | ≤ {HELD_GOAL_B} B/ad | "
+          f"{'yes' if per_ad <= HELD_GOAL_B else 'no'} |")
+
+
+def top_holders(trace: dict[str, object], top: int) -> None:
+    """What holds the most when the largest size's last set is recorded (tracemalloc, by line)."""
+    phases = trace["traced"]
+    print(f"\nheld when the last set of {trace['ads']} ads is recorded (tracemalloc, by line allocated):")
+    print("| KB | blocks | where |")
+    print("| --- | --- | --- |")
+    for where, size, count in phases["top"][:top]:
+        print(f"| {size / 1024:.0f} | {count} | {where} |")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from skill.records import record_path
+
 if TYPE_CHECKING:
     from skill.validate import AdCheck
 
@@ -83,6 +85,8 @@ class Results:
         kw["status"] = status
         for key in ("image_hashes", "errors"):
             kw[key] = tuple(kw.get(key) or ())
+        if kw.get("record") is not None and kw["record"] == str(record_path(check.spec_path)):
+            kw["record"] = True  # the usual place, named again for the summary
         self._rows[check.index] = tuple(kw.get(k) for k in _KEPT)
 
     def __contains__(self, index: object) -> bool:
@@ -101,6 +105,8 @@ class Results:
         values = dict(zip(_KEPT, row, strict=True)) if row is not None else {"status": "not_run"}
         values["image_hashes"] = list(values.get("image_hashes") or ())
         values["errors"] = list(values.get("errors") or ())
+        if values.get("record") is True:
+            values["record"] = str(record_path(check.spec_path))
         return AdResult(index=check.index, name=check.name, stem=check.entry.stem, **values)
 
     def all(self, checks: Iterable[AdCheck]) -> list[AdResult]:
