@@ -80,13 +80,16 @@ def plan(job: Any, candidates: list[AdCheck], found: Survey) -> Pending:
     pending = Pending(job)
     ledger = job.ledger
     for start in range(0, len(candidates), CHUNK):
-        for check in candidates[start:start + CHUNK]:
+        chunk = candidates[start:start + CHUNK]
+        for check in chunk:
             full_name = ad_name(job.settings, job.batch, check)
             entry = ledger.load(check.entry.stem, full_name, job.account, job.batch.adset_id or "")
             ad = AdWork(check, full_name, [job.md5_of[p] for p in check.image_paths], entry)
             if not job._settled(ad):
                 pending.add(ad)
-        job.commit()  # this chunk's adopted ads: their records now
+        job.commit()  # this chunk's adopted ads: their records (and copy documents) now
+        for check in chunk:  # each set loads its ads' copy again: memory holds one set's, not the batch's
+            check.spec = None
     _adopt_creatives(job, pending, found)
     ledger.settled_inflight()  # what killed runs' calls may have made is now settled
     return pending
