@@ -65,6 +65,7 @@ def test_upload_through_async_sets_records_every_ad(sandbox_ws: Path, sandbox: S
     dump = sandbox.state_dump()
     assert len(dump["async_sets"]) == 3 and len(dump["images"]) == N_IMAGES
     assert sum(len(s["requests"]) for s in dump["async_sets"].values()) == 2 * N_ADS  # a creative and an ad each
+    assert not list((ads_dir(sandbox_ws) / ".ledger").glob("async-set-*.json")), "each set's marker went once recorded"
 
     code, out, _ = run_cli(sandbox_ws, capsys, "upload", CAMPAIGN, "--batches", "async")
     assert code == 0 and "25 ads total, 0 newly uploaded" in out
