@@ -107,7 +107,9 @@ def _tool_filler(module: str, name: str) -> Callable[[argparse.ArgumentParser], 
     return fill
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(only: str | None = None) -> ArgumentParser:
+    """The whole command line; with ``only`` (a command's first word), that command alone: every
+    subcommand's parser costs at start-up, and a command's parsing and help never see the others."""
     from skill.command_index import INDEX
 
     parser = ArgumentParser(
@@ -120,6 +122,8 @@ def build_parser() -> ArgumentParser:
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=LazyParser)
     groups: dict[str, Any] = {}
     for command, module, name, summary in INDEX:
+        if only is not None and command[0] != only:
+            continue
         target = subs
         if len(command) == 2:
             group = command[0]
@@ -131,6 +135,8 @@ def build_parser() -> ArgumentParser:
         sub = target.add_parser(command[-1], help=summary, formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.fill = _tool_filler(module, name)
     for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
+        if only is not None and name != only:
+            continue
         sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.fill = _extra_filler(add_arguments, verbose=name != "sandbox")
@@ -227,6 +233,12 @@ def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
     return run_with(tool, args, settings, ns.json)
 
 
+def _command_words() -> set[str]:
+    from skill.command_index import INDEX
+
+    return {row[0][0] for row in INDEX} | set(EXTRA_COMMANDS)
+
+
 SIGNED_OPTIONS = ("--by", "--scale")  # take values like -30%, which argparse would read as an option
 
 
@@ -245,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = _join_signed(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     try:
-        parser = build_parser()
+        parser = build_parser(argv[0] if argv and argv[0] in _command_words() else None)
         if not argv:
             parser.print_help()
             return 2
