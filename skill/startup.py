@@ -7,13 +7,15 @@ importing pydantic itself. The command therefore sets ``PYDANTIC_DISABLE_PLUGINS
 (pydantic's own switch) when the environment does not set it; a user's own setting wins.
 
 With every plugin disabled, pydantic's loader returns no plugins before it looks at anything, so
-the command puts a loader in its place that does just that, without the import. When the user
-enables plugins (any other value), pydantic's own loader runs untouched.
+the command puts a loader in its place that does just that, without the import (a name it does not
+have, asked by a newer pydantic, loads the real loader). When the user enables plugins (any other
+value), pydantic's own loader runs untouched.
 Only the command's entry point calls this; importing ``skill`` as a library changes nothing.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import types
@@ -25,9 +27,18 @@ ALL_DISABLED = ("__all__", "1", "true")  # the values pydantic's loader reads as
 LOADER = "pydantic.plugin._loader"
 
 
-def _no_plugins() -> Iterable[Any]:
+def _no_plugins(*_args: Any, **_kwargs: Any) -> Iterable[Any]:
     """What pydantic's ``get_plugins`` returns when every plugin is disabled."""
     return ()
+
+
+def _real_loader(name: str) -> Any:
+    """Anything else pydantic asks of its loader (a newer pydantic): the real module answers."""
+    if name.startswith("__"):  # the import system's questions (``__path__`` …): a plain module's answer
+        raise AttributeError(name)
+    if getattr(sys.modules.get(LOADER), "__spec__", None) is None:  # still the stand-in
+        sys.modules.pop(LOADER, None)
+    return getattr(importlib.import_module(LOADER), name)
 
 
 def skip_pydantic_plugins() -> None:
@@ -37,4 +48,5 @@ def skip_pydantic_plugins() -> None:
         return
     loader = types.ModuleType(LOADER, "pydantic's plugin loader with every plugin disabled (skill/startup.py)")
     loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    loader.__getattr__ = _real_loader  # type: ignore[attr-defined]
     sys.modules[LOADER] = loader

@@ -100,3 +100,38 @@ def test_the_probe_sees_what_a_command_uses(tmp_path):
     # a user's own pydantic plugin setting wins: pydantic's loader then looks at the entry points
     _, modules = loaded(ws, tmp_path, ["validate", CAMPAIGN], face="entry", PYDANTIC_DISABLE_PLUGINS="some_plugin")
     assert "importlib.metadata" in modules
+
+
+def test_the_stand_in_loader_answers_what_it_lacks_with_pydantics_own():
+    """A newer pydantic asking its loader for another name gets the real module, not an ImportError."""
+    code = """
+import sys
+from skill.startup import skip_pydantic_plugins
+skip_pydantic_plugins()
+from pydantic import BaseModel
+class M(BaseModel):
+    x: int
+assert M(x=1).x == 1 and "importlib.metadata" not in sys.modules
+from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP, get_plugins
+assert PYDANTIC_ENTRY_POINT_GROUP == "pydantic" and list(get_plugins()) == []
+print("importlib.metadata" in sys.modules)
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"  # the real loader was loaded for the name the stand-in lacks
+
+
+def test_file_models_have_no_builtin_default_factory():
+    """``default_factory=list`` makes pydantic read ``list``'s signature from text (``tokenize``) at
+    the first build; the models every command builds use plain ``[]`` defaults (copied per instance)."""
+    from pydantic import BaseModel
+
+    from skill import models, settings, stack_settings, userfiles
+
+    found = [f"{cls.__name__}.{name}" for module in (models, settings, stack_settings, userfiles)
+             for cls in vars(module).values()
+             if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == module.__name__
+             for name, info in cls.model_fields.items() if info.default_factory in (list, dict, set)]
+    assert not found, f"use a plain default instead of default_factory: {found}"
