@@ -19,11 +19,11 @@ from skill.nl.lazyre import lazy
 Found = tuple[str | None, dict[str, Any], str | None]
 
 PIXEL = lazy(r"\bpixel\b.*\b(check\w*|fir(e|es|ed|ing)|work\w*|health\w*|status|ok|okay|broken|track\w*|"
-                   r"count\w*|alive|dead|silent|verify|test)\b|\b(check|test|verify|inspect|audit)\w* (the |my |our )?"
-                   r"(meta |facebook )?pixel\b|\b(sales|purchases|conversions|leads|events) (being |getting )?"
-                   r"(tracked|counted|recorded)\b|\bis (the )?tracking (working|broken|ok)\b")
+             r"count\w*|alive|dead|silent|verify|test)\b|\b(check|test|verify|inspect|audit)\w* (the |my |our )?"
+             r"(meta |facebook )?pixel\b|\b(sales|purchases|conversions|leads|events) (being |getting )?"
+             r"(tracked|counted|recorded)\b|\bis (the )?tracking (working|broken|ok)\b")
 LIST = lazy(r"\b(list|show|see|view|display)\b( me)?( all| my| the| our)* (custom |saved )?audiences\b|"
-                  r"\b(what|which) (custom )?audiences\b|^\s*(my )?audiences\s*\??\s*$")
+            r"\b(what|which) (custom )?audiences\b|^\s*(my )?audiences\s*\??\s*$")
 CSV = lazy(r"([\w./~-]+\.(?:csv|tsv))\b", re.IGNORECASE)
 JSONL = lazy(r"([\w./~-]+\.jsonl)\b", re.IGNORECASE)
 AUDIENCE_WORD = lazy(r"\b(audiences?|customer list|custom audience)\b")
@@ -32,7 +32,7 @@ LOOKALIKE = lazy(r"\blook-?alikes?\b|\blal\b")
 WEBSITE = lazy(r"\b(website|site|web) (visitors?|audience|traffic)\b|\bwho visited\b|\bvisitors? (of|to)\b")
 CAPI = lazy(r"\b(capi|conversions? api|server[- ]side events?|server events?)\b")
 NAMED = lazy(r"\b(?:called|named)\s+[\"'“]?([^\"'”]+?)[\"'”]?(?=\s+(?:from|with|in|of|using)\b|[.?!]?$)",
-                   re.IGNORECASE)
+             re.IGNORECASE)
 QUOTED = lazy(r"[\"“']([^\"”']{2,80})[\"”']")
 PERCENT = lazy(r"\b(\d{1,2})\s*(%|percent|pct)")
 DAYS = lazy(r"\b(?:last|past|within|in the last)\s+(\d{1,3})\s+days?\b")
@@ -42,10 +42,10 @@ COUNTRIES = {"us": "US", "usa": "US", "united states": "US", "america": "US", "u
              "germany": "DE", "de": "DE", "france": "FR", "fr": "FR", "spain": "ES", "es": "ES", "italy": "IT",
              "brazil": "BR", "india": "IN", "mexico": "MX", "netherlands": "NL", "ireland": "IE"}
 COUNTRY = lazy(r"\b(?:in|for|across|from)\s+(?:the\s+)?(" + "|".join(sorted(COUNTRIES, key=len, reverse=True))
-                     + r")\b")
+               + r")\b")
 URL_PART = lazy(r"\b(?:visited|viewed|went to|url contain\w*|urls? with|pages? (?:with|containing))\s+"
-                      r"(?:a |the |any )?(?:url |page |pages )?(?:containing |with )?[\"'“]?([\w/.#?=&-]+)[\"'”]?",
-                      re.IGNORECASE)
+                r"(?:a |the |any )?(?:url |page |pages )?(?:containing |with )?[\"'“]?([\w/.#?=&-]+)[\"'”]?",
+                re.IGNORECASE)
 EVENT = lazy(r"\b(?:fired|triggered|did)\s+(?:a |an |the )?([A-Z][A-Za-z]+)\b")
 HOW_TO = ("Which audience? From a customer list (\"create an audience called 'VIP buyers' from customers.csv\"), "
           "website visitors (\"a website audience of people who visited /cart in the last 14 days\") or a lookalike "

@@ -53,12 +53,12 @@ _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_NAMES = "|".join(_MONTHS)
 _MONTH_DAY = lazy(r"\b(" + _MONTH_NAMES + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
-                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
+                  r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
 _RANGE_WORDS = lazy(r"\b(from|since|between|after|starting)\b")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?"
 _SINCE_WEEKDAY = lazy(r"\b(?:since|from|starting|starting from|after)\s+(?:last\s+|this\s+|this past\s+)?"
-                            + _WEEKDAY + r"\b")
+                      + _WEEKDAY + r"\b")
 _ON_WEEKDAY = lazy(r"\b(?:on|last)\s+" + _WEEKDAY + r"\b")
 
 

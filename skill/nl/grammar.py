@@ -27,7 +27,7 @@ __all__ = ["ISO_DATE", "WORD_NUMBERS", "as_number", "date_range", "find_dates", 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic", "mp4", "mov", "m4v")  # videos too: copy takes them
 _EXT = "|".join(IMAGE_EXTENSIONS)
 IMAGE_PATH = lazy(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
-                        r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
+                  r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
 JSON_PATH = lazy(r"(?<![\w/.-])([\w./~-]+\.json)\b", re.IGNORECASE)
 AD_ID = lazy(r"(?<![\w-])(\d{6,})(?![\w-])")
 WORD = lazy(r"[a-z0-9]+(?:['_-][a-z0-9]+)*")
@@ -157,19 +157,19 @@ _BREAKDOWNS: list[tuple[re.Pattern[str], list[str]]] = [
     (lazy(r"\b(products?|skus?|product ids?)\b"), ["product_id"]),
 ]
 _BREAKDOWN_CUE = lazy(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each|"
-                            r"hourly|time of day)\b")
+                      r"hourly|time of day)\b")
 COMPARE = lazy(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(previous|prior|preceding|last) "
-                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
-                     r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
-                     r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
-                     r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b|"
-                     r"\bcompar\w* .{0,40}?\b(to|with|against|vs\.?) (the )?(previous|prior|preceding|last) "
-                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b")
+               r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
+               r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
+               r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
+               r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b|"
+               r"\bcompar\w* .{0,40}?\b(to|with|against|vs\.?) (the )?(previous|prior|preceding|last) "
+               r"(period|week|month|quarter|year|\d+ days|fortnight)\b")
 _RESULT_WORDS = [("add_to_cart", r"adds? to carts?|atcs?|add-to-carts?"), ("initiate_checkout", r"checkouts?|initiated? checkouts?"),
                  ("landing_page_view", r"landing page views?|lpvs?"), ("lead", r"leads?"), ("purchase", r"purchases?|sales?"),
                  ("link_click", r"link clicks?")]
 _RESULT = lazy(r"\b(?:cost per|cpa (?:for|on)|count(?:ing)? (?:as results?|results? as)|results? (?:as|=))\s+("
-                     + "|".join(w for _, w in _RESULT_WORDS) + r")\b")
+               + "|".join(w for _, w in _RESULT_WORDS) + r")\b")
 
 
 def result_action(text: str) -> str | None:
@@ -213,7 +213,7 @@ def level(text: str) -> str | None:
 
 
 DAILY = lazy(r"\b(daily|day[- ]by[- ]day|per day|by day|each day|every day|day over day|"
-                   r"trend|trends|trending|over time|time series)\b")
+             r"trend|trends|trending|over time|time series)\b")
 
 
 # ---------------------------------------------------------------- copy options
@@ -236,7 +236,7 @@ def cta(text: str) -> str | None:
 
 _VARIANTS = lazy(NUMBER + r"\s+(?:different\s+|copy\s+|ad\s+)?(variants?|variations?|versions?|options?|bodies|headlines?|takes)\b")
 _PARALLEL = lazy(NUMBER + r"\s+(?:batches\s+|ads\s+)?(?:at (?:a|one) time|at once|in parallel|concurrent\w*|simultaneous\w*)"
-                       r"|\bparallel(?:ism)?\s*(?:of|=|:)?\s*" + NUMBER + r"\b")
+                 r"|\bparallel(?:ism)?\s*(?:of|=|:)?\s*" + NUMBER + r"\b")
 
 
 def variants(text: str) -> int | None:
