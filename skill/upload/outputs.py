@@ -10,7 +10,8 @@ ads finish and written together when a batch's answers are in (``flush``):
 - the records, each atomic (temp file + rename), last: a record is what marks an ad as done.
 
 So a batch of 25 ads costs one fsync, where writing ad by ad cost five or six per ad under one
-process-wide lock. Nothing is ever torn: a killed process leaves each file whole (the rename is
+process-wide lock. The copy documents, which depend on the spec alone, can be written ahead
+(``prewrite``), while the calls are in flight; ``flush`` then skips them. Nothing is ever torn: a killed process leaves each file whole (the rename is
 atomic and the page cache outlives the process). A run killed (or a machine that lost power)
 between an ad's creation and its record loses nothing either: the next run finds the ad by name
 in the account, adopts it and writes the record then; its assets.md row is not added twice.
@@ -39,6 +40,7 @@ class Outputs:
         self._lock = threading.Lock()  # the queue
         self._assets_lock = threading.Lock()  # assets.md and the ids it holds
         self._known: set[str] | None = None
+        self._prewritten: set[str] = set()  # stems whose copy document ``prewrite`` took on
 
     def add(self, check: AdCheck, record: UploadRecord) -> None:
         with self._lock:
@@ -51,7 +53,10 @@ class Outputs:
         if not done:
             return []
         for check, _ in done:
-            self._write_copy_doc(check)
+            with self._lock:
+                ahead = check.entry.stem in self._prewritten
+            if not ahead:
+                self._write_copy_doc(check)
         with self._assets_lock:
             if self._known is None:
                 self._known = asset_ad_ids(self.assets_md)
@@ -62,6 +67,14 @@ class Outputs:
             write_record(path, record, durable=False)
             out.append((check, record, path))
         return out
+
+    def prewrite(self, checks: list[AdCheck]) -> None:
+        """Write these ads' missing copy documents now, ahead of their creation (they depend on the
+        spec alone); ``flush`` will not write them again. Thread-safe."""
+        with self._lock:
+            self._prewritten.update(c.entry.stem for c in checks)
+        for check in checks:
+            self._write_copy_doc(check)
 
     def _write_copy_doc(self, check: AdCheck) -> None:
         doc = copy_doc_path(check.spec_path)

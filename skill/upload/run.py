@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +106,13 @@ class Upload:
         self.finished: dict[int, AdWork] = {}  # created, its files not yet written
         self.outputs = Outputs(settings.assets_md, batch)
         self.resumed = False  # a re-run: each ad done now prints one line, as the product shows it
+        # Files are written by one thread beside the calls: while a call is in flight, the copy documents
+        # and the previous call's records go to disk (in order: FIFO on one thread).
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[None]] = []
         self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
                               self.finalize, self.fail, report, time.sleep, keep_going=keep_going,
-                              commit=self.commit)
+                              commit=self.commit_soon)
 
     # ------------------------------------------------------------ outcomes
 
@@ -136,7 +141,41 @@ class Upload:
         self.outputs.add(check, record)
 
     def commit(self) -> None:
-        """Write the queued ads' files (one fsync per file) and emit their progress blocks."""
+        """Write the queued ads' files (one fsync per file) and emit their progress blocks; returns
+        once every file queued so far (here or by ``commit_soon``) is written."""
+        self.commit_soon()
+        self.written()
+
+    def commit_soon(self, then: Any = None) -> None:
+        """Queue the writing of the finished ads' files (``then`` after them: e.g. removing the
+        in-flight file those files settle); the calls go on meanwhile."""
+        self.later(self._commit_now)
+        if then is not None:
+            self.later(then)
+
+    def later(self, task: Any) -> None:
+        """Run ``task`` on the writer thread, after every task queued before it."""
+        with self.write_lock:
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="upload-files")
+            self._writes.append(self._writer.submit(task))
+
+    def written(self) -> None:
+        """Wait for every queued write; an error in one (a full disk) is raised here."""
+        while True:
+            with self.write_lock:
+                pending, self._writes = self._writes, []
+            if not pending:
+                return
+            for future in pending:
+                future.result()
+
+    def close(self) -> None:
+        self.written()
+        if self._writer is not None:
+            self._writer.shutdown()
+
+    def _commit_now(self) -> None:
         for check, record, path in self.outputs.flush():
             with self.write_lock:
                 ad = self.finished.pop(check.index)
@@ -299,8 +338,12 @@ class Upload:
             todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
             self._known_images(todo, found)
-        send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
-        self.commit()
+            checks = [ad.check for ad in todo]
+            self.later(lambda: self.outputs.prewrite(checks))  # while the calls are in flight
+        try:
+            send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
+        finally:
+            self.commit()
         for ad in todo:
             if ad.index not in self.results:
                 ad.state = "not_run"
@@ -373,10 +416,13 @@ def upload_batch(
             clean_stale_temps(folder)
         from skill.upload.async_run import chosen, run_async
 
-        if chosen(settings, batch, batches):
-            run_async(job)
-        else:
-            job.run(max(1, workers))
+        try:
+            if chosen(settings, batch, batches):
+                run_async(job)
+            else:
+                job.run(max(1, workers))
+        finally:
+            job.close()
     summary = job.summary()
     for line in closing_lines(summary, job.ctx.fatal, keep_going):
         report(Event("done", line, {"ok": summary.ok}))
