@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from skill.upload.phases import send_ads
 from skill.upload.preflight import target_for
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
+    Progress,
     ad_lines,
     closing_lines,
     complete_line,
@@ -53,34 +53,9 @@ from skill.upload.text import (
     skipped_line,
 )
 from skill.upload.work import AdWork, RunContext
+from skill.upload.writer import Writer
 from skill.validate import AdCheck, BatchCheck, validate_batch
 from skill.video.phase import resolve_videos
-
-
-class Progress:
-    """Emits each ad's block once, in batch order, however the batches finish."""
-
-    def __init__(self, report: Reporter, order: list[int]) -> None:
-        self.report = report
-        self.order = order
-        self.ready: dict[int, list[Event]] = {}
-        self.pos = 0
-        self.lock = threading.Lock()
-
-    def done(self, index: int, events: list[Event]) -> None:
-        with self.lock:
-            self.ready[index] = events
-            while self.pos < len(self.order) and self.order[self.pos] in self.ready:
-                for event in self.ready.pop(self.order[self.pos]):
-                    self.report(event)
-                self.pos += 1
-
-    def close(self) -> None:
-        with self.lock:
-            for index in self.order[self.pos:]:
-                for event in self.ready.pop(index, []):
-                    self.report(event)
-            self.pos = len(self.order)
 
 
 class Upload:
@@ -99,6 +74,7 @@ class Upload:
         self.images = ImageBook()
         self.total = len(batch.ads)
         self.md5_of: dict[Path, str] = {}  # every candidate's image files, read once
+        self.names: dict[int, str] = {}  # ad index → its full name (the account is searched by it), made once
         self.work: list[AdWork] = []
         self.results: dict[int, AdResult] = {}
         self.progress = Progress(report, [a.index for a in batch.ads])
@@ -106,10 +82,7 @@ class Upload:
         self.finished: dict[int, AdWork] = {}  # created, its files not yet written
         self.outputs = Outputs(settings.assets_md, batch)
         self.resumed = False  # a re-run: each ad done now prints one line, as the product shows it
-        # Files are written by one thread beside the calls: while a call is in flight, the copy documents
-        # and the previous call's records go to disk (in order: FIFO on one thread).
-        self._writer: ThreadPoolExecutor | None = None
-        self._writes: list[Future[None]] = []
+        self.writer = Writer()  # copy documents and records go to disk while calls are in flight
         self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
                               self.finalize, self.fail, report, time.sleep, keep_going=keep_going,
                               commit=self.commit_soon)
@@ -144,36 +117,14 @@ class Upload:
         """Write the queued ads' files (one fsync per file) and emit their progress blocks; returns
         once every file queued so far (here or by ``commit_soon``) is written."""
         self.commit_soon()
-        self.written()
+        self.writer.drain()
 
     def commit_soon(self, then: Any = None) -> None:
-        """Queue the writing of the finished ads' files (``then`` after them: e.g. removing the
-        in-flight file those files settle); the calls go on meanwhile."""
-        self.later(self._commit_now)
+        """Queue the writing of the finished ads' files, and ``then`` once they are written (e.g.
+        removing the in-flight file those files settle); the calls go on meanwhile."""
+        self.writer.later(self._commit_now)
         if then is not None:
-            self.later(then)
-
-    def later(self, task: Any) -> None:
-        """Run ``task`` on the writer thread, after every task queued before it."""
-        with self.write_lock:
-            if self._writer is None:
-                self._writer = ThreadPoolExecutor(1, thread_name_prefix="upload-files")
-            self._writes.append(self._writer.submit(task))
-
-    def written(self) -> None:
-        """Wait for every queued write; an error in one (a full disk) is raised here."""
-        while True:
-            with self.write_lock:
-                pending, self._writes = self._writes, []
-            if not pending:
-                return
-            for future in pending:
-                future.result()
-
-    def close(self) -> None:
-        self.written()
-        if self._writer is not None:
-            self._writer.shutdown()
+            self.writer.after(then)
 
     def _commit_now(self) -> None:
         for check, record, path in self.outputs.flush():
@@ -222,7 +173,8 @@ class Upload:
     def survey(self, candidates: list[AdCheck]) -> Survey:
         """The pre-flight, the ad set's ads and which images the account holds, in one call
         (see ``adopt.survey``)."""
-        names = [ad_name(self.settings, self.batch, c) for c in candidates]
+        self.names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
+        names = list(self.names.values())
         token = self.settings.token.get_secret_value() if self.settings.token else None
         self.md5_of = file_md5s(p for c in candidates for p in c.image_paths)
         found = survey(self.client, token, target_for(self.settings, self.batch), names, self.md5_of.values())
@@ -231,7 +183,7 @@ class Upload:
 
     def plan(self, candidates: list[AdCheck], found: Survey) -> list[AdWork]:
         """Adopt what the account holds, and return the ads to send, in order."""
-        names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
+        names = {c.index: self.names.get(c.index) or ad_name(self.settings, self.batch, c) for c in candidates}
         todo: list[AdWork] = []
         for check in candidates:
             full_name = names[check.index]
@@ -321,6 +273,7 @@ class Upload:
     # ------------------------------------------------------------ running
 
     def run(self, workers: int) -> None:
+        self.writer.threads = workers
         candidates = self.candidates()
         todo: list[AdWork] = []
         found: Survey | None = None
@@ -338,8 +291,10 @@ class Upload:
             todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
             self._known_images(todo, found)
-            checks = [ad.check for ad in todo]
-            self.later(lambda: self.outputs.prewrite(checks))  # while the calls are in flight
+            step = -(-len(todo) // workers)
+            for start in range(0, len(todo), step):  # while the calls are in flight
+                checks = [ad.check for ad in todo[start:start + step]]
+                self.writer.later(lambda checks=checks: self.outputs.prewrite(checks))
         try:
             send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
         finally:
@@ -422,7 +377,7 @@ def upload_batch(
             else:
                 job.run(max(1, workers))
         finally:
-            job.close()
+            job.writer.close()
     summary = job.summary()
     for line in closing_lines(summary, job.ctx.fatal, keep_going):
         report(Event("done", line, {"ok": summary.ok}))

@@ -175,11 +175,11 @@ class BatchRunner:
             creative_id = ad.entry.creative.id
             if creative_id is None:
                 video = (ad.video.video_id, ad.video.thumbnail_hash) if ad.video else None
-                body = creative_payload(ctx.settings, ctx.batch, ad.check, hashes, video)
+                body = creative_payload(ctx.settings, ctx.batch, ad.check, hashes, video, name=ad.full_name)
                 step.creative = plan.creative(ad.index, body, [i for _, i in step.images], first)
                 creative_id, first = ref(plan.ops[step.creative].name, "$.id"), False
-            step.ad = plan.ad(ad.index, ad_payload(ctx.settings, ctx.batch, ad.check, creative_id), step.creative,
-                              first)
+            body = ad_payload(ctx.settings, ctx.batch, ad.check, creative_id, name=ad.full_name)
+            step.ad = plan.ad(ad.index, body, step.creative, first)
             plan.steps[ad.index] = step
             intents.append((ad.entry, [m for m, _ in step.images], step.creative is not None, True))
         self.inflight = ctx.ledger.intend_call(str(self.number), intents)
