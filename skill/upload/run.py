@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from skill.models import UploadRecord
 from skill.records import now_iso, read_record, record_path
 from skill.settings import Settings
 from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_line, survey
-from skill.upload.graph_ops import lookup_known_images
+from skill.upload.early import EarlySurvey
+from skill.upload.graph_ops import learn_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
 from skill.upload.outputs import Outputs
@@ -75,6 +77,7 @@ class Upload:
         self.total = len(batch.ads)
         self.md5_of: dict[Path, str] = {}  # every candidate's image files, read once
         self.names: dict[int, str] = {}  # ad index → its full name (the account is searched by it), made once
+        self.early: EarlySurvey | None = None  # the survey's call, sent while the batch was validated
         self.work: list[AdWork] = []
         self.results: dict[int, AdResult] = {}
         self.progress = Progress(report, [a.index for a in batch.ads])
@@ -176,8 +179,14 @@ class Upload:
         self.names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
         names = list(self.names.values())
         token = self.settings.token.get_secret_value() if self.settings.token else None
-        self.md5_of = file_md5s(p for c in candidates for p in c.image_paths)
-        found = survey(self.client, token, target_for(self.settings, self.batch), names, self.md5_of.values())
+        if self.early is not None:
+            self.early.join()
+            self.md5_of = dict(self.early.md5_of)
+        paths = [p for c in candidates for p in c.image_paths]
+        self.md5_of.update(file_md5s(p for p in paths if p not in self.md5_of))
+        target, md5s = target_for(self.settings, self.batch), {self.md5_of[p] for p in paths}
+        sent = self.early.take(target, md5s) if self.early is not None else None  # answered during validation
+        found = survey(self.client, token, target, names, sent[1] if sent else md5s, results=sent[0] if sent else None)
         self.view = found.view
         return found
 
@@ -306,19 +315,7 @@ class Upload:
         self.progress.close()
 
     def _known_images(self, todo: list[AdWork], found: Survey | None) -> None:
-        """What the ledgers and the account (read in the survey's call) hold; the rest is read now."""
-        for ad in todo:
-            for md5, image_hash in ad.entry.images.items():
-                self.images.learn(md5, image_hash)
-        for md5 in found.images_known if found else ():
-            self.images.learn(md5, md5)
-        wanted = {m for a in todo for m in a.md5s if m not in a.entry.images}
-        unread = sorted(wanted & set(found.images_unread)) if found else sorted(wanted)
-        try:
-            for md5 in lookup_known_images(self.client, self.account, unread):
-                self.images.learn(md5, md5)
-        except GraphError as exc:
-            self.ctx.halt(exc)
+        learn_known_images(self.ctx, todo, found)  # async_run.py calls it too
 
     def summary(self) -> UploadSummary:
         ads = [self.results.get(c.index) or AdResult(index=c.index, name=c.name, stem=c.entry.stem, status="not_run")
@@ -353,6 +350,18 @@ def upload_batch(
     Manager is created again only with ``recreate_deleted``. ``batch``: an already validated batch
     (a launch passes each ad set's ads with its id). ``batches``: auto | sync | async (Meta's async
     request sets, for very large batches: see ``async_run.py``)."""
+    early = EarlySurvey.start(settings, campaign, config, client) if batch is None else None
+    try:
+        return _upload(settings, campaign, config, client, parallel, keep_going, recreate_deleted, report, batch,
+                       batches, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _upload(settings: Settings, campaign: str, config: str | Path | None, client: Any, parallel: int | None,
+            keep_going: bool, recreate_deleted: bool, report: Reporter, batch: BatchCheck | None, batches: str,
+            early: EarlySurvey | None) -> UploadSummary:
     batch = batch or validate_batch(settings, campaign, config)
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
@@ -366,7 +375,9 @@ def upload_batch(
     cfg = batch.config
     workers = parallel if parallel is not None else (cfg.max_concurrent if cfg.parallel else 1)
     job = Upload(settings, batch, client, keep_going, report, recreate_deleted)
-    with CampaignLock(job.ads_dir, cfg.campaign):
+    job.early = early
+    held = early.holds(job.ads_dir) if early is not None else None
+    with nullcontext() if held is not None else CampaignLock(job.ads_dir, cfg.campaign):
         for folder in (job.ads_dir, job.ledger.dir, settings.brand_dir):
             clean_stale_temps(folder)
         from skill.upload.async_run import chosen, run_async

@@ -1,0 +1,99 @@
+"""The survey's call, sent while the batch is validated: its round trip overlaps the checks.
+
+``upload_batch`` validates every ad before it writes anything, then reads the account (the
+survey: pre-flight, the ad set's ads, the creatives, which images the account holds). The read
+needs only the config's ad set, page and image files, so :class:`EarlySurvey` takes the campaign
+lock, reads the config, hashes the images and sends that call on a thread while validation runs.
+
+- It is only a read, sent under the campaign lock (as the survey always is), so nothing another
+  run does can slip in between the read and the writes that follow it.
+- The upload uses the answers only if validation ends with the same target (account, ad set,
+  page) and no image the call did not ask about; else (or when anything failed here) it sends
+  the survey as before. An invalid batch still sends no write.
+- A config with remote images or videos, or a campaign locked by another run, is left to the
+  usual order: validate, lock, survey.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from skill.models import load_batch_config
+from skill.settings import Settings
+from skill.upload.adopt import survey_ops
+from skill.upload.images import file_md5s
+from skill.upload.lock import CampaignLock
+from skill.upload.preflight import Target, run_batch, target_for
+
+
+class EarlySurvey:
+    """Lock, config, hashes and the survey's call, on a thread; ``take`` hands the answers over once."""
+
+    def __init__(self, settings: Settings, client: Any, token: str | None) -> None:
+        self.settings, self.client, self.token = settings, client, token
+        self.lock: CampaignLock | None = None
+        self.target: Target | None = None
+        self.md5_of: dict[Path, str] = {}
+        self.results: list[Any] | None = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, settings: Settings, campaign: str | None, config: str | Path | None, client: Any) -> EarlySurvey | None:
+        """Lock the campaign and send the call on a thread; None when the usual order must do."""
+        try:
+            path = Path(config).expanduser().absolute() if config else settings.batch_config_path(campaign or "")
+            cfg = load_batch_config(path)
+            if any(e.image_url or e.video_path or not e.images for e in cfg.ads):
+                return None
+            lock = CampaignLock(path.parent, cfg.campaign)
+            lock.acquire()
+        except Exception:  # noqa: BLE001 - validation (or the lock, taken again later) says what is wrong
+            return None
+        token = settings.token.get_secret_value() if settings.token else None
+        early = cls(settings, client, token)
+        early.lock = lock
+        batch = SimpleNamespace(config_path=path, config=cfg, adset_id=cfg.adset_id or settings.stack.default_adset_id,
+                                page_id=cfg.page_id or settings.stack.page_id)
+        paths = [settings.resolve(p, path.parent) for e in cfg.ads for p in e.images]
+        early._thread = threading.Thread(target=early._send, args=(batch, paths), name="upload-survey", daemon=True)
+        early._thread.start()
+        return early
+
+    def _send(self, batch: Any, paths: list[Path]) -> None:
+        try:
+            self.target = target_for(self.settings, batch)
+            self.md5_of = file_md5s(paths)
+            ops, _ = survey_ops(self.token, self.target, self.md5_of.values())
+            self.results = run_batch(self.client, ops)
+        except Exception:  # noqa: BLE001 - the usual survey runs instead, and says what is wrong
+            self.results = None
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def take(self, target: Target, md5s: set[str]) -> tuple[list[Any], list[str]] | None:
+        """The answers and the hashes they cover, if they answer this target and these hashes (once)."""
+        self.join()
+        results, self.results = self.results, None
+        asked = set(self.md5_of.values())
+        if results is None or target != self.target or not md5s <= asked:
+            return None
+        return results, sorted(asked)
+
+    def holds(self, ads_dir: Path) -> CampaignLock | None:
+        """The campaign lock, if it is this folder's."""
+        self.join()
+        if self.lock is not None and self.lock.path.parent.resolve() == ads_dir.resolve():
+            return self.lock
+        return None
+
+    def close(self) -> None:
+        self.join()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
