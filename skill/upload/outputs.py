@@ -4,9 +4,10 @@ Each created (or adopted) ad gets its ``{stem}.upload.json`` record, its row in
 ``brand/assets.md`` and, if missing, its ``{stem}.md`` copy document. They are queued as the
 ads finish and written together when a batch's answers are in (``flush``):
 
-- the copy documents (atomic; derived from the spec, written again when missing);
 - every row in one append and one fsync (``assets.md`` is read once per run, not per ad): the
-  batch's durable receipt, naming each ad's creative and ad ids;
+  batch's durable receipt, naming each ad's creative and ad ids (flushes that wait for that
+  fsync take every ad queued meanwhile: calls answered together share one);
+- the copy documents (atomic; derived from the spec, written again when missing);
 - the records, each atomic (temp file + rename), last: a record is what marks an ad as done.
 
 So a batch of 25 ads costs one fsync, where writing ad by ad cost five or six per ad under one
@@ -48,19 +49,19 @@ class Outputs:
 
     def flush(self) -> list[tuple[AdCheck, UploadRecord, Path]]:
         """Write every queued ad's files; returns them (check, record, record path), in queue order."""
-        with self._lock:
-            done, self._queue = self._queue, []
-        if not done:
-            return []
+        with self._assets_lock:  # taken first: calls answered meanwhile share the next flush's fsync
+            with self._lock:
+                done, self._queue = self._queue, []
+            if not done:
+                return []
+            if self._known is None:
+                self._known = asset_ad_ids(self.assets_md)
+            append_assets(self.assets_md, [record for _, record in done], self._known)
         for check, _ in done:
             with self._lock:
                 ahead = check.entry.stem in self._prewritten
             if not ahead:
                 self._write_copy_doc(check)
-        with self._assets_lock:
-            if self._known is None:
-                self._known = asset_ad_ids(self.assets_md)
-            append_assets(self.assets_md, [record for _, record in done], self._known)
         out = []
         for check, record in done:
             path = record_path(check.spec_path)

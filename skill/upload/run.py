@@ -300,10 +300,8 @@ class Upload:
             todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
             self._known_images(todo, found)
-            step = -(-len(todo) // workers)
-            for start in range(0, len(todo), step):  # while the calls are in flight
-                checks = [ad.check for ad in todo[start:start + step]]
-                self.writer.later(lambda checks=checks: self.outputs.prewrite(checks))
+            checks = [ad.check for ad in todo]  # one thread: the calls' threads need the CPU more
+            self.writer.later(lambda: self.outputs.prewrite(checks))
         try:
             send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
         finally:
