@@ -21,6 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from skill.errors import KitError
 from skill.models import load_batch_config
 from skill.settings import Settings
 from skill.upload.adopt import survey_ops
@@ -38,6 +39,7 @@ class EarlySurvey:
         self.target: Target | None = None
         self.md5_of: dict[Path, str] = {}
         self.results: list[Any] | None = None
+        self.error: KitError | None = None  # Meta's answer to the call was an error (a refusal, a rate limit)
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -68,6 +70,8 @@ class EarlySurvey:
             self.md5_of = file_md5s(paths)
             ops, _ = survey_ops(self.token, self.target, self.md5_of.values())
             self.results = run_batch(self.client, ops)
+        except KitError as exc:  # the same call, sent now, would be refused the same way: raised by ``take``
+            self.error = exc
         except Exception:  # noqa: BLE001 - the usual survey runs instead, and says what is wrong
             self.results = None
 
@@ -77,13 +81,17 @@ class EarlySurvey:
             self._thread = None
 
     def take(self, target: Target, md5s: set[str]) -> tuple[list[Any], list[str]] | None:
-        """The answers and the hashes they cover, if they answer this target and these hashes (once)."""
+        """The answers and the hashes they cover, if they answer this target and these hashes (once);
+        raises the error Meta answered the call with (a refusal, a rate limit), as the survey would."""
         self.join()
         results, self.results = self.results, None
+        error, self.error = self.error, None
         asked = set(self.md5_of.values())
-        if results is None or target != self.target or not md5s <= asked:
+        if target != self.target or not md5s <= asked:
             return None
-        return results, sorted(asked)
+        if error is not None:
+            raise error
+        return (results, sorted(asked)) if results is not None else None
 
     def holds(self, ads_dir: Path) -> CampaignLock | None:
         """The campaign lock, if it is this folder's."""
