@@ -1,15 +1,17 @@
-"""The survey's call, sent while the batch is validated: its round trip overlaps the checks.
+"""The survey's call, prepared while the batch is validated and sent the moment it passes.
 
-``upload_batch`` validates every ad before it writes anything, then reads the account (the
-survey: pre-flight, the ad set's ads, the creatives, which images the account holds). The read
-needs only the config's ad set, page and image files, so :class:`EarlySurvey` takes the campaign
-lock, reads the config, hashes the images and sends that call on a thread while validation runs.
+``upload_batch`` validates every ad before it sends anything (a broken input makes no call at
+all), then reads the account (the survey: pre-flight, the ad set's ads, the creatives, which
+images the account holds). :class:`EarlySurvey` takes the campaign lock, reads the config and
+hashes the image files on a thread while validation runs, builds the call, and waits: once every
+ad is valid, ``send`` lets it go, and its round trip overlaps the rest of the preparation
+(ledgers, names, stale temp files). An invalid batch cancels it: no call.
 
-- It is only a read, sent under the campaign lock (as the survey always is), so nothing another
+- The call is a read, sent under the campaign lock (as the survey always is), so nothing another
   run does can slip in between the read and the writes that follow it.
-- The upload uses the answers only if validation ends with the same target (account, ad set,
-  page) and no image the call did not ask about; else (or when anything failed here) it sends
-  the survey as before. An invalid batch still sends no write.
+- The upload uses the answers only if validation ended with the same target (account, ad set,
+  page) and no image the call did not ask about; else (or when anything failed here) it sends the
+  survey as before. Meta's refusal of the call is raised as the survey's would be.
 - A config with remote images or videos, or a campaign locked by another run, is left to the
   usual order: validate, lock, survey.
 """
@@ -41,6 +43,8 @@ class EarlySurvey:
         self.results: list[Any] | None = None
         self.error: KitError | None = None  # Meta's answer to the call was an error (a refusal, a rate limit)
         self._thread: threading.Thread | None = None
+        self._go = threading.Event()  # set by ``send`` (every ad valid) or ``cancel``
+        self._cancelled = False
 
     @classmethod
     def start(cls, settings: Settings, campaign: str | None, config: str | Path | None, client: Any) -> EarlySurvey | None:
@@ -69,11 +73,24 @@ class EarlySurvey:
             self.target = target_for(self.settings, batch)
             self.md5_of = file_md5s(paths)
             ops, _ = survey_ops(self.token, self.target, self.md5_of.values())
+            self._go.wait()
+            if self._cancelled:
+                return
             self.results = run_batch(self.client, ops)
         except KitError as exc:  # the same call, sent now, would be refused the same way: raised by ``take``
             self.error = exc
         except Exception:  # noqa: BLE001 - the usual survey runs instead, and says what is wrong
             self.results = None
+
+    def send(self) -> None:
+        """Every ad is valid: the call may go."""
+        self._go.set()
+
+    def cancel(self) -> None:
+        """No call (the batch is not valid, or the upload is over)."""
+        if not self._go.is_set():
+            self._cancelled = True
+            self._go.set()
 
     def join(self) -> None:
         if self._thread is not None:
@@ -83,6 +100,7 @@ class EarlySurvey:
     def take(self, target: Target, md5s: set[str]) -> tuple[list[Any], list[str]] | None:
         """The answers and the hashes they cover, if they answer this target and these hashes (once);
         raises the error Meta answered the call with (a refusal, a rate limit), as the survey would."""
+        self.cancel()  # not sent yet (some ad is invalid): not now either
         self.join()
         results, self.results = self.results, None
         error, self.error = self.error, None
@@ -95,12 +113,12 @@ class EarlySurvey:
 
     def holds(self, ads_dir: Path) -> CampaignLock | None:
         """The campaign lock, if it is this folder's."""
-        self.join()
         if self.lock is not None and self.lock.path.parent.resolve() == ads_dir.resolve():
             return self.lock
         return None
 
     def close(self) -> None:
+        self.cancel()
         self.join()
         if self.lock is not None:
             self.lock.release()

@@ -370,6 +370,8 @@ def _upload(settings: Settings, campaign: str, config: str | Path | None, client
         raise ConfigError(f"{errors[0].message}{more}; nothing was sent", file=errors[0].file or str(batch.config_path),
                           field=errors[0].field,
                           hint="fix it and run again; `meta-ads validate CAMPAIGN` checks without uploading")
+    if early is not None and all(check.ok for check in batch.ads):
+        early.send()  # every ad is valid: the survey's call goes now, beside what follows
     cfg = batch.config
     workers = parallel if parallel is not None else (cfg.max_concurrent if cfg.parallel else 1)
     job = Upload(settings, batch, client, keep_going, report, recreate_deleted)

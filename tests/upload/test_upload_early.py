@@ -1,5 +1,5 @@
-"""The survey's call goes out while the batch is validated (``skill/upload/early.py``): sent once,
-under the campaign lock, and an invalid batch still writes nothing and leaves the campaign unlocked."""
+"""The survey's call is prepared while the batch is validated (``skill/upload/early.py``): sent once,
+under the campaign lock, and an invalid batch makes no call and leaves the campaign unlocked."""
 
 from __future__ import annotations
 
@@ -31,13 +31,14 @@ def test_the_survey_answered_during_validation_is_used_not_sent_again(ws, live, 
     assert names == {f"{CAMPAIGN} - hero-{s}": 1 for s in STEMS}
 
 
-def test_an_invalid_batch_writes_nothing_and_leaves_the_campaign_unlocked(ws, live, capsys):
+def test_an_invalid_batch_makes_no_call_and_leaves_the_campaign_unlocked(ws, live, capsys):
     config = ads_dir(ws) / "batch-upload.json"
     good = config.read_text()
     edit_json(config, lambda d: d["ads"][1].update(name=d["ads"][0]["name"]))
     code, out, err = upload(ws, capsys)
     assert code != 0 and "Duplicate ad name" in out + err
-    assert counts(live) == {"images": 0, "creatives": 0, "ads": 0}, "a read at most: nothing written"
+    assert live.request_count == 0, "no call at all: the prepared survey waits for a valid batch"
+    assert counts(live) == {"images": 0, "creatives": 0, "ads": 0}
     assert not (ads_dir(ws) / ".upload.lock").exists()
     config.write_text(good)
     code, out, _ = upload(ws, capsys)  # the same process: the early lock was released
