@@ -93,6 +93,8 @@ class EarlySurvey:
             self._go.set()
 
     def join(self) -> None:
+        """Wait for the thread; a call not let go by now is cancelled (some ad is invalid)."""
+        self.cancel()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -100,7 +102,6 @@ class EarlySurvey:
     def take(self, target: Target, md5s: set[str]) -> tuple[list[Any], list[str]] | None:
         """The answers and the hashes they cover, if they answer this target and these hashes (once);
         raises the error Meta answered the call with (a refusal, a rate limit), as the survey would."""
-        self.cancel()  # not sent yet (some ad is invalid): not now either
         self.join()
         results, self.results = self.results, None
         error, self.error = self.error, None
@@ -118,7 +119,6 @@ class EarlySurvey:
         return None
 
     def close(self) -> None:
-        self.cancel()
         self.join()
         if self.lock is not None:
             self.lock.release()
