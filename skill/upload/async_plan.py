@@ -81,8 +81,8 @@ def plan(job: Any, candidates: list[AdCheck], found: Survey) -> Pending:
     ledger = job.ledger
     for start in range(0, len(candidates), CHUNK):
         chunk = candidates[start:start + CHUNK]
-        for check in chunk:
-            full_name = ad_name(job.settings, job.batch, check)
+        for check in chunk:  # the survey's names are dropped as they are used: the plan keeps none
+            full_name = job.names.pop(check.index, None) or ad_name(job.settings, job.batch, check)
             entry = ledger.load(check.entry.stem, full_name, job.account, job.batch.adset_id or "")
             ad = AdWork(check, full_name, [job.md5_of[p] for p in check.image_paths], entry)
             if not job._settled(ad):

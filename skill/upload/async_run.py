@@ -98,6 +98,7 @@ def settle_sets(job: Any) -> None:
     if markers(job.ledger.dir):
         wait_for_left_sets(job.ctx, sets.set_prefix(job.batch.config.campaign, job.batch.adset_id or ""),
                            float(options(job.settings)["poll_s"]))
+        job.early = None  # its look-up went out before the wait: the survey reads the account again
 
 
 class AsyncSender:

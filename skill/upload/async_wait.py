@@ -61,8 +61,9 @@ def markers(ledger_dir: Path) -> list[Path]:
 
 
 def wait_for_left_sets(ctx: RunContext, prefix: str, poll_s: float) -> bool:
-    """Wait for the sets named from ``prefix`` that an interrupted run left running; whether
-    there were any. The markers found before asking are removed once they are complete."""
+    """Wait for the sets named from ``prefix`` that an interrupted run left running; whether there
+    were any, or markers (a set may have completed since an earlier look-up: read the account
+    again). The markers found before asking are removed once the sets are complete."""
     left = markers(ctx.ledger.dir)
     running = sets.open_sets(ctx.client, ctx.account, prefix)
     for open_set in running:
@@ -72,4 +73,4 @@ def wait_for_left_sets(ctx: RunContext, prefix: str, poll_s: float) -> bool:
         poll_until_done(ctx, ctx.client, open_set.id, "earlier set", poll_s)
     for path in left:
         path.unlink(missing_ok=True)
-    return bool(running)
+    return bool(running or left)
