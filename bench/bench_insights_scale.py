@@ -55,12 +55,18 @@ RUN = "import sys; from skill.cli import main; sys.exit(main(sys.argv[1:]))"
 MEMORY_GOAL_MB, STATE_GOAL_MB, CELLS_GOAL = 150, 10, 1.1
 
 
+
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 class SandboxProcess:
     """``meta-ads sandbox --state FILE`` in a child process; ``stop`` returns its peak RSS (MB)."""
 
     def __init__(self, state: Path) -> None:
+        # a bench started in the background (``… &``) hands its children SIGINT ignored: stop()'s Ctrl-C must land
         self.proc = subprocess.Popen([sys.executable, "-c", RUN, "sandbox", "--port", "0", "--state", str(state)],
-                                     stdout=subprocess.PIPE, text=True, cwd=REPO)
+                                     stdout=subprocess.PIPE, text=True, cwd=REPO,
+                                     preexec_fn=_ctrl_c_default)
         first = self.proc.stdout.readline() if self.proc.stdout else ""
         self.url = first.split(" on ", 1)[1].split()[0]
 

@@ -106,3 +106,15 @@ def run_cli(ws: Path, capsys: Any, *args: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return code, out, err
+
+
+def ctrl_c_reaches_child() -> None:
+    """``preexec_fn`` for a child a test interrupts with SIGINT: Ctrl-C's default disposition.
+
+    A command started in the background by a non-interactive shell (``pytest … &``, some CI
+    runners) inherits SIGINT *ignored*, and so would its children: Python then installs no
+    KeyboardInterrupt handler and the test's Ctrl-C does nothing. A user's Ctrl-C reaches a
+    foreground command, which is what these tests mean to show."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from skill.sandbox import Sandbox, main
-from support import SANDBOX_ACCOUNT, SANDBOX_TOKEN, Graph
+from support import SANDBOX_ACCOUNT, SANDBOX_TOKEN, Graph, ctrl_c_reaches_child
 
 ERROR_KEYS = {"message", "type", "code", "fbtrace_id", "is_transient"}
 
@@ -214,7 +214,8 @@ def test_cli_reports_a_port_in_use(sandbox: Sandbox, capsys) -> None:
 def test_meta_ads_sandbox_command_serves_until_ctrl_c(tmp_path) -> None:
     state = tmp_path / "state.json"
     proc = subprocess.Popen([sys.executable, "-m", "skill", "sandbox", "--state", str(state)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=ctrl_c_reaches_child)
     try:
         first = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)

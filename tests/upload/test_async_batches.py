@@ -19,7 +19,7 @@ import pytest
 
 from factories import CAMPAIGN, GOOD_SPEC, ads_dir, copy_workspace, make_batch, write_json
 from skill.sandbox import Sandbox
-from support import SANDBOX_TOKEN, run_cli
+from support import SANDBOX_TOKEN, ctrl_c_reaches_child, run_cli
 
 N_ADS = 25
 N_IMAGES = 7
@@ -133,7 +133,7 @@ def cli(ws: Path, sandbox: Sandbox, tmp_path: Path, batches: str = "async") -> s
     env.pop("META_AD_ACCOUNT", None)
     return subprocess.Popen([sys.executable, "-m", "skill", "upload", CAMPAIGN, "--batches", batches,
                              "--workspace", str(ws)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=ctrl_c_reaches_child)
 
 
 def signal_after_polls(proc: subprocess.Popen, sandbox: Sandbox, polls: int, sig: int) -> tuple[bool, str, str]:
