@@ -1,0 +1,69 @@
+"""asset_feed_spec files of a batch: each distinct content parsed and checked once, and kept as its
+text (a few hundred bytes) rather than as a parsed model (several KB) for the rest of the run.
+
+``parsed(text)`` turns the kept text back into the model; the last ``KEEP_PARSED`` distinct
+contents stay parsed, so ads that share copy share one model and a batch's memory does not grow
+with parsed copy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from pathlib import Path
+
+from skill.models import AssetFeedSpec, parse_model, read_json_file, read_user_text
+from skill.validate.copy_rules import validate_copy
+from skill.validate.findings import Finding
+
+KEEP_PARSED = 64
+_PARSED: OrderedDict[str, AssetFeedSpec] = OrderedDict()
+
+
+def parsed(text: str) -> AssetFeedSpec:
+    """The model of a spec text that passed validation (so it parses)."""
+    spec = _PARSED.get(text)
+    if spec is None:
+        spec = AssetFeedSpec.model_validate(json.loads(text))
+        remember(text, spec)
+    else:
+        _PARSED.move_to_end(text)
+    return spec
+
+
+def remember(text: str, spec: AssetFeedSpec) -> None:
+    _PARSED[text] = spec
+    if len(_PARSED) > KEEP_PARSED:
+        _PARSED.popitem(last=False)
+
+
+class SpecFiles:
+    """One batch's spec files. ``load`` raises ConfigError like ``load_model`` would; it returns the
+    spec's kept text (shared by every ad with the same content; None if the file changed while it
+    was read), its model, and its copy findings placed in this ad."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[str, list[Finding]]] = {}
+
+    def load(self, path: Path, ad: str) -> tuple[str | None, AssetFeedSpec, list[Finding]]:
+        text = read_user_text(path)
+        seen = self._seen.get(text)
+        if seen is not None:
+            kept, found = seen
+            spec = parsed(kept)
+        else:
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                data = read_json_file(path)  # its ConfigError says where, as loading it always did
+                kept = None  # ... unless the file was fixed meanwhile: this ad keeps its model
+            else:
+                kept = text
+            spec = parse_model(AssetFeedSpec, data, file=str(path))
+            found = validate_copy(spec)
+            if kept is not None:
+                self._seen[kept] = (kept, found)
+                remember(kept, spec)
+        file = str(path)
+        return kept, spec, [Finding(f.severity, f.message, ad, file, f.field) for f in found]
+
