@@ -10,6 +10,7 @@ from skill import inputs
 from skill.creative.checks import format_findings
 from skill.creative.sources import ad_image_paths
 from skill.errors import ConfigError
+from skill.images import ImageInfo
 from skill.models import AdEntry, AssetFeedSpec, BatchConfig
 from skill.settings import Settings
 from skill.validate.checks import AdCheck
@@ -31,6 +32,8 @@ class AdChecker:
         self.roots = [settings.workspace, *settings.allowed_folders]
         self.files = BatchFiles(settings, self.base)
         self.outside: dict[Path, str | None] = {}
+        self.lists: dict[tuple[str, ...], list[Path]] = {}
+        self.infos: dict[tuple[ImageInfo, ...], list[ImageInfo]] = {}
         self.images = ImageChecks()
         self.specs = SpecFiles()
 
@@ -49,8 +52,8 @@ class AdChecker:
         if entry.image_url:
             image_paths, fetch_error = ad_image_paths(self.settings, entry, self.base, self.cfg.campaign)
         else:
-            image_paths, fetch_error = [self.files.resolve(p) for p in entry.images], None
-        check = AdCheck(i, entry, spec_path, image_paths)
+            image_paths, fetch_error = self._image_paths(tuple(entry.images)), None
+        check = AdCheck(i, entry, spec_path, image_paths, images=[])
         ad, found = entry.name, []
         if fetch_error:
             found.append(error(fetch_error, ad=ad, file=self.config, field=f"ads[{i}].image_url"))
@@ -67,17 +70,26 @@ class AdChecker:
         if len(image_paths) > MAX_IMAGES:
             found.append(error(f"Too many images: {len(image_paths)} (max {MAX_IMAGES})", ad=ad,
                                file=self.config, field=f"ads[{i}].image_paths"))
+        infos = []
         for j, img in enumerate(image_paths):
             problems, info = self.images.check(img, ad, image_field(j))
             found += problems
             if info:
-                check.images.append(info)
+                infos.append(info)
+        check.images = self.infos.setdefault(tuple(infos), infos)  # as image_paths: one list per distinct set
         found += [Finding(sev, msg, ad, self.config, f"ads[{i}].{fld}")
                   for sev, msg, fld in format_findings(entry, spec, check.images, self.settings.stack, self.cfg)]
         check.findings = found
         if entry.video_path:
             self._check_video(check)
         return check
+
+    def _image_paths(self, raw: tuple[str, ...]) -> list[Path]:
+        """The files an ad names, as one list shared by every ad naming the same ones."""
+        paths = self.lists.get(raw)
+        if paths is None:
+            paths = self.lists[raw] = [self.files.resolve(p) for p in raw]
+        return paths
 
     def _spec(self, check: AdCheck, found: list[Finding]) -> AssetFeedSpec | None:
         i, ad, path = check.index, check.entry.name, check.spec_path
@@ -86,7 +98,7 @@ class AdChecker:
                                field=f"ads[{i}].asset_feed_spec_path"))
             return None
         try:
-            text, spec, copy = self.specs.load(path, ad)
+            text, spec, copy = self.specs.load(path, ad, self.files.text(path))
         except ConfigError as exc:
             found.append(error(exc.message, ad=ad, file=str(path), field=exc.field))
             return None

@@ -2,7 +2,8 @@
 
 An ``AdCheck`` is kept for every ad of a run, so it is small: slots, its copy kept as the spec
 file's text (``spec`` parses it again on demand, shared between ads with the same copy), and no
-findings list unless it has findings.
+findings list unless it has findings. ``image_paths`` and ``images`` are one list for all the ads
+of a batch that name the same images: read them, never change them in place.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ class AdCheck:
     index: int
     entry: AdEntry
     spec_path: Path
-    image_paths: list[Path]
-    images: list[ImageInfo] = field(default_factory=list)
+    image_paths: list[Path]  # shared by the ads naming the same images: never changed in place
+    images: list[ImageInfo] = field(default_factory=list)  # the same
     video_path: Path | None = None  # a video ad: the MP4/MOV, its facts and its thumbnail file
     video: VideoInfo | None = None
     thumbnail_path: Path | None = None

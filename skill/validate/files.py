@@ -36,6 +36,7 @@ class BatchFiles:
         self._inside: dict[str, bool] = {}
         self._folder_in: dict[str, bool] = {}
         self._resolved: dict[str, Path] = {}
+        self._texts: dict[int, str] = {}  # id of a path in _resolved → its text, so the Path need not keep it
 
     def _listing(self, folder: str) -> Listing | None:
         if folder not in self._listings:
@@ -61,13 +62,17 @@ class BatchFiles:
             return ASK if _fold(name) in folded else None
         return link
 
+    def text(self, path: Path) -> str:
+        """``str(path)``, without making ``path`` keep its text (~120 bytes an ad) when it came from here."""
+        return self._texts.get(id(path)) or str(path)
+
     def exists(self, path: Path) -> bool:
-        kind = self._kind(str(path))
+        kind = self._kind(self.text(path))
         return path.exists() if kind else kind is False
 
     def real(self, path: Path) -> Path:
         """``path.resolve()``: its folder resolved once, then its name, unless it is a symlink."""
-        text = str(path)
+        text = self.text(path)
         if ".." in path.parts or self._kind(text):
             return path.resolve()
         folder = text.rpartition("/")[0] or "/"
@@ -79,7 +84,7 @@ class BatchFiles:
     def plainly_inside(self, path: Path, roots: Iterable[Path]) -> bool:
         """True when ``path`` is no symlink in a folder inside one of ``roots`` (False: ask
         ``inputs.outside_problem``, which also words the problem)."""
-        text = str(path)
+        text = self.text(path)
         inside = self._inside.get(text)
         if inside is None:
             inside = self._inside[text] = ".." not in path.parts and not self._kind(text) and self._folder_inside(
@@ -102,8 +107,10 @@ class BatchFiles:
     def _resolve(self, raw: str) -> Path:
         workspace = self.settings.workspace
         if raw and "/" not in raw and raw[0] != "~" and raw not in (".", ".."):  # a bare name, the usual case
-            found = next((c for c in (f"{workspace}/{raw}", f"{self.base}/{raw}") if self._exists(c)), None)
-            return Path(found) if found is not None else workspace / raw
+            found = next((f for f in (workspace, self.base) if self._exists(f"{f}/{raw}")), workspace)
+            path = found / raw  # a child of a kept folder shares its parts: a small object per ad
+            self._texts[id(path)] = f"{found}/{raw}"
+            return path
         path = Path(raw).expanduser()
         if path.is_absolute():
             return path

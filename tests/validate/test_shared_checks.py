@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from factories import CAMPAIGN, GOOD_SPEC, ads_dir, copy_workspace, make_image, write_json
-from skill.models import AssetFeedSpec, load_model
+from skill.errors import ConfigError
+from skill.models import MAX_FILE_BYTES, AssetFeedSpec, load_model, read_user_text
 from skill.settings import load_settings
 from skill.validate import specs as spec_store
 from skill.validate import validate_batch, validate_copy, validate_image
@@ -95,3 +96,24 @@ def test_a_spec_that_does_not_load_is_reported_per_ad(tmp_path: Path):
         assert ad.spec is None
     assert batch.ads[2].errors[0].field == "titles" and batch.ads[2].spec is None
     assert batch.ads[3].errors[0].message == f"asset_feed_spec not found: {ws / 'gone.json'}"
+
+
+def test_unreadable_spec_files_are_worded_as_any_user_file(tmp_path: Path):
+    ws = copy_workspace(tmp_path)
+    image = make_image(ws / "campaigns" / CAMPAIGN / "images" / "a.jpg")
+    ads = ads_dir(ws)
+    (ads / "folder.json").mkdir()
+    (ads / "latin1.json").write_bytes('{"titles": [{"text": "Caf\u00e9"}]}'.encode("latin-1"))
+    (ads / "huge.json").write_bytes(b" " * (MAX_FILE_BYTES + 1))
+    (ads / "dangling.json").symlink_to(ads / "nowhere.json")
+    names = ["folder", "latin1", "huge", "dangling"]
+    batch_of(ws, [{"name": n, "asset_feed_spec_path": f"{n}.json", "image_path": str(image)} for n in names])
+    batch = validate_batch(load_settings(workspace=ws), CAMPAIGN)
+    for name, ad in zip(names, batch.ads, strict=True):
+        if name == "dangling":  # a link to nothing is a spec that is not there
+            assert ad.errors[0].message == f"asset_feed_spec not found: {ws / 'dangling.json'}"
+            continue
+        with pytest.raises(ConfigError) as plain:
+            read_user_text(ad.spec_path)
+        assert (ad.errors[0].message, ad.errors[0].field) == (plain.value.message, plain.value.field)
+        assert ad.spec is None
