@@ -1,7 +1,7 @@
 """What the kit accepts from the files and options people (and agents) give it, checked in one place.
 
 Pure functions, no I/O beyond ``Path.resolve``; each returns a problem to report (a short
-sentence) or ``None``. ``validate.py``, ``models.py`` and ``settings.py`` turn the problems into
+sentence) or ``None``. ``skill/validate/``, ``models.py`` and ``settings.py`` turn the problems into
 findings or ``ConfigError``\\s that name the file and the field.
 
 - URLs: ``https://`` or ``http://`` with a host; nothing else reaches Meta (no ``javascript:``,

@@ -1,6 +1,6 @@
 """Each ad of a batch checked: its files inside the workspace, its copy, its images, its format,
 its video. What many ads share (a folder, an image, the same copy) is resolved, read, decoded and
-checked once per batch (``Folders``, ``ImageChecks``, ``SpecFiles``)."""
+checked once per batch (``BatchFiles``, ``ImageChecks``, ``SpecFiles``)."""
 
 from __future__ import annotations
 
@@ -53,14 +53,11 @@ class AdChecker:
             image_paths, fetch_error = ad_image_paths(self.settings, entry, self.base, self.cfg.campaign)
         else:
             image_paths, fetch_error = self._image_paths(tuple(entry.images)), None
-        check = AdCheck(i, entry, spec_path, image_paths, images=[])
+        check = AdCheck(i, entry, spec_path, image_paths)
         ad, found = entry.name, []
         if fetch_error:
             found.append(error(fetch_error, ad=ad, file=self.config, field=f"ads[{i}].image_url"))
-        image_field = (lambda j: f"ads[{i}].image_paths[{j}]") if entry.image_paths else (lambda j: f"ads[{i}].image_path")
-        named = [(f"ads[{i}].asset_feed_spec_path", spec_path)] + [(image_field(j), p) for j, p in enumerate(image_paths)]
-        outside = [error(problem, ad=ad, file=self.config, field=fld)
-                   for fld, path in named if (problem := self.outside_problem(path))]
+        outside = self._outside(check)
         if outside:
             check.findings = found + outside
             return check  # nothing outside the workspace is read, not even to check it
@@ -70,19 +67,35 @@ class AdChecker:
         if len(image_paths) > MAX_IMAGES:
             found.append(error(f"Too many images: {len(image_paths)} (max {MAX_IMAGES})", ad=ad,
                                file=self.config, field=f"ads[{i}].image_paths"))
-        infos = []
-        for j, img in enumerate(image_paths):
-            problems, info = self.images.check(img, ad, image_field(j))
-            found += problems
-            if info:
-                infos.append(info)
-        check.images = self.infos.setdefault(tuple(infos), infos)  # as image_paths: one list per distinct set
+        found += self._images(check)
         found += [Finding(sev, msg, ad, self.config, f"ads[{i}].{fld}")
                   for sev, msg, fld in format_findings(entry, spec, check.images, self.settings.stack, self.cfg)]
         check.findings = found
         if entry.video_path:
             self._check_video(check)
         return check
+
+    @staticmethod
+    def _image_field(check: AdCheck, j: int) -> str:
+        return f"ads[{check.index}].image_paths[{j}]" if check.entry.image_paths else f"ads[{check.index}].image_path"
+
+    def _outside(self, check: AdCheck) -> list[Finding]:
+        """Files a batch names must be inside the workspace (symlinks followed) or an allowed folder."""
+        named = [(f"ads[{check.index}].asset_feed_spec_path", check.spec_path)]
+        named += [(self._image_field(check, j), p) for j, p in enumerate(check.image_paths)]
+        return [error(problem, ad=check.entry.name, file=self.config, field=fld)
+                for fld, path in named if (problem := self.outside_problem(path))]
+
+    def _images(self, check: AdCheck) -> list[Finding]:
+        """Each image's findings (checked once a batch), and the ad's image facts."""
+        found, infos = [], []
+        for j, img in enumerate(check.image_paths):
+            problems, info = self.images.check(img, check.entry.name, self._image_field(check, j))
+            found += problems
+            if info:
+                infos.append(info)
+        check.images = self.infos.setdefault(tuple(infos), infos)  # as image_paths: one list per distinct set
+        return found
 
     def _image_paths(self, raw: tuple[str, ...]) -> list[Path]:
         """The files an ad names, as one list shared by every ad naming the same ones."""
