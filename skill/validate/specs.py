@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -19,23 +20,26 @@ from skill.validate.findings import Finding
 
 KEEP_PARSED = 64
 _PARSED: OrderedDict[str, AssetFeedSpec] = OrderedDict()
+_LOCK = threading.Lock()  # the upload's worker threads ask for specs too
 
 
 def parsed(text: str) -> AssetFeedSpec:
     """The model of a spec text that passed validation (so it parses)."""
-    spec = _PARSED.get(text)
-    if spec is None:
-        spec = AssetFeedSpec.model_validate(json.loads(text))
-        remember(text, spec)
-    else:
-        _PARSED.move_to_end(text)
+    with _LOCK:
+        spec = _PARSED.get(text)
+        if spec is not None:
+            _PARSED.move_to_end(text)
+            return spec
+    spec = AssetFeedSpec.model_validate(json.loads(text))
+    remember(text, spec)
     return spec
 
 
 def remember(text: str, spec: AssetFeedSpec) -> None:
-    _PARSED[text] = spec
-    if len(_PARSED) > KEEP_PARSED:
-        _PARSED.popitem(last=False)
+    with _LOCK:
+        _PARSED[text] = spec
+        while len(_PARSED) > KEEP_PARSED:
+            _PARSED.popitem(last=False)
 
 
 class SpecFiles:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,16 @@ def test_unreadable_spec_files_are_worded_as_any_user_file(tmp_path: Path):
             read_user_text(ad.spec_path)
         assert (ad.errors[0].message, ad.errors[0].field) == (plain.value.message, plain.value.field)
         assert ad.spec is None
+
+
+def test_the_upload_s_threads_may_ask_for_kept_copy_at_once(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(spec_store, "KEEP_PARSED", 2)  # every few calls one is let go
+    texts = [json.dumps({**GOOD_SPEC, "titles": [{"text": f"Headline {i}"}]}) for i in range(6)]
+
+    def ask(offset: int) -> list[str]:
+        return [spec_store.parsed(texts[(offset + k) % 6]).titles[0].text for k in range(300)]
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(ask, range(4)))
+    for offset, got in enumerate(answers):
+        assert got == [f"Headline {(offset + k) % 6}" for k in range(300)]
