@@ -7,7 +7,8 @@ workspace per way:
   batches: images, creatives, ads; no validation, no records, no look-ups), one batch at a time
   and with ``--parallel`` threads per phase (the best we could write with the SDK);
 - the kit (``upload_batch``: validation, look-up in the account, ledgers, records), sequential
-  and with ``--parallel``.
+  and with ``--parallel``, in Graph batch calls at every size (``batches="sync"``: from 300 ads the
+  kit would otherwise use async request sets, which ``bench_async.py`` measures).
 
 The sandbox and the latency proxy run in a child process, so the figures are the client's own:
 its wall time, its CPU time (all threads; the sandbox's is printed apart) and the fsyncs it made
@@ -146,7 +147,7 @@ def kit_way(parallel: int) -> Callable[[str, Path], Prepared]:
 
             settings = load_settings(ws).model_copy(update={"graph_url": url})
             client = GraphClient(url, TOKEN, retry_base_s=1.0, ad_account=settings.ad_account)
-            summary = upload_batch(settings, CAMPAIGN, client=client, parallel=parallel)
+            summary = upload_batch(settings, CAMPAIGN, client=client, parallel=parallel, batches="sync")
             assert summary.ok, summary.stopped
 
         return run

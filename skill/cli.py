@@ -47,17 +47,16 @@ class ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", hint=f"see `{self.prog} --help`")
 
 
-def _common_options(verbose: bool = True) -> argparse.ArgumentParser:
-    common = ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
-    common.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
-    common.add_argument("--sandbox", action="store_true",
+def _add_common(parser: argparse.ArgumentParser, verbose: bool = True) -> None:
+    """The options every command has (added when its parser is filled: a parser per command costs)."""
+    parser.add_argument("--json", action="store_true", help="print one JSON document (for agents)")
+    parser.add_argument("--workspace", metavar="DIR", help="workspace root (default $META_WORKSPACE or ./workspace)")
+    parser.add_argument("--sandbox", action="store_true",
                         help="run against the local sandbox Graph API (no token needed; state in WORKSPACE/.sandbox/, or ~/.cache/meta-ads/sandbox/ without a workspace)")
     if verbose:  # `meta-ads sandbox` has its own --verbose (the server's request log)
-        common.add_argument("--verbose", action="store_true",
+        parser.add_argument("--verbose", action="store_true",
                             help="one line per Graph API request on stderr: method, path, status, time, usage, "
                                  "fbtrace_id (never the token); also META_ADS_DEBUG=http")
-    return common
 
 
 def _tool_epilog(tool: Tool) -> str:
@@ -66,10 +65,11 @@ def _tool_epilog(tool: Tool) -> str:
 
 
 class LazyParser(ArgumentParser):
-    """A tool command's parser: the tool's module, input model and options load on first use.
+    """A command's parser: its options (and a tool's module and input model) load on first use.
 
-    ``meta-ads --help`` lists every command from ``skill/command_index.py`` without importing a tool;
-    parsing a command's arguments or printing its help fills its parser first.
+    ``meta-ads --help`` lists every command from ``skill/command_index.py`` without importing a tool
+    or adding any command's options; parsing a command's arguments or printing its help fills its
+    parser first.
     """
 
     fill: Callable[[argparse.ArgumentParser], None] | None = None
@@ -97,6 +97,7 @@ def _tool_filler(module: str, name: str) -> Callable[[argparse.ArgumentParser], 
         from skill import registry
         from skill.tools import load_module
 
+        _add_common(sub)
         load_module(module)
         tool = registry.REGISTRY[name]
         sub.description, sub.epilog = tool.description, _tool_epilog(tool)
@@ -106,7 +107,9 @@ def _tool_filler(module: str, name: str) -> Callable[[argparse.ArgumentParser], 
     return fill
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(only: str | None = None) -> ArgumentParser:
+    """The whole command line; with ``only`` (a command's first word), that command alone: every
+    subcommand's parser costs at start-up, and a command's parsing and help never see the others."""
     from skill.command_index import INDEX
 
     parser = ArgumentParser(
@@ -116,10 +119,11 @@ def build_parser() -> ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"meta-ads {__version__}")
-    common = _common_options()
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=LazyParser)
     groups: dict[str, Any] = {}
     for command, module, name, summary in INDEX:
+        if only is not None and command[0] != only:
+            continue
         target = subs
         if len(command) == 2:
             group = command[0]
@@ -128,15 +132,25 @@ def build_parser() -> ArgumentParser:
                 groups[group] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=LazyParser)
                 gp.set_defaults(_group_parser=gp)
             target = groups[group]
-        sub = target.add_parser(command[-1], help=summary, parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub = target.add_parser(command[-1], help=summary, formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.fill = _tool_filler(module, name)
     for name, (help_text, add_arguments, run) in EXTRA_COMMANDS.items():
+        if only is not None and name != only:
+            continue
         sub = subs.add_parser(name, help=help_text.splitlines()[0], description=help_text,
-                              parents=[_common_options(verbose=name != "sandbox")],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-        add_arguments(sub)
+        sub.fill = _extra_filler(add_arguments, verbose=name != "sandbox")
         sub.set_defaults(_run=run)
     return parser
+
+
+def _extra_filler(add_arguments: Callable[[argparse.ArgumentParser], None],
+                  verbose: bool) -> Callable[[argparse.ArgumentParser], None]:
+    def fill(sub: argparse.ArgumentParser) -> None:
+        _add_common(sub, verbose)
+        add_arguments(sub)
+
+    return fill
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -219,6 +233,12 @@ def run_tool(tool: Tool, ns: argparse.Namespace) -> int:
     return run_with(tool, args, settings, ns.json)
 
 
+def _command_words() -> set[str]:
+    from skill.command_index import INDEX
+
+    return {row[0][0] for row in INDEX} | set(EXTRA_COMMANDS)
+
+
 SIGNED_OPTIONS = ("--by", "--scale")  # take values like -30%, which argparse would read as an option
 
 
@@ -237,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = _join_signed(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     try:
-        parser = build_parser()
+        parser = build_parser(argv[0] if argv and argv[0] in _command_words() else None)
         if not argv:
             parser.print_help()
             return 2

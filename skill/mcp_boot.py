@@ -110,6 +110,9 @@ def read_early(wire_in: BinaryIO, wire_out: BinaryIO) -> tuple[list[bytes], dict
 
 def entry(argv: list[str] | None = None) -> int:
     """The ``meta-ads`` command: ``mcp`` starts here, everything else in ``skill.cli``."""
+    from skill.startup import skip_pydantic_plugins
+
+    skip_pydantic_plugins()  # before pydantic loads (the kit uses no pydantic plugin)
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["mcp"]:
         code = main(args[1:])

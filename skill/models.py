@@ -65,16 +65,19 @@ class LinkUrl(UserFile):
 
 
 class AssetFeedSpec(UserFile):
-    """Meta's ``asset_feed_spec``: the copy variants Meta mixes and tests."""
+    """Meta's ``asset_feed_spec``: the copy variants Meta mixes and tests.
 
-    bodies: list[TextAsset] = Field(default_factory=list)
-    titles: list[TextAsset] = Field(default_factory=list)
-    descriptions: list[TextAsset] = Field(default_factory=list)
-    images: list[ImageAsset] = Field(default_factory=list)
-    call_to_actions: list[CallToAction] = Field(default_factory=list)
-    call_to_action_types: list[str] = Field(default_factory=list)
-    link_urls: list[LinkUrl] = Field(default_factory=list)
-    ad_formats: list[str] = Field(default_factory=list)
+    Empty lists are plain defaults (pydantic copies them per instance): a ``default_factory=list``
+    makes pydantic read ``list``'s signature from its text, which loads ``tokenize`` at start-up."""
+
+    bodies: list[TextAsset] = []
+    titles: list[TextAsset] = []
+    descriptions: list[TextAsset] = []
+    images: list[ImageAsset] = []
+    call_to_actions: list[CallToAction] = []
+    call_to_action_types: list[str] = []
+    link_urls: list[LinkUrl] = []
+    ad_formats: list[str] = []
 
     def cta_types(self) -> list[str]:
         """Every CTA type named by the spec, from either field, in order, once each."""
@@ -200,7 +203,7 @@ class BatchConfig(UserFile):
 class UploadRecord(BaseModel):
     """``{stem}.upload.json``: what was created for one ad (the seed's fields, plus ids)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)  # built when a record is read or written
 
     uploaded_at: str
     campaign: str

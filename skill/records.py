@@ -36,10 +36,20 @@ def read_record(path: Path) -> UploadRecord:
 
 
 def campaign_records(ads_dir: Path) -> list[tuple[Path, UploadRecord]]:
-    """Every ``*.upload.json`` in a campaign's ads folder, sorted by file name."""
+    """Every readable ``*.upload.json`` in a campaign's ads folder, sorted by file name.
+
+    An unreadable record (empty or cut short: records are renamed into place without fsync, so a
+    power loss may leave one so) counts as absent, as in the upload: the account is the truth, and
+    the next upload finds that ad by name and writes its record again."""
     if not ads_dir.is_dir():
         return []
-    return [(p, read_record(p)) for p in sorted(ads_dir.glob("*.upload.json"))]
+    out = []
+    for path in sorted(ads_dir.glob("*.upload.json")):
+        try:
+            out.append((path, read_record(path)))
+        except ConfigError:
+            continue
+    return out
 
 
 def find_records(workspace: Path, ad: str) -> list[tuple[Path, UploadRecord]]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from skill import inputs
 from skill.errors import ConfigError, register_secret
+from skill.flatyaml import UNKNOWN, flat_mapping, scalar
 from skill.models import StackSettings, parse_model, read_user_text, unknown_keys
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com"
@@ -171,6 +172,9 @@ def parse_stack_text(text: str) -> dict[str, Any]:
 
 
 def _yaml_mapping(text: str, first_line: int = 1) -> dict[str, Any]:
+    flat = flat_mapping(text)  # PyYAML (a third of pydantic's import) only for what is not flat
+    if flat is not None:
+        return flat
     import yaml  # here, not at import: only a stack.md with settings needs it
 
     try:
@@ -188,9 +192,12 @@ def _yaml_mapping(text: str, first_line: int = 1) -> dict[str, Any]:
 
 
 def _yaml_scalar(raw: str) -> Any:
+    raw = raw.split(" #", 1)[0].strip().strip("`")
+    value = scalar(raw)  # never a float
+    if value is not UNKNOWN:
+        return value
     import yaml
 
-    raw = raw.split(" #", 1)[0].strip().strip("`")
     try:
         value = yaml.safe_load(raw)
     except (yaml.YAMLError, RecursionError):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_image
+from factories import CAMPAIGN, ads_dir, edit_json, make_image
 from fake_anthropic import FakeAnthropic, json_message
 from skill.cli import EXTRA_COMMANDS, main
 from skill.tools import all_tools
@@ -106,12 +106,9 @@ def values_at(doc: Any, key: str) -> list[Any]:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("META_WORKSPACE", "FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_GRAPH_URL", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+def ws(ws: Path, monkeypatch) -> Path:
     monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    return copy_workspace(tmp_path)
+    return ws
 
 
 def run(ws: Path, capsys, *args: str, expect: int = 0) -> dict[str, Any]:

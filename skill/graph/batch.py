@@ -49,9 +49,28 @@ def encode_value(value: Any) -> str:
     return str(value)
 
 
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_ESCAPE = {chr(c): f"%{c:02X}" for c in range(128) if chr(c) not in _SAFE} | {" ": "+"}
+
+
+def form_quote(text: str) -> str:
+    """``urllib.parse.quote_plus``, faster on ASCII text (a JSON value has a dozen distinct
+    characters to escape: one ``str.replace`` each, not a Python step per character)."""
+    if not text.isascii():
+        return quote_plus(text)
+    unsafe = set(text) - _SAFE
+    if "%" in unsafe:  # first: the escapes below bring their own
+        text = text.replace("%", "%25")
+    for char in unsafe - {"%", " "}:
+        text = text.replace(char, _ESCAPE[char])
+    return text.replace(" ", "+") if " " in unsafe else text  # last: "+" itself is escaped above
+
+
 def _quote_keeping_refs(text: str) -> str:
+    if REFERENCE_MARK not in text:
+        return form_quote(text)
     parts = _REFERENCE.split(text)
-    return "".join(p if _REFERENCE.fullmatch(p) else quote_plus(p) for p in parts)
+    return "".join(p if _REFERENCE.fullmatch(p) else form_quote(p) for p in parts)
 
 
 def encode_body(body: dict[str, Any]) -> str:
@@ -60,7 +79,7 @@ def encode_body(body: dict[str, Any]) -> str:
     ``{result=…}`` references are left unescaped so Meta can substitute them.
     """
     return "&".join(
-        f"{quote_plus(k)}={_quote_keeping_refs(encode_value(v))}" for k, v in body.items() if v is not None
+        f"{form_quote(k)}={_quote_keeping_refs(encode_value(v))}" for k, v in body.items() if v is not None
     )
 
 

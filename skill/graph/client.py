@@ -14,12 +14,11 @@
     a 5xx without a body) the write may have happened: it raises
     ``GraphConnectionError(may_have_succeeded=True)`` at once, and the caller looks the object
     up by name before posting again. A connection that was never made is retried.
-  * batch entries: see ``batch.py`` (``plan_resend``).
+  * batch entries: see ``batch.py`` (``plan_resend``); the batch calls live in ``batch_calls.py``.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import threading
@@ -34,16 +33,7 @@ import requests
 
 from skill.errors import GraphConnectionError, GraphError, RateLimited, redact
 from skill.events import Event, Reporter, silent
-from skill.graph.batch import (
-    NOT_RUN,
-    BatchOp,
-    BatchResult,
-    chunks,
-    entry_headers,
-    last_usage_headers,
-    parse_body,
-    plan_resend,
-)
+from skill.graph.batch_calls import BatchCalls
 from skill.graph.errors import parse_error
 from skill.graph.httplog import batch_size, http_line
 from skill.graph.retry import (
@@ -51,7 +41,6 @@ from skill.graph.retry import (
     DEFAULT_MAX_RETRIES,
     cap_for,
     describe,
-    is_fatal,
     retry_delay,
     retry_message,
     should_retry,
@@ -60,7 +49,7 @@ from skill.graph.retry import (
     write_not_done,
 )
 from skill.graph.usage import READ_WEIGHT, WRITE_WEIGHT, Pacer, Usage
-from skill.graph.wire import LOOK_UP_HINT, form, reached_server, resend_cause, rewind, strip_token
+from skill.graph.wire import LOOK_UP_HINT, form, reached_server, rewind, strip_token
 
 DEFAULT_TIMEOUT_S = 60.0
 USER_AGENT = "meta-ads-kit"
@@ -77,7 +66,7 @@ class Stats:
     batch_calls: int = 0
 
 
-class GraphClient:
+class GraphClient(BatchCalls):
     """Calls, retries, pacing, pagination and batches against one Graph API base URL."""
 
     def __init__(
@@ -208,21 +197,6 @@ class GraphClient:
                 return
             page = self._request("GET", self._same_host(next_url), idempotent=True)
 
-    def batch(self, ops: list[BatchOp], files: dict[str, Any] | None = None) -> list[BatchResult]:
-        """Run operations through the batch endpoint, ≤50 a call (dependent operations kept in
-        one call). One result per operation, in order; ``result.not_run`` when Meta never ran it.
-
-        Entries that certainly did not happen are re-sent (``batch.plan_resend``), after the
-        usual wait, up to ``max_retries`` times. A bad token or a blocked account (190, 368) in
-        any entry stops at once: later calls are not sent and their operations stay not run.
-        A call that fails as a whole raises, as ``get``/``post`` do.
-        """
-        results: list[BatchResult] = [NOT_RUN] * len(ops)
-        for index_group in chunks(ops):
-            if self._run_chunk(ops, index_group, files, results):
-                break
-        return results
-
     def url(self, path: str) -> str:
         """The full URL for ``path`` (``act_1/ads``, ``/123``, ``v26.0/me`` or a full URL)."""
         if path.startswith(("http://", "https://")):
@@ -230,57 +204,6 @@ class GraphClient:
         path = path.lstrip("/")
         prefix = "" if _VERSIONED.match(path) else f"{self.api_version}/"
         return strip_token(f"{self.base_url}/{prefix}{path}")
-
-    # ------------------------------------------------------------ batch internals
-
-    def _run_chunk(self, ops: list[BatchOp], idx: list[int], files: dict[str, Any] | None,
-                   results: list[BatchResult]) -> bool:
-        """One call (and its re-sends). True when a fatal entry says to stop everything."""
-        todo = [(i, ops[i]) for i in idx]
-        for attempt in range(self.max_retries + 1):
-            entries = self._send_batch([op for _, op in todo], files)
-            for (i, _), entry in zip(todo, entries, strict=True):
-                results[i] = self._entry(entry)
-            self.pacer.observe(last_usage_headers([results[i] for i, _ in todo]), answer=False)
-            if any(is_fatal(results[i].error) for i in idx):
-                return True
-            again = plan_resend(ops, idx, results)
-            if attempt and not again:
-                self.report(Event("retry_ok", "✓ Retry successful", {"attempts": attempt + 1}))
-            if not again or attempt == self.max_retries:
-                return False
-            self._wait(attempt, resend_cause(again, results))
-            todo = again
-        return False
-
-    def _send_batch(self, ops: list[BatchOp], files: dict[str, Any] | None) -> list[Any]:
-        names = {n for op in ops for n in op.file_names}
-        part = {k: v for k, v in (files or {}).items() if k in names} or None
-        with self._lock:
-            self.stats.batch_calls += 1
-        weight = sum(READ_WEIGHT if op.is_read else WRITE_WEIGHT for op in ops)
-        answer = self._request("POST", f"{self.base_url}/{self.api_version}/", weight=weight,
-                               data={"batch": json.dumps([op.to_wire() for op in ops]), "include_headers": "true"},
-                               files=part, idempotent=all(op.is_read for op in ops))
-        if not isinstance(answer, list) or len(answer) != len(ops):
-            got = len(answer) if isinstance(answer, list) else 0
-            raise GraphConnectionError(f"the batch answer has {got} entries for {len(ops)} operations",
-                                       may_have_succeeded=not all(op.is_read for op in ops))
-        return answer
-
-    def _entry(self, entry: Any) -> BatchResult:
-        if entry is None:
-            return NOT_RUN
-        if not isinstance(entry, dict):
-            return BatchResult(False, None, entry, GraphError("unreadable batch entry"))
-        headers = entry_headers(entry)
-        data = parse_body(entry.get("body"))
-        status = entry.get("code")
-        if isinstance(status, int) and status < 400 and not (isinstance(data, dict) and "error" in data):
-            return BatchResult(True, status, data, None, headers)
-        error = parse_error(status if isinstance(status, int) else None, data, headers, self._secrets)
-        self._count_error(error)
-        return BatchResult(False, status if isinstance(status, int) else None, data, error, headers)
 
     # ------------------------------------------------------------ one HTTP exchange, with retries
 
@@ -319,7 +242,7 @@ class GraphClient:
                                         headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             self.pacer.release(weight)
-            self._log(method, url, None, started, None, None, data)
+            self._log(method, url, None, started, None, None, data, files)
             raise self._no_answer(method, url, exc) from None
         if not self.pacer.observe(resp.headers, weight=weight).raw:
             self.pacer.release(weight)
@@ -327,7 +250,7 @@ class GraphClient:
             payload = resp.json()
         except ValueError:
             payload = None
-        self._log(method, url, resp.status_code, started, resp.headers, payload, data)
+        self._log(method, url, resp.status_code, started, resp.headers, payload, data, files)
         if resp.ok and not (isinstance(payload, dict) and "error" in payload):
             return payload
         error = parse_error(resp.status_code, payload, resp.headers, self._secrets)
@@ -350,9 +273,9 @@ class GraphClient:
         )
 
     def _log(self, method: str, url: str, status: int | None, started: float, headers: Any, payload: Any,
-             data: dict[str, Any] | None) -> None:
+             data: dict[str, Any] | None, files: dict[str, Any] | None) -> None:
         if self.http_log is not None:
-            line = http_line(method, url, status, time.monotonic() - started, headers, payload, batch_size(data))
+            line = http_line(method, url, status, time.monotonic() - started, headers, payload, batch_size(data, files))
             self.http_log(redact(line, self._secrets))
 
     def _count_error(self, error: GraphError) -> None:

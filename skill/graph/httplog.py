@@ -57,8 +57,10 @@ def http_line(method: str, url: str, status: int | None, elapsed_s: float, heade
     return line
 
 
-def batch_size(data: Mapping[str, Any] | None) -> int | None:
-    raw = (data or {}).get("batch")
+def batch_size(data: Mapping[str, Any] | None, files: Mapping[str, Any] | None = None) -> int | None:
+    """Operations in a batch call, whose ``batch`` is a form value or a multipart part ``(None, text)``."""
+    part = (files or {}).get("batch")
+    raw = part[1] if isinstance(part, tuple) and len(part) > 1 else (data or {}).get("batch")
     try:
         return len(json.loads(raw)) if isinstance(raw, str) else None
     except ValueError:

@@ -52,6 +52,7 @@ TARGET_PCT = 90.0  # the controller keeps the projected usage, next call include
 MIN_RESET_S = 2.0  # a shorter reset_time_duration is too coarse (whole seconds) to learn a drain rate from
 FIRST_ANSWER_WAIT_S = 60.0  # parallel callers wait this long at most for the first answer's usage
 LEARN_ANSWERS = 5  # at most this many answers go one at a time while a call's cost is learnt
+ROUNDING_PCT = 1.0  # some headers report whole percents: a reading may be this much below the score
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ class Pacer:
         self._rise_sum = self._weight_sum = 0.0  # usage risen and weight answered since the first answer
         self._in_flight = 0.0  # weight of the calls admitted and not yet answered
         self._answers = 0  # answers with usage seen
+        self._answered_weight = 0.0  # weight of every answer with usage, the first included
+        self._first_at: float | None = None  # when the first call was admitted
         self._generation = 0  # bumped with every new snapshot: tells a wait begun before it
         self.paced_s = 0.0  # total time spent pacing, for benchmarks
 
@@ -213,6 +216,7 @@ class Pacer:
                 self._learn(usage, weight)
                 self._snapshot(usage)
                 self._answers += 1
+                self._answered_weight += max(weight, 1)
                 self._in_flight = max(self._in_flight - weight, 0.0)
                 self._answered.notify_all()
         return usage
@@ -271,20 +275,37 @@ class Pacer:
         The reservation counts at once, so a parallel caller asking a moment later sees it and
         waits for its own turn instead of spending the same headroom. Until the answers have said
         how fast usage drains and what a call adds to it (at most LEARN_ANSWERS answers), only one
-        call is out at a time: parallel callers would otherwise all spend headroom costed at 0.
+        call is out at a time (parallel callers would otherwise all spend headroom costed at 0),
+        unless the headroom is plain (:meth:`_plain`).
         """
         with self._lock:
-            while not self._known() and self._in_flight > 0:
+            while not self._may_overlap(weight):
                 if not self._answered.wait(timeout=FIRST_ANSWER_WAIT_S):
                     break
             wait = self.delay(weight)
             self._in_flight += weight
+            if self._first_at is None:
+                self._first_at = self.clock()
         return wait
 
-    def ready(self) -> bool:
-        """Would :meth:`acquire` go now, rather than wait for an answer first?"""
+    def ready(self, weight: float = READ_WEIGHT) -> bool:
+        """Would :meth:`acquire` of a call of ``weight`` go now, rather than wait for an answer first?"""
         with self._lock:
-            return self._known() or self._in_flight <= 0
+            return self._may_overlap(weight)
+
+    def _may_overlap(self, weight: float) -> bool:
+        return self._in_flight <= 0 or self._known() or self._plain(weight)
+
+    def _plain(self, weight: float) -> bool:
+        """The headroom is plain: even if every bit of usage the answers reported were ours (plus the
+        rounding of whole-percent headers, plus what has drained since our first call), the calls in
+        flight and this one would stay under the target. Lets parallel calls overlap from the first
+        answer when usage is low, before the drain rate and a call's cost are learnt."""
+        if not self._usage.raw or self._usage.blocked or self._answered_weight <= 0:
+            return False
+        drained = (self._drain or 0.0) * (self.clock() - self._first_at if self._first_at is not None else 0.0)
+        most = (self._usage.max_pct + ROUNDING_PCT + drained) / self._answered_weight  # percent per unit, at most
+        return self._projected() + most * (self._in_flight + weight) <= TARGET_PCT
 
     def _known(self) -> bool:
         """The drain rate and what a call costs are learnt (or enough answers taught nothing): parallel calls may go.

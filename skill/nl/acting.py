@@ -9,29 +9,30 @@ from __future__ import annotations
 
 import re
 
+from skill.nl.lazyre import lazy
 from skill.nl.mentions import Mentions
 
-QUESTION = re.compile(r"\?|\b(should|which|what|any|anything|do i|do we|is it|are there|whether)\b")
-BUDGET = re.compile(r"\bbudgets?\b.*\b(to|by)\s+[$€£]?\d|\b(raise|increase|decrease|lower|reduce|cut|change|set|"
-                    r"double|halve|bump|boost|adjust|update|up)\b[^.?!]*\b(daily |lifetime )?(budgets?|bids?|"
-                    r"bid caps?|cost caps?)\b")
-HISTORY = re.compile(r"\b(change ?log|history|audit trail|what (did|have) (we|i|you) change\w*|what was changed|"
-                     r"who changed|recent changes|changes (did|have) (we|you) made|what changed)\b")
-ACT_PAUSE = re.compile(r"\b(pause|stop|kill|turn off|switch off|shut off|shut down|cut)\b (all |every )?(of )?"
-                       r"(the |my |our |those |these |them )?(bleed\w*|losers?|money[- ]losing\w*|underperform\w*|"
-                       r"worst|duds?)")
-ACT_SCALE = re.compile(r"\b(scale|raise|increase|boost|bump|double|grow|push)\b[^.?!]*\b(winn\w*|best|top)")
-ACT_REFRESH = re.compile(r"\b(refresh|replace|swap|rotate|renew)\b[^.?!]*\b(fatigu\w*|tired|stale|creatives?|"
-                         r"worn|ads?)\b")
-PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|percent|pct)")
-AMOUNT = re.compile(r"\bto\s+[$€£]?\s*(\d+(?:[.,]\d{1,2})?)\s*(dollars|usd|eur|euros|gbp|a day|/day|per day|daily)?")
-LOWER = re.compile(r"\b(decrease|lower|reduce|cut|drop|halve|trim|down)\b")
+QUESTION = lazy(r"\?|\b(should|which|what|any|anything|do i|do we|is it|are there|whether)\b")
+BUDGET = lazy(r"\bbudgets?\b.*\b(to|by)\s+[$€£]?\d|\b(raise|increase|decrease|lower|reduce|cut|change|set|"
+              r"double|halve|bump|boost|adjust|update|up)\b[^.?!]*\b(daily |lifetime )?(budgets?|bids?|"
+              r"bid caps?|cost caps?)\b")
+HISTORY = lazy(r"\b(change ?log|history|audit trail|what (did|have) (we|i|you) change\w*|what was changed|"
+               r"who changed|recent changes|changes (did|have) (we|you) made|what changed)\b")
+ACT_PAUSE = lazy(r"\b(pause|stop|kill|turn off|switch off|shut off|shut down|cut)\b (all |every )?(of )?"
+                 r"(the |my |our |those |these |them )?(bleed\w*|losers?|money[- ]losing\w*|underperform\w*|"
+                 r"worst|duds?)")
+ACT_SCALE = lazy(r"\b(scale|raise|increase|boost|bump|double|grow|push)\b[^.?!]*\b(winn\w*|best|top)")
+ACT_REFRESH = lazy(r"\b(refresh|replace|swap|rotate|renew)\b[^.?!]*\b(fatigu\w*|tired|stale|creatives?|"
+                   r"worn|ads?)\b")
+PERCENT = lazy(r"(\d+(?:\.\d+)?)\s*(%|percent|pct)")
+AMOUNT = lazy(r"\bto\s+[$€£]?\s*(\d+(?:[.,]\d{1,2})?)\s*(dollars|usd|eur|euros|gbp|a day|/day|per day|daily)?")
+LOWER = lazy(r"\b(decrease|lower|reduce|cut|drop|halve|trim|down)\b")
 TARGET_PATTERNS = (
-    re.compile(r"\b(?:budget|bid(?: cap)?|cost cap)\s+(?:of|for|on)\s+(?:the\s+)?(?:ad ?set\s+|campaign\s+)?"
-               r"(?P<t>.+?)\s+(?:to|by)\b", re.IGNORECASE),
-    re.compile(r"\b(?:raise|increase|decrease|lower|reduce|cut|change|set|double|halve|bump|boost|adjust|update)\s+"
-               r"(?:the\s+)?(?:ad ?set\s+|campaign\s+)?(?P<t>.+?)(?:'s|s')?\s+(?:daily\s+|lifetime\s+)?"
-               r"(?:budget|bid cap|cost cap|bid)\b", re.IGNORECASE),
+    lazy(r"\b(?:budget|bid(?: cap)?|cost cap)\s+(?:of|for|on)\s+(?:the\s+)?(?:ad ?set\s+|campaign\s+)?"
+         r"(?P<t>.+?)\s+(?:to|by)\b", re.IGNORECASE),
+    lazy(r"\b(?:raise|increase|decrease|lower|reduce|cut|change|set|double|halve|bump|boost|adjust|update)\s+"
+         r"(?:the\s+)?(?:ad ?set\s+|campaign\s+)?(?P<t>.+?)(?:'s|s')?\s+(?:daily\s+|lifetime\s+)?"
+         r"(?:budget|bid cap|cost cap|bid)\b", re.IGNORECASE),
 )
 NOT_TARGETS = {"the", "the daily", "my", "our", "its", "their", "it", "them", "this", "that", "daily", "lifetime"}
 DEFAULT_SCALE = "20%"

@@ -14,38 +14,39 @@ from pathlib import PurePath
 from typing import Any
 
 from skill.nl.intents import DRY
+from skill.nl.lazyre import lazy
 
 Found = tuple[str | None, dict[str, Any], str | None]
 
-PIXEL = re.compile(r"\bpixel\b.*\b(check\w*|fir(e|es|ed|ing)|work\w*|health\w*|status|ok|okay|broken|track\w*|"
-                   r"count\w*|alive|dead|silent|verify|test)\b|\b(check|test|verify|inspect|audit)\w* (the |my |our )?"
-                   r"(meta |facebook )?pixel\b|\b(sales|purchases|conversions|leads|events) (being |getting )?"
-                   r"(tracked|counted|recorded)\b|\bis (the )?tracking (working|broken|ok)\b")
-LIST = re.compile(r"\b(list|show|see|view|display)\b( me)?( all| my| the| our)* (custom |saved )?audiences\b|"
-                  r"\b(what|which) (custom )?audiences\b|^\s*(my )?audiences\s*\??\s*$")
-CSV = re.compile(r"([\w./~-]+\.(?:csv|tsv))\b", re.IGNORECASE)
-JSONL = re.compile(r"([\w./~-]+\.jsonl)\b", re.IGNORECASE)
-AUDIENCE_WORD = re.compile(r"\b(audiences?|customer list|custom audience)\b")
-CREATE = re.compile(r"\b(create|make|build|upload|add|turn|set up|import)\b")
-LOOKALIKE = re.compile(r"\blook-?alikes?\b|\blal\b")
-WEBSITE = re.compile(r"\b(website|site|web) (visitors?|audience|traffic)\b|\bwho visited\b|\bvisitors? (of|to)\b")
-CAPI = re.compile(r"\b(capi|conversions? api|server[- ]side events?|server events?)\b")
-NAMED = re.compile(r"\b(?:called|named)\s+[\"'“]?([^\"'”]+?)[\"'”]?(?=\s+(?:from|with|in|of|using)\b|[.?!]?$)",
-                   re.IGNORECASE)
-QUOTED = re.compile(r"[\"“']([^\"”']{2,80})[\"”']")
-PERCENT = re.compile(r"\b(\d{1,2})\s*(%|percent|pct)")
-DAYS = re.compile(r"\b(?:last|past|within|in the last)\s+(\d{1,3})\s+days?\b")
-TEST_CODE = re.compile(r"\btest[ _-]?(?:event[ _-]?)?code\s*[:=]?\s*([A-Za-z0-9_-]+)", re.IGNORECASE)
+PIXEL = lazy(r"\bpixel\b.*\b(check\w*|fir(e|es|ed|ing)|work\w*|health\w*|status|ok|okay|broken|track\w*|"
+             r"count\w*|alive|dead|silent|verify|test)\b|\b(check|test|verify|inspect|audit)\w* (the |my |our )?"
+             r"(meta |facebook )?pixel\b|\b(sales|purchases|conversions|leads|events) (being |getting )?"
+             r"(tracked|counted|recorded)\b|\bis (the )?tracking (working|broken|ok)\b")
+LIST = lazy(r"\b(list|show|see|view|display)\b( me)?( all| my| the| our)* (custom |saved )?audiences\b|"
+            r"\b(what|which) (custom )?audiences\b|^\s*(my )?audiences\s*\??\s*$")
+CSV = lazy(r"([\w./~-]+\.(?:csv|tsv))\b", re.IGNORECASE)
+JSONL = lazy(r"([\w./~-]+\.jsonl)\b", re.IGNORECASE)
+AUDIENCE_WORD = lazy(r"\b(audiences?|customer list|custom audience)\b")
+CREATE = lazy(r"\b(create|make|build|upload|add|turn|set up|import)\b")
+LOOKALIKE = lazy(r"\blook-?alikes?\b|\blal\b")
+WEBSITE = lazy(r"\b(website|site|web) (visitors?|audience|traffic)\b|\bwho visited\b|\bvisitors? (of|to)\b")
+CAPI = lazy(r"\b(capi|conversions? api|server[- ]side events?|server events?)\b")
+NAMED = lazy(r"\b(?:called|named)\s+[\"'“]?([^\"'”]+?)[\"'”]?(?=\s+(?:from|with|in|of|using)\b|[.?!]?$)",
+             re.IGNORECASE)
+QUOTED = lazy(r"[\"“']([^\"”']{2,80})[\"”']")
+PERCENT = lazy(r"\b(\d{1,2})\s*(%|percent|pct)")
+DAYS = lazy(r"\b(?:last|past|within|in the last)\s+(\d{1,3})\s+days?\b")
+TEST_CODE = lazy(r"\btest[ _-]?(?:event[ _-]?)?code\s*[:=]?\s*([A-Za-z0-9_-]+)", re.IGNORECASE)
 COUNTRIES = {"us": "US", "usa": "US", "united states": "US", "america": "US", "uk": "GB", "gb": "GB",
              "united kingdom": "GB", "britain": "GB", "canada": "CA", "ca": "CA", "australia": "AU", "au": "AU",
              "germany": "DE", "de": "DE", "france": "FR", "fr": "FR", "spain": "ES", "es": "ES", "italy": "IT",
              "brazil": "BR", "india": "IN", "mexico": "MX", "netherlands": "NL", "ireland": "IE"}
-COUNTRY = re.compile(r"\b(?:in|for|across|from)\s+(?:the\s+)?(" + "|".join(sorted(COUNTRIES, key=len, reverse=True))
-                     + r")\b")
-URL_PART = re.compile(r"\b(?:visited|viewed|went to|url contain\w*|urls? with|pages? (?:with|containing))\s+"
-                      r"(?:a |the |any )?(?:url |page |pages )?(?:containing |with )?[\"'“]?([\w/.#?=&-]+)[\"'”]?",
-                      re.IGNORECASE)
-EVENT = re.compile(r"\b(?:fired|triggered|did)\s+(?:a |an |the )?([A-Z][A-Za-z]+)\b")
+COUNTRY = lazy(r"\b(?:in|for|across|from)\s+(?:the\s+)?(" + "|".join(sorted(COUNTRIES, key=len, reverse=True))
+               + r")\b")
+URL_PART = lazy(r"\b(?:visited|viewed|went to|url contain\w*|urls? with|pages? (?:with|containing))\s+"
+                r"(?:a |the |any )?(?:url |page |pages )?(?:containing |with )?[\"'“]?([\w/.#?=&-]+)[\"'”]?",
+                re.IGNORECASE)
+EVENT = lazy(r"\b(?:fired|triggered|did)\s+(?:a |an |the )?([A-Z][A-Za-z]+)\b")
 HOW_TO = ("Which audience? From a customer list (\"create an audience called 'VIP buyers' from customers.csv\"), "
           "website visitors (\"a website audience of people who visited /cart in the last 14 days\") or a lookalike "
           "(\"a 1% lookalike of 'VIP buyers' in the US\").")

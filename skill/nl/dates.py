@@ -6,15 +6,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
+
+from skill.nl.lazyre import lazy
 
 NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|ninety)"
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "fourteen": 14, "thirty": 30, "ninety": 90, "a": 1, "a couple of": 2,
 }
-ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+ISO_DATE = lazy(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 
 
 def as_number(raw: str) -> int | None:
@@ -42,8 +43,8 @@ _PRESET_PHRASES: list[tuple[str, str]] = [
     (r"\b(past|last) (few|couple( of)?) days\b", "last_3d"),
     (r"\b(all[- ]time|lifetime|ever|since (launch|the start|the beginning|we (started|launched)))\b", "maximum"),
 ]
-_PRESETS = [(re.compile(p), preset) for p, preset in _PRESET_PHRASES]
-_LAST_N_DAYS = re.compile(r"\b(?:last|past|previous|prior)\s+" + NUMBER + r"\s+days?\b")
+_PRESETS = [(lazy(p), preset) for p, preset in _PRESET_PHRASES]
+_LAST_N_DAYS = lazy(r"\b(?:last|past|previous|prior)\s+" + NUMBER + r"\s+days?\b")
 _DAY_PRESETS = {3: "last_3d", 7: "last_7d", 14: "last_14d", 28: "last_28d", 30: "last_30d", 90: "last_90d"}
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -51,14 +52,14 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_NAMES = "|".join(_MONTHS)
-_MONTH_DAY = re.compile(r"\b(" + _MONTH_NAMES + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
-                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
-_RANGE_WORDS = re.compile(r"\b(from|since|between|after|starting)\b")
+_MONTH_DAY = lazy(r"\b(" + _MONTH_NAMES + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
+                  r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_NAMES + r")\b")
+_RANGE_WORDS = lazy(r"\b(from|since|between|after|starting)\b")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?"
-_SINCE_WEEKDAY = re.compile(r"\b(?:since|from|starting|starting from|after)\s+(?:last\s+|this\s+|this past\s+)?"
-                            + _WEEKDAY + r"\b")
-_ON_WEEKDAY = re.compile(r"\b(?:on|last)\s+" + _WEEKDAY + r"\b")
+_SINCE_WEEKDAY = lazy(r"\b(?:since|from|starting|starting from|after)\s+(?:last\s+|this\s+|this past\s+)?"
+                      + _WEEKDAY + r"\b")
+_ON_WEEKDAY = lazy(r"\b(?:on|last)\s+" + _WEEKDAY + r"\b")
 
 
 def _weekday(prefix: str, today: date, strictly_before: bool) -> date:

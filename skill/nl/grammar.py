@@ -20,16 +20,17 @@ from skill.nl.dates import (
     find_dates,
     weekday_range,
 )
+from skill.nl.lazyre import lazy
 
 __all__ = ["ISO_DATE", "WORD_NUMBERS", "as_number", "date_range", "find_dates", "weekday_range"]
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif", "heic", "mp4", "mov", "m4v")  # videos too: copy takes them
 _EXT = "|".join(IMAGE_EXTENSIONS)
-IMAGE_PATH = re.compile(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
-                        r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
-JSON_PATH = re.compile(r"(?<![\w/.-])([\w./~-]+\.json)\b", re.IGNORECASE)
-AD_ID = re.compile(r"(?<![\w-])(\d{6,})(?![\w-])")
-WORD = re.compile(r"[a-z0-9]+(?:['_-][a-z0-9]+)*")
+IMAGE_PATH = lazy(r"""(['"\u201c])([^'"\u201d]+\.(?:""" + _EXT + r"""))['"\u201d]"""
+                  r"|(?<![\w/.~-])((?:~|\.{1,2})?[\w./~-]*[\w~-]\.(?:" + _EXT + r"))(?![\w])", re.IGNORECASE)
+JSON_PATH = lazy(r"(?<![\w/.-])([\w./~-]+\.json)\b", re.IGNORECASE)
+AD_ID = lazy(r"(?<![\w-])(\d{6,})(?![\w-])")
+WORD = lazy(r"[a-z0-9]+(?:['_-][a-z0-9]+)*")
 
 # Words the grammar acts on. A word of 4+ letters that is not a known word is corrected to the
 # nearest of these when it is close enough ("uplaod" → "upload", "bleders" → "bleeders").
@@ -124,7 +125,7 @@ def _inflected(word: str) -> bool:
 SHORT_TYPOS = {"wek": "week", "wk": "week", "wks": "weeks", "weeek": "week", "mnth": "month", "mth": "month",
                "yday": "yesterday", "yest": "yesterday", "tdy": "today", "lst": "last", "dys": "days",
                "tues": "tuesday", "thurs": "thursday"}
-_SHORT = re.compile(r"\b(" + "|".join(SHORT_TYPOS) + r")\b")
+_SHORT = lazy(r"\b(" + "|".join(SHORT_TYPOS) + r")\b")
 
 
 def normalize(text: str) -> str:
@@ -141,34 +142,34 @@ def normalize(text: str) -> str:
 # ---------------------------------------------------------------- breakdowns, level, daily
 
 _BREAKDOWNS: list[tuple[re.Pattern[str], list[str]]] = [
-    (re.compile(r"\bdemographics?\b|\bage\s*(and|&|/|,|\+)\s*gender\b|\bgender\s*(and|&|/|,|\+)\s*age\b"), ["age", "gender"]),
-    (re.compile(r"\bages?\b|\bage groups?\b|\bage brackets?\b"), ["age"]),
-    (re.compile(r"\bgenders?\b|\bmen (vs|versus|and) women\b|\bmale\b|\bfemale\b"), ["gender"]),
-    (re.compile(r"\bplacements?\b|\bposition\b"), ["publisher_platform", "platform_position"]),
-    (re.compile(r"\b(platforms?|facebook (vs|versus|or) instagram|instagram (vs|versus|or) facebook|fb vs ig)\b"),
+    (lazy(r"\bdemographics?\b|\bage\s*(and|&|/|,|\+)\s*gender\b|\bgender\s*(and|&|/|,|\+)\s*age\b"), ["age", "gender"]),
+    (lazy(r"\bages?\b|\bage groups?\b|\bage brackets?\b"), ["age"]),
+    (lazy(r"\bgenders?\b|\bmen (vs|versus|and) women\b|\bmale\b|\bfemale\b"), ["gender"]),
+    (lazy(r"\bplacements?\b|\bposition\b"), ["publisher_platform", "platform_position"]),
+    (lazy(r"\b(platforms?|facebook (vs|versus|or) instagram|instagram (vs|versus|or) facebook|fb vs ig)\b"),
      ["publisher_platform"]),
-    (re.compile(r"\bdevices?\b|\bmobile (vs|versus|or) desktop\b|\bdesktop (vs|versus|or) mobile\b"), ["device_platform"]),
-    (re.compile(r"\b(country|countries|geo|geography|geos)\b"), ["country"]),
-    (re.compile(r"\b(regions?|states?)\b"), ["region"]),
-    (re.compile(r"\bhourly\b|\bhours?( of (the )?day)?\b|\btime of day\b"),
+    (lazy(r"\bdevices?\b|\bmobile (vs|versus|or) desktop\b|\bdesktop (vs|versus|or) mobile\b"), ["device_platform"]),
+    (lazy(r"\b(country|countries|geo|geography|geos)\b"), ["country"]),
+    (lazy(r"\b(regions?|states?)\b"), ["region"]),
+    (lazy(r"\bhourly\b|\bhours?( of (the )?day)?\b|\btime of day\b"),
      ["hourly_stats_aggregated_by_advertiser_time_zone"]),
-    (re.compile(r"\b(dmas?|metros?|metro areas?|markets?)\b"), ["dma"]),
-    (re.compile(r"\b(products?|skus?|product ids?)\b"), ["product_id"]),
+    (lazy(r"\b(dmas?|metros?|metro areas?|markets?)\b"), ["dma"]),
+    (lazy(r"\b(products?|skus?|product ids?)\b"), ["product_id"]),
 ]
-_BREAKDOWN_CUE = re.compile(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each|"
-                            r"hourly|time of day)\b")
-COMPARE = re.compile(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(previous|prior|preceding|last) "
-                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
-                     r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
-                     r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
-                     r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b|"
-                     r"\bcompar\w* .{0,40}?\b(to|with|against|vs\.?) (the )?(previous|prior|preceding|last) "
-                     r"(period|week|month|quarter|year|\d+ days|fortnight)\b")
+_BREAKDOWN_CUE = lazy(r"\b(by|per|across|split|broken|breakdown|breakdowns|break it down|segment|vs|versus|each|"
+                      r"hourly|time of day)\b")
+COMPARE = lazy(r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(previous|prior|preceding|last) "
+               r"(period|week|month|quarter|year|\d+ days|fortnight)\b|\b(period|week|month) over \1?"
+               r"(period|week|month)\b|\bperiod[- ]over[- ]period\b|\b(wow|mom|pop)\b|"
+               r"\bchanged? (since|from) (the )?(previous|prior|last) (period|week|month)\b|"
+               r"\b(vs\.?|versus|compared (to|with)|against|than) (the )?(week|month|period|days|quarter) before\b|"
+               r"\bcompar\w* .{0,40}?\b(to|with|against|vs\.?) (the )?(previous|prior|preceding|last) "
+               r"(period|week|month|quarter|year|\d+ days|fortnight)\b")
 _RESULT_WORDS = [("add_to_cart", r"adds? to carts?|atcs?|add-to-carts?"), ("initiate_checkout", r"checkouts?|initiated? checkouts?"),
                  ("landing_page_view", r"landing page views?|lpvs?"), ("lead", r"leads?"), ("purchase", r"purchases?|sales?"),
                  ("link_click", r"link clicks?")]
-_RESULT = re.compile(r"\b(?:cost per|cpa (?:for|on)|count(?:ing)? (?:as results?|results? as)|results? (?:as|=))\s+("
-                     + "|".join(w for _, w in _RESULT_WORDS) + r")\b")
+_RESULT = lazy(r"\b(?:cost per|cpa (?:for|on)|count(?:ing)? (?:as results?|results? as)|results? (?:as|=))\s+("
+               + "|".join(w for _, w in _RESULT_WORDS) + r")\b")
 
 
 def result_action(text: str) -> str | None:
@@ -198,9 +199,9 @@ def breakdowns(text: str) -> list[str]:
 
 
 _LEVELS = [
-    (re.compile(r"\b(per|by|each|every|for each|at the|at|on the)\s+adset\b|\badset[- ]level\b|\badsets\b"), "adset"),
-    (re.compile(r"\b(per|by|each|at the|at|on the)\s+campaign\b|\bcampaign[- ]level\b|\bcampaigns level\b"), "campaign"),
-    (re.compile(r"\b(per|by|each|every|for each|at the)\s+ad\b|\bad[- ]level\b|\bad by ad\b|\beach of (my|the) ads\b"), "ad"),
+    (lazy(r"\b(per|by|each|every|for each|at the|at|on the)\s+adset\b|\badset[- ]level\b|\badsets\b"), "adset"),
+    (lazy(r"\b(per|by|each|at the|at|on the)\s+campaign\b|\bcampaign[- ]level\b|\bcampaigns level\b"), "campaign"),
+    (lazy(r"\b(per|by|each|every|for each|at the)\s+ad\b|\bad[- ]level\b|\bad by ad\b|\beach of (my|the) ads\b"), "ad"),
 ]
 
 
@@ -211,8 +212,8 @@ def level(text: str) -> str | None:
     return None
 
 
-DAILY = re.compile(r"\b(daily|day[- ]by[- ]day|per day|by day|each day|every day|day over day|"
-                   r"trend|trends|trending|over time|time series)\b")
+DAILY = lazy(r"\b(daily|day[- ]by[- ]day|per day|by day|each day|every day|day over day|"
+             r"trend|trends|trending|over time|time series)\b")
 
 
 # ---------------------------------------------------------------- copy options
@@ -220,9 +221,9 @@ DAILY = re.compile(r"\b(daily|day[- ]by[- ]day|per day|by day|each day|every day
 CTA_TYPES = ("LEARN_MORE SHOP_NOW SIGN_UP BOOK_TRAVEL DOWNLOAD GET_OFFER GET_QUOTE SUBSCRIBE WATCH_MORE "
              "APPLY_NOW CONTACT_US GET_DIRECTIONS ORDER_NOW REQUEST_TIME SEE_MENU SEND_MESSAGE BUY_TICKETS "
              "CALL_NOW").split()
-_CTA_PHRASE = re.compile(r"\b(" + "|".join(c.lower().replace("_", "[ _-]") for c in CTA_TYPES) + r")\b")
-CTA_SLUG = re.compile("|".join(c.lower().replace("_", "[-_]") for c in CTA_TYPES))
-_CTA_CUE = re.compile(r"\b(cta|ctas|call[- ]to[- ]action|button)\b")
+_CTA_PHRASE = lazy(r"\b(" + "|".join(c.lower().replace("_", "[ _-]") for c in CTA_TYPES) + r")\b")
+CTA_SLUG = lazy("|".join(c.lower().replace("_", "[-_]") for c in CTA_TYPES))
+_CTA_CUE = lazy(r"\b(cta|ctas|call[- ]to[- ]action|button)\b")
 
 
 def cta(text: str) -> str | None:
@@ -233,9 +234,9 @@ def cta(text: str) -> str | None:
     return None
 
 
-_VARIANTS = re.compile(NUMBER + r"\s+(?:different\s+|copy\s+|ad\s+)?(variants?|variations?|versions?|options?|bodies|headlines?|takes)\b")
-_PARALLEL = re.compile(NUMBER + r"\s+(?:batches\s+|ads\s+)?(?:at (?:a|one) time|at once|in parallel|concurrent\w*|simultaneous\w*)"
-                       r"|\bparallel(?:ism)?\s*(?:of|=|:)?\s*" + NUMBER + r"\b")
+_VARIANTS = lazy(NUMBER + r"\s+(?:different\s+|copy\s+|ad\s+)?(variants?|variations?|versions?|options?|bodies|headlines?|takes)\b")
+_PARALLEL = lazy(NUMBER + r"\s+(?:batches\s+|ads\s+)?(?:at (?:a|one) time|at once|in parallel|concurrent\w*|simultaneous\w*)"
+                 r"|\bparallel(?:ism)?\s*(?:of|=|:)?\s*" + NUMBER + r"\b")
 
 
 def variants(text: str) -> int | None:
@@ -250,9 +251,9 @@ def parallel(text: str) -> int | None:
     return as_number(m.group(1) or m.group(2))
 
 
-QUOTED = re.compile(r"\"([^\"]{2,80})\"|\u201c([^\u201d]{2,80})\u201d|(?<![\w])'([^']{2,80})'(?![\w])")
-PRODUCT = re.compile(r"\bproduct\s*(?:is|:|=|called|named)?\s+([\w][\w .&+-]{1,60}?)(?=[,.;!?]|\s+(?:with|and|for|in|using)\b|$)")
-MODEL_ID = re.compile(r"\bclaude-[a-z0-9][a-z0-9.-]*[a-z0-9]\b")
+QUOTED = lazy(r"\"([^\"]{2,80})\"|\u201c([^\u201d]{2,80})\u201d|(?<![\w])'([^']{2,80})'(?![\w])")
+PRODUCT = lazy(r"\bproduct\s*(?:is|:|=|called|named)?\s+([\w][\w .&+-]{1,60}?)(?=[,.;!?]|\s+(?:with|and|for|in|using)\b|$)")
+MODEL_ID = lazy(r"\bclaude-[a-z0-9][a-z0-9.-]*[a-z0-9]\b")
 
 
 def quoted(text: str) -> list[str]:

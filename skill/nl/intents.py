@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from skill.nl import acting, grammar
+from skill.nl.lazyre import lazy
 from skill.nl.mentions import Mentions
 
 
 def _p(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return lazy(pattern)
 
 
 DRY = _p(r"dry-run|\bsimulat\w*|\bwithout (actually |really |ever )?(hitting|calling|touching|sending|uploading|using|"

@@ -16,6 +16,7 @@ from skill.errors import ConfigError
 from skill.launch.record import launch_records
 from skill.models import load_batch_config
 from skill.nl import grammar, names
+from skill.nl.lazyre import lazy
 from skill.records import campaign_records
 from skill.settings import Settings
 
@@ -28,8 +29,8 @@ time-series a-b split-testing mid-month non-stop step-by-step up-to-date real-ti
 ad-set ad-sets ad-level adset-level campaign-level so-called pay-per-click cost-per-result
 """.split())
 PLAIN_PREFIXES = {"re", "un", "pre", "non", "co", "e", "a", "self", "x", "per", "money", "cash", "over", "under"}
-CAMPAIGN_WORD = re.compile(r"^campaigns?$")
-_SLUG = re.compile(r"(?<![\w./-])([a-z0-9]+(?:[-_][a-z0-9]+)+)(?![\w/-]|\.\w)")
+CAMPAIGN_WORD = lazy(r"^campaigns?$")
+_SLUG = lazy(r"(?<![\w./-])([a-z0-9]+(?:[-_][a-z0-9]+)+)(?![\w/-]|\.\w)")
 
 
 @dataclass

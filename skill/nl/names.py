@@ -17,6 +17,7 @@ import difflib
 import re
 
 from skill.nl import grammar
+from skill.nl.lazyre import lazy
 
 HEADS = frozenset("sale sales promo promos promotion launch friday monday giveaway clearance collection".split())
 MARKERS = frozenset({"xcampx", "xadx", "xidx", "xunkx", "xfilex"})
@@ -32,8 +33,8 @@ ad ads adset adsets campaign campaigns creative creatives one ones it them they 
 show give get tell report run check see look find pull make create start stop pause kill upload
 numbers stats results insights performance spend
 """.split()) | frozenset(grammar.KEYWORDS)
-_WORD = re.compile(r"[a-z0-9][a-z0-9']*")
-_YEAR = re.compile(r"^20\d\d$")
+_WORD = lazy(r"[a-z0-9][a-z0-9']*")
+_YEAR = lazy(r"^20\d\d$")
 NEAR = 0.84  # how alike a window of words and a known name must be to be a misspelling of it
 SUGGEST = 0.72  # how alike an unknown name and a known one must be to suggest it
 

@@ -47,22 +47,30 @@ class AccountView:
         return str(creative["id"]) if isinstance(creative, dict) and creative.get("id") else None
 
 
-def survey(client: Any, token: str | None, target: Target, names: Iterable[str],
-           image_md5s: Iterable[str] = ()) -> Survey:
-    """One Graph batch: the pre-flight's four reads, the first page of the ad set's ads and of the
-    account's creatives, and which of the images the account holds (50 hashes a read, as many
-    reads as fit). Refuses (``preflight.check``) before anything else; later pages are read
-    only when there are more. Returns the ads by name, the creatives' first page for later, the
-    hashes found and those still to look up (``Survey.images_unread``)."""
+def survey_ops(token: str | None, target: Target, image_md5s: Iterable[str]) -> tuple[list[Any], list[list[str]]]:
+    """The survey's operations, and the hashes in chunks of 50 (one read each, as many as fit)."""
     ops = preflight_ops(token, target) + [
         make_op("GET", edge_query(f"{target.adset_id}/ads", AD_FIELDS, include_gone=True)),
         make_op("GET", edge_query(f"{target.account}/adcreatives", CREATIVE_FIELDS, include_gone=False)),
     ]
     md5s = sorted(set(image_md5s))
     chunks = [md5s[i:i + HASHES_PER_LOOKUP] for i in range(0, len(md5s), HASHES_PER_LOOKUP)]
-    room = max(0, MAX_BATCH_OPS - len(ops))
-    ops += [image_lookup_op(target.account, chunk) for chunk in chunks[:room]]
-    results = run_batch(client, ops)
+    ops += [image_lookup_op(target.account, chunk) for chunk in chunks[:max(0, MAX_BATCH_OPS - len(ops))]]
+    return ops, chunks
+
+
+def survey(client: Any, token: str | None, target: Target, names: Iterable[str],
+           image_md5s: Iterable[str] = (), results: list[Any] | None = None) -> Survey:
+    """One Graph batch: the pre-flight's four reads, the first page of the ad set's ads and of the
+    account's creatives, and which of the images the account holds (50 hashes a read, as many
+    reads as fit). Refuses (``preflight.check``) before anything else; later pages are read
+    only when there are more. Returns the ads by name, the creatives' first page for later, the
+    hashes found and those still to look up (``Survey.images_unread``). ``results``: the answers
+    to ``survey_ops`` for the same target and hashes, when the call was sent already (``early.py``)."""
+    ops, chunks = survey_ops(token, target, image_md5s)
+    room = len(ops) - 6
+    if results is None:
+        results = run_batch(client, ops)
     check(results, token, target)
     ads = find_by_name(client, f"{target.adset_id}/ads", names, AD_FIELDS, include_gone=True,
                        first_page=entry_data(results[4]))

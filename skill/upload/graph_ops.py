@@ -75,3 +75,20 @@ def lookup_known_images(client: Any, account: str, md5s: list[str]) -> Iterator[
     for start in range(0, len(md5s), HASHES_PER_LOOKUP):
         chunk = md5s[start:start + HASHES_PER_LOOKUP]
         yield from sorted(hashes_in(client.paginate(f"{account}/adimages", hashes_lookup_params(chunk))))
+
+
+def learn_known_images(ctx: Any, todo: list[Any], found: Any) -> None:
+    """What the ledgers and the account (read in the survey's call, ``found``) hold goes in the
+    run's image book (``ctx``: a ``RunContext``); the hashes the survey could not ask about are read now."""
+    for ad in todo:
+        for md5, image_hash in ad.entry.images.items():
+            ctx.images.learn(md5, image_hash)
+    for md5 in found.images_known if found else ():
+        ctx.images.learn(md5, md5)
+    wanted = {m for a in todo for m in a.md5s if m not in a.entry.images}
+    unread = sorted(wanted & set(found.images_unread)) if found else sorted(wanted)
+    try:
+        for md5 in lookup_known_images(ctx.client, ctx.account, unread):
+            ctx.images.learn(md5, md5)
+    except GraphError as exc:
+        ctx.halt(exc)

@@ -4,13 +4,15 @@ Each created (or adopted) ad gets its ``{stem}.upload.json`` record, its row in
 ``brand/assets.md`` and, if missing, its ``{stem}.md`` copy document. They are queued as the
 ads finish and written together when a batch's answers are in (``flush``):
 
-- the copy documents (atomic; derived from the spec, written again when missing);
 - every row in one append and one fsync (``assets.md`` is read once per run, not per ad): the
-  batch's durable receipt, naming each ad's creative and ad ids;
+  batch's durable receipt, naming each ad's creative and ad ids (flushes that wait for that
+  fsync take every ad queued meanwhile: calls answered together share one);
+- the copy documents (atomic; derived from the spec, written again when missing);
 - the records, each atomic (temp file + rename), last: a record is what marks an ad as done.
 
 So a batch of 25 ads costs one fsync, where writing ad by ad cost five or six per ad under one
-process-wide lock. Nothing is ever torn: a killed process leaves each file whole (the rename is
+process-wide lock. The copy documents, which depend on the spec alone, can be written ahead
+(``prewrite``), while the calls are in flight; ``flush`` then skips them. Nothing is ever torn: a killed process leaves each file whole (the rename is
 atomic and the page cache outlives the process). A run killed (or a machine that lost power)
 between an ad's creation and its record loses nothing either: the next run finds the ad by name
 in the account, adopts it and writes the record then; its assets.md row is not added twice.
@@ -39,6 +41,7 @@ class Outputs:
         self._lock = threading.Lock()  # the queue
         self._assets_lock = threading.Lock()  # assets.md and the ids it holds
         self._known: set[str] | None = None
+        self._prewritten: set[str] = set()  # stems whose copy document ``prewrite`` took on
 
     def add(self, check: AdCheck, record: UploadRecord) -> None:
         with self._lock:
@@ -46,22 +49,33 @@ class Outputs:
 
     def flush(self) -> list[tuple[AdCheck, UploadRecord, Path]]:
         """Write every queued ad's files; returns them (check, record, record path), in queue order."""
-        with self._lock:
-            done, self._queue = self._queue, []
-        if not done:
-            return []
-        for check, _ in done:
-            self._write_copy_doc(check)
-        with self._assets_lock:
+        with self._assets_lock:  # taken first: calls answered meanwhile share the next flush's fsync
+            with self._lock:
+                done, self._queue = self._queue, []
+            if not done:
+                return []
             if self._known is None:
                 self._known = asset_ad_ids(self.assets_md)
             append_assets(self.assets_md, [record for _, record in done], self._known)
+        for check, _ in done:
+            with self._lock:
+                ahead = check.entry.stem in self._prewritten
+            if not ahead:
+                self._write_copy_doc(check)
         out = []
         for check, record in done:
             path = record_path(check.spec_path)
             write_record(path, record, durable=False)
             out.append((check, record, path))
         return out
+
+    def prewrite(self, checks: list[AdCheck]) -> None:
+        """Write these ads' missing copy documents now, ahead of their creation (they depend on the
+        spec alone); ``flush`` will not write them again. Thread-safe."""
+        with self._lock:
+            self._prewritten.update(c.entry.stem for c in checks)
+        for check in checks:
+            self._write_copy_doc(check)
 
     def _write_copy_doc(self, check: AdCheck) -> None:
         doc = copy_doc_path(check.spec_path)

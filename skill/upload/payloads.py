@@ -35,27 +35,30 @@ def ad_name(settings: Settings, batch: BatchCheck, ad: AdCheck) -> str:
 
 
 def creative_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, hashes: list[str],
-                     video: tuple[str, str] | None = None) -> dict[str, Any]:
+                     video: tuple[str, str] | None = None, *, name: str | None = None) -> dict[str, Any]:
     """The creative for the ad's format (see ``skill/creative/formats.py``); ``video``: (video id,
-    thumbnail hash) for a video ad (see skill/video/payloads.py)."""
+    thumbnail hash) for a video ad (see skill/video/payloads.py). ``name``: ``ad_name``, when the
+    caller has it already."""
     assert ad.spec is not None, "creative_payload needs a validated spec"
+    name = name or ad_name(settings, batch, ad)
     if video is not None:
         feed = feed_spec_payload(ad.spec, hashes, batch.destination_url or "")
         dof = dof_spec(settings.stack.advantage_creative)
-        return {"name": ad_name(settings, batch, ad),
+        return {"name": name,
                 **video_creative_spec(ad.spec, batch.page_id, batch.destination_url or "", *video, feed),
                 **({"degrees_of_freedom_spec": dof} if dof else {})}
     return {
-        "name": ad_name(settings, batch, ad),
+        "name": name,
         **creative_fields(ad.entry.kind, ad.spec, hashes, batch.page_id, batch.destination_url or "",
                           settings.stack.advantage_creative),
     }
 
 
-def ad_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, creative_id: str) -> dict[str, Any]:
+def ad_payload(settings: Settings, batch: BatchCheck, ad: AdCheck, creative_id: str, *,
+               name: str | None = None) -> dict[str, Any]:
     """Every ad is created PAUSED: nothing here can make it ACTIVE."""
     return {
-        "name": ad_name(settings, batch, ad),
+        "name": name or ad_name(settings, batch, ad),
         "adset_id": batch.adset_id,
         "creative": {"creative_id": creative_id},
         "status": "PAUSED",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from skill.models import UploadRecord
 from skill.records import now_iso, read_record, record_path
 from skill.settings import Settings
 from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_line, survey
-from skill.upload.graph_ops import lookup_known_images
+from skill.upload.early import EarlySurvey
+from skill.upload.graph_ops import learn_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
 from skill.upload.outputs import Outputs
@@ -41,6 +43,7 @@ from skill.upload.phases import send_ads
 from skill.upload.preflight import target_for
 from skill.upload.summary import AdResult, UploadSummary
 from skill.upload.text import (
+    Progress,
     ad_lines,
     closing_lines,
     complete_line,
@@ -52,34 +55,9 @@ from skill.upload.text import (
     skipped_line,
 )
 from skill.upload.work import AdWork, RunContext
+from skill.upload.writer import Writer
 from skill.validate import AdCheck, BatchCheck, validate_batch
 from skill.video.phase import resolve_videos
-
-
-class Progress:
-    """Emits each ad's block once, in batch order, however the batches finish."""
-
-    def __init__(self, report: Reporter, order: list[int]) -> None:
-        self.report = report
-        self.order = order
-        self.ready: dict[int, list[Event]] = {}
-        self.pos = 0
-        self.lock = threading.Lock()
-
-    def done(self, index: int, events: list[Event]) -> None:
-        with self.lock:
-            self.ready[index] = events
-            while self.pos < len(self.order) and self.order[self.pos] in self.ready:
-                for event in self.ready.pop(self.order[self.pos]):
-                    self.report(event)
-                self.pos += 1
-
-    def close(self) -> None:
-        with self.lock:
-            for index in self.order[self.pos:]:
-                for event in self.ready.pop(index, []):
-                    self.report(event)
-            self.pos = len(self.order)
 
 
 class Upload:
@@ -98,6 +76,8 @@ class Upload:
         self.images = ImageBook()
         self.total = len(batch.ads)
         self.md5_of: dict[Path, str] = {}  # every candidate's image files, read once
+        self.names: dict[int, str] = {}  # ad index → its full name (the account is searched by it), made once
+        self.early: EarlySurvey | None = None  # the survey's call, sent while the batch was validated
         self.work: list[AdWork] = []
         self.results: dict[int, AdResult] = {}
         self.progress = Progress(report, [a.index for a in batch.ads])
@@ -105,9 +85,10 @@ class Upload:
         self.finished: dict[int, AdWork] = {}  # created, its files not yet written
         self.outputs = Outputs(settings.assets_md, batch)
         self.resumed = False  # a re-run: each ad done now prints one line, as the product shows it
+        self.writer = Writer()  # copy documents and records go to disk while calls are in flight
         self.ctx = RunContext(settings, batch, client, self.account, self.ledger, self.images,
                               self.finalize, self.fail, report, time.sleep, keep_going=keep_going,
-                              commit=self.commit)
+                              commit=self.commit_soon)
 
     # ------------------------------------------------------------ outcomes
 
@@ -136,7 +117,19 @@ class Upload:
         self.outputs.add(check, record)
 
     def commit(self) -> None:
-        """Write the queued ads' files (one fsync per file) and emit their progress blocks."""
+        """Write the queued ads' files (one fsync per file) and emit their progress blocks; returns
+        once every file queued so far (here or by ``commit_soon``) is written."""
+        self.commit_soon()
+        self.writer.drain()
+
+    def commit_soon(self, then: Any = None) -> None:
+        """Queue the writing of the finished ads' files, and ``then`` once they are written (e.g.
+        removing the in-flight file those files settle); the calls go on meanwhile."""
+        self.writer.later(self._commit_now)
+        if then is not None:
+            self.writer.after(then)
+
+    def _commit_now(self) -> None:
         for check, record, path in self.outputs.flush():
             with self.write_lock:
                 ad = self.finished.pop(check.index)
@@ -183,16 +176,23 @@ class Upload:
     def survey(self, candidates: list[AdCheck]) -> Survey:
         """The pre-flight, the ad set's ads and which images the account holds, in one call
         (see ``adopt.survey``)."""
-        names = [ad_name(self.settings, self.batch, c) for c in candidates]
+        self.names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
+        names = list(self.names.values())
         token = self.settings.token.get_secret_value() if self.settings.token else None
-        self.md5_of = file_md5s(p for c in candidates for p in c.image_paths)
-        found = survey(self.client, token, target_for(self.settings, self.batch), names, self.md5_of.values())
+        if self.early is not None:
+            self.early.join()
+            self.md5_of = dict(self.early.md5_of)
+        paths = [p for c in candidates for p in c.image_paths]
+        self.md5_of.update(file_md5s(p for p in paths if p not in self.md5_of))
+        target, md5s = target_for(self.settings, self.batch), {self.md5_of[p] for p in paths}
+        sent = self.early.take(target, md5s) if self.early is not None else None  # answered during validation
+        found = survey(self.client, token, target, names, sent[1] if sent else md5s, results=sent[0] if sent else None)
         self.view = found.view
         return found
 
     def plan(self, candidates: list[AdCheck], found: Survey) -> list[AdWork]:
         """Adopt what the account holds, and return the ads to send, in order."""
-        names = {c.index: ad_name(self.settings, self.batch, c) for c in candidates}
+        names = {c.index: self.names.get(c.index) or ad_name(self.settings, self.batch, c) for c in candidates}
         todo: list[AdWork] = []
         for check in candidates:
             full_name = names[check.index]
@@ -282,6 +282,7 @@ class Upload:
     # ------------------------------------------------------------ running
 
     def run(self, workers: int) -> None:
+        self.writer.threads = workers
         candidates = self.candidates()
         todo: list[AdWork] = []
         found: Survey | None = None
@@ -299,8 +300,12 @@ class Upload:
             todo = resolve_videos(self.ctx, todo, self.ledger.dir / "videos")
         if todo and not self.ctx.fatal:
             self._known_images(todo, found)
-        send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
-        self.commit()
+            checks = [ad.check for ad in todo]  # one thread: the calls' threads need the CPU more
+            self.writer.later(lambda: self.outputs.prewrite(checks))
+        try:
+            send_ads(self.ctx, todo, workers)  # the seam: images, then the ads' batch calls
+        finally:
+            self.commit()
         for ad in todo:
             if ad.index not in self.results:
                 ad.state = "not_run"
@@ -308,19 +313,7 @@ class Upload:
         self.progress.close()
 
     def _known_images(self, todo: list[AdWork], found: Survey | None) -> None:
-        """What the ledgers and the account (read in the survey's call) hold; the rest is read now."""
-        for ad in todo:
-            for md5, image_hash in ad.entry.images.items():
-                self.images.learn(md5, image_hash)
-        for md5 in found.images_known if found else ():
-            self.images.learn(md5, md5)
-        wanted = {m for a in todo for m in a.md5s if m not in a.entry.images}
-        unread = sorted(wanted & set(found.images_unread)) if found else sorted(wanted)
-        try:
-            for md5 in lookup_known_images(self.client, self.account, unread):
-                self.images.learn(md5, md5)
-        except GraphError as exc:
-            self.ctx.halt(exc)
+        learn_known_images(self.ctx, todo, found)  # async_run.py calls it too
 
     def summary(self) -> UploadSummary:
         ads = [self.results.get(c.index) or AdResult(index=c.index, name=c.name, stem=c.entry.stem, status="not_run")
@@ -355,6 +348,18 @@ def upload_batch(
     Manager is created again only with ``recreate_deleted``. ``batch``: an already validated batch
     (a launch passes each ad set's ads with its id). ``batches``: auto | sync | async (Meta's async
     request sets, for very large batches: see ``async_run.py``)."""
+    early = EarlySurvey.start(settings, campaign, config, client) if batch is None else None
+    try:
+        return _upload(settings, campaign, config, client, parallel, keep_going, recreate_deleted, report, batch,
+                       batches, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _upload(settings: Settings, campaign: str, config: str | Path | None, client: Any, parallel: int | None,
+            keep_going: bool, recreate_deleted: bool, report: Reporter, batch: BatchCheck | None, batches: str,
+            early: EarlySurvey | None) -> UploadSummary:
     batch = batch or validate_batch(settings, campaign, config)
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
@@ -365,18 +370,25 @@ def upload_batch(
         raise ConfigError(f"{errors[0].message}{more}; nothing was sent", file=errors[0].file or str(batch.config_path),
                           field=errors[0].field,
                           hint="fix it and run again; `meta-ads validate CAMPAIGN` checks without uploading")
+    if early is not None and all(check.ok for check in batch.ads):
+        early.send()  # every ad is valid: the survey's call goes now, beside what follows
     cfg = batch.config
     workers = parallel if parallel is not None else (cfg.max_concurrent if cfg.parallel else 1)
     job = Upload(settings, batch, client, keep_going, report, recreate_deleted)
-    with CampaignLock(job.ads_dir, cfg.campaign):
+    job.early = early
+    held = early.holds(job.ads_dir) if early is not None else None
+    with nullcontext() if held is not None else CampaignLock(job.ads_dir, cfg.campaign):
         for folder in (job.ads_dir, job.ledger.dir, settings.brand_dir):
             clean_stale_temps(folder)
         from skill.upload.async_run import chosen, run_async
 
-        if chosen(settings, batch, batches):
-            run_async(job)
-        else:
-            job.run(max(1, workers))
+        try:
+            if chosen(settings, batch, batches):
+                run_async(job)
+            else:
+                job.run(max(1, workers))
+        finally:
+            job.writer.close()
     summary = job.summary()
     for line in closing_lines(summary, job.ctx.fatal, keep_going):
         report(Event("done", line, {"ok": summary.ok}))

@@ -76,18 +76,20 @@ class BatchRunner:
         self.waited_for_limit = False  # the last wait was for a rate limit: say so when the retry works
         self.inflight: Path | None = None  # the in-flight file of the last call sent
 
-    def _settle_inflight(self, final: bool = False) -> None:
-        """Every answer recorded (created ads have their records, the rest their ledger files): the
-        in-flight file has told all it can. While a step is unclear it stays (a look-up settles it),
-        unless the batch is over (``final``): open intents then go to each ad's own ledger file."""
-        if self.inflight is None:
-            return
-        if not final and any(a.entry.unclear for a in self.ads if a.state == "pending"):
+    def _commit(self, final: bool = False) -> None:
+        """Queue the finished ads' records (written while the next call is in flight), then settle
+        the in-flight file: once every answer is recorded (created ads have their records, the rest
+        their ledger files) it has told all it can, and it goes after those records. While a step
+        is unclear it stays (a look-up settles it), unless the batch is over (``final``): open
+        intents then go to each ad's own ledger file."""
+        path = self.inflight
+        if path is None or (not final and any(a.entry.unclear for a in self.ads if a.state == "pending")):
+            self.ctx.commit()
             return
         for ad in self.ads:
             if ad.state != "created" and ad.entry.unclear:
                 self.ctx.ledger.save(ad.entry)
-        self.inflight.unlink(missing_ok=True)
+        self.ctx.commit(then=lambda: path.unlink(missing_ok=True))
         self.inflight = None
 
     def run(self) -> None:
@@ -106,8 +108,7 @@ class BatchRunner:
                 ready = [a for a in pending if a.state == "pending" and not a.entry.unclear]
                 if ready:
                     self._send(ready)
-                self.ctx.commit()  # the finished ads' records: written before the next call
-                self._settle_inflight()
+                self._commit()
                 helped = self._progress() > before
                 if helped and self.waited_for_limit:
                     self.ctx.report(Event("retry_ok", "✓ Retry successful"))
@@ -117,8 +118,7 @@ class BatchRunner:
                 if ad.state == "pending" and self.ctx.may_run(ad.index):
                     self.ctx.fail(ad, _gave_up(self.last_error.get(ad.index)))
         finally:
-            self.ctx.commit()
-            self._settle_inflight(final=True)
+            self._commit(final=True)
             self.ctx.images.finish(self.number)
 
     def _progress(self) -> int:
@@ -175,11 +175,11 @@ class BatchRunner:
             creative_id = ad.entry.creative.id
             if creative_id is None:
                 video = (ad.video.video_id, ad.video.thumbnail_hash) if ad.video else None
-                body = creative_payload(ctx.settings, ctx.batch, ad.check, hashes, video)
+                body = creative_payload(ctx.settings, ctx.batch, ad.check, hashes, video, name=ad.full_name)
                 step.creative = plan.creative(ad.index, body, [i for _, i in step.images], first)
                 creative_id, first = ref(plan.ops[step.creative].name, "$.id"), False
-            step.ad = plan.ad(ad.index, ad_payload(ctx.settings, ctx.batch, ad.check, creative_id), step.creative,
-                              first)
+            body = ad_payload(ctx.settings, ctx.batch, ad.check, creative_id, name=ad.full_name)
+            step.ad = plan.ad(ad.index, body, step.creative, first)
             plan.steps[ad.index] = step
             intents.append((ad.entry, [m for m, _ in step.images], step.creative is not None, True))
         self.inflight = ctx.ledger.intend_call(str(self.number), intents)

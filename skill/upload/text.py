@@ -1,11 +1,13 @@
-"""The upload's progress lines, word for word as the product documents them."""
+"""The upload's progress lines, word for word as the product documents them, and ``Progress``, which
+emits each ad's block in batch order."""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from skill.errors import AccountBlocked, GraphError, KitError, TokenInvalid
-from skill.events import Event
+from skill.events import Event, Reporter
 from skill.validate import AdCheck, Finding
 
 if TYPE_CHECKING:
@@ -127,3 +129,29 @@ def closing_lines(summary: UploadSummary, fatal: GraphError | None, keep_going: 
     if summary.skipped:
         return names + [f"Batch complete: {summary.total} ads total, {summary.created} newly uploaded"] + review
     return names + [f"Batch complete: {summary.created} ads created, all PAUSED"] + review
+
+
+class Progress:
+    """Emits each ad's block once, in batch order, however the batches finish."""
+
+    def __init__(self, report: Reporter, order: list[int]) -> None:
+        self.report = report
+        self.order = order
+        self.ready: dict[int, list[Event]] = {}
+        self.pos = 0
+        self.lock = threading.Lock()
+
+    def done(self, index: int, events: list[Event]) -> None:
+        with self.lock:
+            self.ready[index] = events
+            while self.pos < len(self.order) and self.order[self.pos] in self.ready:
+                for event in self.ready.pop(self.order[self.pos]):
+                    self.report(event)
+                self.pos += 1
+
+    def close(self) -> None:
+        with self.lock:
+            for index in self.order[self.pos:]:
+                for event in self.ready.pop(index, []):
+                    self.report(event)
+            self.pos = len(self.order)

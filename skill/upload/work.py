@@ -58,7 +58,7 @@ class RunContext:
     stop: threading.Event = field(default_factory=threading.Event)
     fatal: GraphError | None = None
     paused_at: int | None = None  # index of the first failed ad, when the batch pauses
-    commit: Callable[[], None] = lambda: None  # write the finished ads' files (one fsync per file)
+    commit: Callable[..., None] = lambda then=None: then and then()  # write the finished ads' files, then `then`
 
     def halt(self, error: GraphError) -> None:
         if self.fatal is None:

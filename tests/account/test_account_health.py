@@ -10,22 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from factories import copy_workspace
 from skill.account.health import AuthReport, _expiry
 from skill.cli import main
 from skill.sandbox import Sandbox
 
 TOKEN = "EAAB-test-token-not-real-0001"
 LOGIN = 'social auth login --scopes "ads_read,ads_management,pages_read_engagement,business_management"'
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    return copy_workspace(tmp_path)
 
 
 @pytest.fixture

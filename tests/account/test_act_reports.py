@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from acting import sandbox_state
-from factories import CAMPAIGN, GOOD_SPEC, ads_dir, copy_workspace, write_json
+from factories import CAMPAIGN, GOOD_SPEC, ads_dir, write_json
 from skill.cli import main
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN, Graph
@@ -18,16 +18,12 @@ ADSET = "23847000000001"
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
+def ws(ws: Path) -> Path:
     """The three example ads uploaded and activated: the sandbox's numbers make two of them bleed."""
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    workspace = copy_workspace(tmp_path)
-    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(workspace)]) == 0
+    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
     assert main(["activate", "hero-receipt", "hero-notes-app", "hero-split-test", "--yes", "--sandbox",
-                 "--workspace", str(workspace)]) == 0
-    return workspace
+                 "--workspace", str(ws)]) == 0
+    return ws
 
 
 def cli(ws: Path, capsys, *args: str) -> tuple[int, str, str]:

@@ -10,21 +10,16 @@ from pathlib import Path
 import pytest
 
 from acting import CBO_ADSET, CBO_CAMPAIGN, sandbox_state, write_state_with_cbo
-from factories import copy_workspace
 from skill.cli import main
 
 ADSET, ADSET_NAME = "23847000000001", "summer-sale-2026 - broad"
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+def ws(ws: Path, monkeypatch) -> Path:
     monkeypatch.setenv("USER", "marketer")
-    workspace = copy_workspace(tmp_path)
-    write_state_with_cbo(workspace)
-    return workspace
+    write_state_with_cbo(ws)
+    return ws
 
 
 def cli(ws: Path, capsys, *args: str) -> tuple[int, str, str]:

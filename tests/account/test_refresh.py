@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from acting import sandbox_state
-from factories import CAMPAIGN, GOOD_SPEC, ads_dir, copy_workspace, make_image, write_json
+from factories import CAMPAIGN, GOOD_SPEC, ads_dir, make_image, write_json
 from fake_anthropic import FakeAnthropic, json_message
 from skill.cli import main
 from skill.sandbox import Sandbox
@@ -19,15 +19,10 @@ FRESH = {**GOOD_SPEC, "titles": [{"text": "Tax Time, Already Done"}]}
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME",
-                "ANTHROPIC_AUTH_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    workspace = copy_workspace(tmp_path)
-    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(workspace)]) == 0
-    write_json(ads_dir(workspace) / "receipt-fresh.json", FRESH)
-    return workspace
+def ws(ws: Path) -> Path:
+    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
+    write_json(ads_dir(ws) / "receipt-fresh.json", FRESH)
+    return ws
 
 
 def cli(ws: Path, capsys, *args: str, sandbox: bool = True) -> tuple[int, str, str]:

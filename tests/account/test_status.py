@@ -18,15 +18,10 @@ UNKNOWN_ID = "99999999999999999"
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
+def ws(ws: Path) -> Path:
     """A workspace copy whose three ads were uploaded (PAUSED) to its --sandbox state."""
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    workspace = copy_workspace(tmp_path)
-    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(workspace)]) == 0
-    return workspace
+    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
+    return ws
 
 
 @pytest.fixture

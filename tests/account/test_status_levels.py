@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from acting import sandbox_state, write_state_with_cbo
-from factories import CAMPAIGN, copy_workspace
+from factories import CAMPAIGN
 from skill.cli import main
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN, Graph
@@ -18,14 +18,10 @@ ADSET, ADSET_NAME, CAMPAIGN_ID = "23847000000001", "summer-sale-2026 - broad", "
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+def ws(ws: Path, monkeypatch) -> Path:
     monkeypatch.setenv("USER", "marketer")
-    workspace = copy_workspace(tmp_path)
-    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(workspace)]) == 0
-    return workspace
+    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
+    return ws
 
 
 def cli(ws: Path, capsys, *args: str) -> tuple[int, str, str]:

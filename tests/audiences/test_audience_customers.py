@@ -10,21 +10,10 @@ import pytest
 from audience_helpers import raw_values, write_customers
 from recording import Recorder, files_text
 
-from factories import copy_workspace
-from skill.cli import main
 from skill.sandbox import Sandbox
-from support import SANDBOX_TOKEN
+from support import SANDBOX_TOKEN, run_cli
 
 N = 12_345  # two batches: 10,000 + 2,345
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    return copy_workspace(tmp_path)
 
 
 @pytest.fixture
@@ -34,16 +23,9 @@ def live(ws: Path, sandbox: Sandbox, monkeypatch) -> Recorder:
     return Recorder(sandbox)
 
 
-def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--workspace", str(ws)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 def test_customer_list_end_to_end_never_lets_raw_data_out(ws, live, sandbox, capsys):
     csv_path = write_customers(ws, N)
-    code, out, err = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
+    code, out, err = run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
     assert code == 0, out + err
     assert "Batch 1/2: 10,000 of 12,345 rows sent" in out and "Batch 2/2: 12,345 of 12,345 rows sent" in out
     assert "Meta received 12,345, invalid 0, matched " in out and "people; This audience is ready for use." in out
@@ -55,7 +37,7 @@ def test_customer_list_end_to_end_never_lets_raw_data_out(ws, live, sandbox, cap
     sessions = [json.loads(u["session"]) for u in users]
     assert [s["batch_seq"] for s in sessions] == [1, 2] and [s["last_batch_flag"] for s in sessions] == [False, True]
     assert sessions[0]["session_id"] == sessions[1]["session_id"] and sessions[0]["estimated_num_total"] == N
-    code, jout, _ = run(ws, capsys, "audiences", "--json")
+    code, jout, _ = run_cli(ws, capsys, "audiences", "--json")
     assert code == 0 and json.loads(jout)["audiences"][0]["name"] == "VIP buyers"
     everything = "\n".join(live.bodies) + out + err + jout + files_text(ws) + files_text(Path(ws).parent / "home")
     for raw in raw_values(N)[::97]:  # a sample of every kind of raw value, from all over the list
@@ -65,25 +47,25 @@ def test_customer_list_end_to_end_never_lets_raw_data_out(ws, live, sandbox, cap
 
 def test_second_run_adopts_the_audience_and_sends_nothing_again(ws, live, capsys):
     csv_path = write_customers(ws, 300)
-    assert run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)[0] == 0
-    code, out, _ = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
+    assert run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)[0] == 0
+    code, out, _ = run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
     assert code == 0 and "Using existing audience 'VIP buyers'" in out and "already uploaded" in out
     assert live.count("POST act_123456789/customaudiences") == 1 and live.count("/users") == 1
 
 
 def test_audience_found_by_name_in_the_account_even_without_local_records(ws, live, capsys):
     csv_path = write_customers(ws, 300)
-    assert run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)[0] == 0
+    assert run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)[0] == 0
     for f in (ws / ".audiences").iterdir():
         f.unlink()
-    code, out, _ = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
+    code, out, _ = run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
     assert code == 0 and "Using existing audience" in out
     assert live.count("POST act_123456789/customaudiences") == 1
 
 
 def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_sent(ws, live, capsys):
     csv_path = write_customers(ws, 50, bad={6: (0, "not-an-email"), 9: (7, "12/04/1985")})
-    code, out, err = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
+    code, out, err = run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path)
     assert code == 1 and out == ""
     assert err.startswith("Error: audiences/customers.csv: row 8, column 'email': not an email address")
     assert "--skip-bad-rows" in err and "not-an-email" not in err
@@ -92,7 +74,7 @@ def test_a_bad_row_is_named_by_row_and_column_and_nothing_is_sent(ws, live, caps
 
 def test_skip_bad_rows_says_how_many_and_uploads_the_rest(ws, live, capsys):
     csv_path = write_customers(ws, 50, bad={6: (0, "not-an-email"), 9: (7, "12/04/1985")})
-    code, out, _ = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path, "--skip-bad-rows")
+    code, out, _ = run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path, "--skip-bad-rows")
     assert code == 0, out
     assert "50 rows read, 48 hashed on this machine, 2 bad row(s) skipped" in out
     assert "skipped row 8, column 'email'" in out and "skipped row 11, column 'dob'" in out
@@ -101,7 +83,7 @@ def test_skip_bad_rows_says_how_many_and_uploads_the_rest(ws, live, capsys):
 
 def test_dry_run_hashes_and_shows_the_plan_without_a_single_request(ws, live, capsys):
     csv_path = write_customers(ws, 120)
-    code, out, _ = run(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path, "--dry-run", "--json")
+    code, out, _ = run_cli(ws, capsys, "audience", "create", "VIP buyers", "--customers", csv_path, "--dry-run", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["dry_run"] and data["payload"]["users"] == {
@@ -117,7 +99,7 @@ def test_dry_run_hashes_and_shows_the_plan_without_a_single_request(ws, live, ca
 ])
 def test_unusable_files_are_one_clean_line(ws, live, capsys, content, message):
     (ws / "bad.csv").write_text(content)
-    code, _, err = run(ws, capsys, "audience", "create", "X", "--customers", "bad.csv")
+    code, _, err = run_cli(ws, capsys, "audience", "create", "X", "--customers", "bad.csv")
     assert code == 1 and message in err and live.paths == []
 
 
@@ -125,9 +107,9 @@ def test_a_file_outside_the_workspace_is_refused_unless_its_folder_is_allowed(ws
     (tmp_path / "crm").mkdir()
     (tmp_path / "crm" / "outside.csv").write_text("email\na@b.co\n")
     outside = str(tmp_path / "crm" / "outside.csv")
-    code, _, err = run(ws, capsys, "audience", "create", "X", "--customers", outside)
+    code, _, err = run_cli(ws, capsys, "audience", "create", "X", "--customers", outside)
     assert code == 1 and "outside the workspace" in err and "--allow-folder" in err and live.paths == []
-    code, out, err = run(ws, capsys, "audience", "create", "X", "--customers", outside, "--allow-folder",
+    code, out, err = run_cli(ws, capsys, "audience", "create", "X", "--customers", outside, "--allow-folder",
                          str(tmp_path / "crm"), "--dry-run")
     assert code == 0, err
     assert "1 rows read, 1 hashed on this machine" in out
@@ -137,13 +119,13 @@ def test_tab_separated_list_and_a_default_country_for_phones(ws, live, capsys):
     (ws / "audiences").mkdir(exist_ok=True)
     (ws / "audiences" / "shop.tsv").write_text("E-mail\tMobile\tState\nmary@example.com\t(555) 987-6543\tNew York\n"
                                                "\t555 111 2222\t\n")
-    code, out, err = run(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv",
+    code, out, err = run_cli(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv",
                          "--country", "us", "--dry-run", "--json")
     assert code == 0, err
     assert json.loads(out)["payload"]["users"]["schema"] == ["EMAIL", "PHONE", "ST", "COUNTRY"]
-    code, _, err = run(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv", "--dry-run")
+    code, _, err = run_cli(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv", "--dry-run")
     assert code == 1 and "row 2, column 'Mobile': no country code" in err
-    code, out, _ = run(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv", "--country", "US")
+    code, out, _ = run_cli(ws, capsys, "audience", "create", "Shop", "--customers", "audiences/shop.tsv", "--country", "US")
     assert code == 0 and "Meta received 2, invalid 0" in out
     body = json.loads(next(b for b, p in zip(live.bodies, live.paths, strict=True) if p.endswith("/users")))
     phone = "1ef970831d7963307784fa8688e8fce101a15685d62aa765fed23f3a2c576a4e"  # Meta's vector for 15559876543
@@ -152,5 +134,5 @@ def test_tab_separated_list_and_a_default_country_for_phones(ws, live, capsys):
 
 
 def test_an_empty_account_lists_no_audiences(ws, live, capsys):
-    code, out, _ = run(ws, capsys, "audiences")
+    code, out, _ = run_cli(ws, capsys, "audiences")
     assert code == 0 and out.strip() == "No custom audiences in act_123456789 yet."

@@ -18,8 +18,8 @@ from support import SANDBOX_ACCOUNT, SANDBOX_TOKEN, run_cli
 
 
 @pytest.fixture
-def ws(sandbox_ws: Path) -> Path:
-    return sandbox_ws
+def ws(ws: Path, live) -> Path:
+    return ws
 
 
 run = run_cli

@@ -17,8 +17,8 @@ BF = "black-friday-2026"
 
 
 @pytest.fixture
-def ws(sandbox_ws: Path) -> Path:
-    return sandbox_ws
+def ws(ws: Path, live) -> Path:
+    return ws
 
 
 run = run_cli

@@ -22,20 +22,12 @@ from skill.cli import main
 from skill.creative.cta import META_CTA_TYPES, PRODUCT_CTA_TYPES
 from skill.sandbox import Sandbox
 from skill.sandbox.endpoints_creatives import CTA_TYPES as SANDBOX_CTA_TYPES
-from support import SANDBOX_TOKEN
 
 IMAGES = Path("campaigns") / CAMPAIGN / "images"
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Sandbox, monkeypatch) -> Path:
-    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME", "META_ADS_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    ws = copy_workspace(tmp_path)
+def ws(ws: Path, live: Sandbox) -> Path:
     make_image(ws / IMAGES / "wide.jpg", (1200, 628))
     make_image(ws / IMAGES / "feed.jpg", (1080, 1350))
     make_image(ws / IMAGES / "story.jpg", (1080, 1920))

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json
+from factories import CAMPAIGN, ads_dir, edit_json
 from skill.cli import main
 from skill.creative import remote
 from skill.sandbox import Sandbox
-from support import SANDBOX_TOKEN, png_bytes
+from support import png_bytes
 
 PNG = png_bytes((1080, 1080), seed=9)
 
@@ -104,13 +104,8 @@ def images() -> Iterator[ImageServer]:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Sandbox, monkeypatch) -> Path:
-    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME", "META_ADS_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    return copy_workspace(tmp_path)
+def ws(ws: Path, live: Sandbox) -> Path:
+    return ws
 
 
 def use_url(ws: Path, url: str) -> None:

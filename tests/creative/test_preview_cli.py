@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from factories import CAMPAIGN, ads_dir, copy_workspace
+from factories import CAMPAIGN, ads_dir
 from skill.cli import main
 from skill.creative.preview import MAIN_FORMATS
 from skill.sandbox import Sandbox
-from support import SANDBOX_TOKEN
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Sandbox, monkeypatch, capsys) -> Path:
-    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME", "META_ADS_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    ws = copy_workspace(tmp_path)
+def ws(ws: Path, live: Sandbox, capsys) -> Path:
     assert main(["upload", CAMPAIGN, "--workspace", str(ws)]) == 0
     capsys.readouterr()
     return ws

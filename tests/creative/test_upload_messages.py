@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json
+from factories import CAMPAIGN, ads_dir, edit_json
 from skill.cli import main
 from skill.images import md5_hex
 from skill.sandbox import Sandbox
@@ -20,14 +20,8 @@ STEMS = ("notes-app", "receipt", "split-test")
 
 
 @pytest.fixture
-def ws(tmp_path: Path, sandbox: Sandbox, monkeypatch) -> Path:
-    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME", "META_ADS_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    return copy_workspace(tmp_path)
+def ws(ws: Path, live: Sandbox) -> Path:
+    return ws
 
 
 def upload(ws: Path, capsys, *args: str) -> tuple[int, list[str], str]:

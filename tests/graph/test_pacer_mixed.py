@@ -51,7 +51,7 @@ class Run:
         while self.events:
             at, _, kind, worker, value, since = heapq.heappop(self.events)
             self.clock.now = at
-            if kind == "ask" and not self.pacer.ready():
+            if kind == "ask" and not self.pacer.ready((READ_WEIGHT if read else WRITE_WEIGHT) * current[worker]):
                 waiting.append(worker)
             elif kind == "ask":
                 delay, since = self.pacer.reserve(weight * current[worker])

@@ -40,7 +40,7 @@ def simulate(workers: int, batches: int, ops: int, budget: float = 150, window: 
     while events:
         at, _, worker, kind, value, since = heapq.heappop(events)
         clock.now = at
-        if kind == "ask" and not pacer.ready():  # acquire would wait for the next answer
+        if kind == "ask" and not pacer.ready(WRITE_WEIGHT * left[worker][0]):  # acquire would wait for an answer
             waiting.append(worker)
         elif kind == "ask":  # the client's _pace: acquire, then sleep that long
             delay, since = pacer.reserve(WRITE_WEIGHT * left[worker][0])

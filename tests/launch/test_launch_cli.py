@@ -12,35 +12,12 @@ from typing import Any
 
 import pytest
 
-from factories import copy_workspace, edit_json
-from skill.cli import main
+from factories import edit_json
 from skill.sandbox import Sandbox
-from support import SANDBOX_TOKEN
+from support import run_cli
 
 BF = "black-friday-2026"
 AD_NAMES = {f"{BF} - doorbuster", f"{BF} - gift-guide", f"{BF} - annual-plan"}
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    return copy_workspace(tmp_path)
-
-
-@pytest.fixture
-def live(ws: Path, sandbox: Sandbox, monkeypatch) -> Sandbox:
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    return sandbox
-
-
-def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--workspace", str(ws)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def config(ws: Path) -> Path:
@@ -58,7 +35,7 @@ def iso(days: float) -> str:
 
 
 def test_full_launch_then_a_rerun_creates_nothing(ws, live, capsys):
-    code, out, err = run(ws, capsys, "launch", BF)
+    code, out, err = run_cli(ws, capsys, "launch", BF)
     assert code == 0, out + err
     lines = out.splitlines()
     assert lines[0].startswith("✓ Campaign created (ID: 23846100000000001) - PAUSED")
@@ -86,7 +63,7 @@ def test_full_launch_then_a_rerun_creates_nothing(ws, live, capsys):
     assert "| black-friday-2026 | campaign |" in rows and rows.count("| ad set |") == 2 and rows.count("| ad |") == 3
 
     before = objects(live)
-    code, out, err = run(ws, capsys, "upload", BF)  # upload of a launch config launches: the same run
+    code, out, err = run_cli(ws, capsys, "upload", BF)  # upload of a launch config launches: the same run
     assert code == 0, out + err
     assert "✓" not in out.replace("✓ Validation passed", "")
     assert out.count("found in the account (created earlier)") == 3 and out.count("⊙ Skipped") == 3
@@ -95,9 +72,9 @@ def test_full_launch_then_a_rerun_creates_nothing(ws, live, capsys):
 
 
 def test_launch_with_json_and_records_deleted_adopts_from_the_account(ws, live, capsys):
-    assert run(ws, capsys, "launch", BF)[0] == 0
+    assert run_cli(ws, capsys, "launch", BF)[0] == 0
     config(ws).with_name("batch-upload.launch.json").unlink()
-    code, out, _ = run(ws, capsys, "launch", BF, "--json")
+    code, out, _ = run_cli(ws, capsys, "launch", BF, "--json")
     doc = json.loads(out)
     assert code == 0 and doc["campaign_status"] == "found" and doc["ok"] is True
     assert [(a["name"], a["status"]) for a in doc["adsets"]] == [("broad-us-ca", "found"), ("eu-organisers", "found")]
@@ -136,45 +113,45 @@ RULES: list[tuple[str, Any, str]] = [
 @pytest.mark.parametrize(("label", "edit", "message"), RULES, ids=[r[0] for r in RULES])
 def test_each_rule_is_refused_before_any_call(ws, live, capsys, label, edit, message):
     edit_json(config(ws), edit)
-    code, out, _ = run(ws, capsys, "validate", BF)
+    code, out, _ = run_cli(ws, capsys, "validate", BF)
     assert code == 1 and message in out, out
-    code, out, err = run(ws, capsys, "launch", BF, "--dry-run")
+    code, out, err = run_cli(ws, capsys, "launch", BF, "--dry-run")
     assert code == 1 and message in out and "[DRY RUN] Failed" in out
     before = live.request_count
-    code, out, err = run(ws, capsys, "launch", BF)
+    code, out, err = run_cli(ws, capsys, "launch", BF)
     assert code == 1 and message in out and "nothing was sent" in err
     assert live.request_counts.get("POST", 0) == 0 and live.request_count - before <= 2  # the pre-flight reads
 
 
 def test_the_account_minimum_is_read_in_the_preflight(ws, live, capsys):
     live.api.state["accounts"]["act_123456789"]["min_daily_budget"] = 4000  # $40.00 a day on this account
-    code, out, err = run(ws, capsys, "launch", BF)
+    code, out, err = run_cli(ws, capsys, "launch", BF)
     assert code == 1 and "adsets[1].daily_budget: $30.00/day is below this ad account's minimum of $40.00/day" in out
     assert live.request_counts.get("POST", 0) == 0 and "broad-us-ca" not in out.split("Error")[-1]
-    code, out, _ = run(ws, capsys, "launch", BF, "--dry-run")
+    code, out, _ = run_cli(ws, capsys, "launch", BF, "--dry-run")
     assert code == 0, out  # offline: the minimum is not known, so not checked
 
 
 def test_dry_run_remote_asks_meta_and_creates_nothing(ws, live, capsys):
     before = objects(live)
-    code, out, err = run(ws, capsys, "launch", BF, "--dry-run", "--remote", "--json")
+    code, out, err = run_cli(ws, capsys, "launch", BF, "--dry-run", "--remote", "--json")
     assert code == 0, out + err
     verdicts = [(o["kind"], o["name"], o["remote"]) for o in json.loads(out)["objects"]]
     assert verdicts[:3] == [("campaign", BF, "accepted"), ("adset", "broad-us-ca", "not_checked"),
                             ("adset", "eu-organisers", "not_checked")]
     assert {v for k, _, v in verdicts if k == "ad"} == {"not_checked"}
     assert objects(live) == before
-    run(ws, capsys, "launch", BF)
+    run_cli(ws, capsys, "launch", BF)
     edit_json(config(ws), lambda d: d["adsets"].append({"name": "retarget", "daily_budget": "20.00",
                                                          "targeting": {"countries": ["US"]}}))
     before = objects(live)
-    code, out, _ = run(ws, capsys, "upload", BF, "--dry-run", "--remote")
+    code, out, _ = run_cli(ws, capsys, "upload", BF, "--dry-run", "--remote")
     assert code == 0, out
     assert "⊙ campaign black-friday-2026: exists" in out and "✓ adset retarget: Meta accepts it" in out
     assert "✓ creative doorbuster: Meta accepts it" in out  # its image is in the account now
     assert "Meta accepted all 4 checked object(s)" in out and objects(live) == before
     live.configure(scopes=["ads_read"])  # what only Meta knows: this token may not create anything
-    code, out, _ = run(ws, capsys, "launch", BF, "--dry-run", "--remote")
+    code, out, _ = run_cli(ws, capsys, "launch", BF, "--dry-run", "--remote")
     assert code == 1 and "✗ adset retarget: Meta refuses it - Permission Denied" in out
     assert "Meta refused" in out.splitlines()[-1] and objects(live) == before
 
@@ -185,14 +162,14 @@ def statuses(sandbox: Sandbox) -> set[str]:
 
 
 def test_activation_preview_for_a_campaign_then_yes(ws, live, capsys):
-    assert run(ws, capsys, "launch", BF)[0] == 0
-    code, out, _ = run(ws, capsys, "activate", BF)
+    assert run_cli(ws, capsys, "launch", BF)[0] == 0
+    code, out, _ = run_cli(ws, capsys, "activate", BF)
     assert code == 0
     for name in ("broad-us-ca", "eu-organisers", "doorbuster", "gift-guide", "annual-plan"):
         assert name in out, f"{name} is not in the preview:\n{out}"
     assert "$50.00/day" in out and "$30.00/day" in out and "$80.00/day" in out  # and their total
     assert "--yes" in out and statuses(live) == {"PAUSED"}  # a preview changes nothing
-    code, out, _ = run(ws, capsys, "activate", BF, "--yes")
+    code, out, _ = run_cli(ws, capsys, "activate", BF, "--yes")
     assert code == 0 and statuses(live) == {"ACTIVE"}
     rows = [r for r in (ws / "brand" / "assets.md").read_text().splitlines() if r.startswith("| black-friday-2026")]
     assert len(rows) == 6 and all(r.endswith("| ACTIVE |") for r in rows)
@@ -203,20 +180,20 @@ def test_activation_preview_for_a_campaign_then_yes(ws, live, capsys):
 
 
 def test_activation_preview_for_one_ad_set(ws, live, capsys):
-    assert run(ws, capsys, "launch", BF)[0] == 0
-    code, out, _ = run(ws, capsys, "activate", "black-friday-2026 - eu-organisers")  # its name on Meta
+    assert run_cli(ws, capsys, "launch", BF)[0] == 0
+    code, out, _ = run_cli(ws, capsys, "activate", "black-friday-2026 - eu-organisers")  # its name on Meta
     assert code == 0 and "eu-organisers" in out and "annual-plan" in out and "$30.00/day" in out
     assert "broad-us-ca" not in out and "doorbuster" not in out and statuses(live) == {"PAUSED"}
 
 
 def test_the_readme_first_command_still_uploads_the_summer_sale(ws, live, capsys):
-    code, out, _ = run(ws, capsys, "upload", "summer-sale-2026")
+    code, out, _ = run_cli(ws, capsys, "upload", "summer-sale-2026")
     assert code == 0 and "Batch complete: 3 ads created, all PAUSED" in out
 
 
 def test_an_unknown_page_is_refused_before_anything_is_created(ws, live, capsys):
     edit_json(config(ws), lambda d: d.update(page_id="999"))
-    code, out, err = run(ws, capsys, "launch", BF)
+    code, out, err = run_cli(ws, capsys, "launch", BF)
     assert code == 1 and "page_id: page '999' does not exist" in err and "nothing was sent" in err
     assert live.request_counts.get("POST", 0) == 0 and "✓" not in out
 
@@ -225,13 +202,13 @@ def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys
     # Meta refuses the first ad's creative (a CTA it does not take): the launch pauses before the next ad set
     spec = ws / "campaigns" / BF / "ads" / "doorbuster.json"
     edit_json(spec, lambda d: d["call_to_actions"][0].update(type="SEE_MENU"))
-    code, out, _ = run(ws, capsys, "launch", BF)
+    code, out, _ = run_cli(ws, capsys, "launch", BF)
     assert code == 1 and "✓ Campaign created" in out and out.count("✓ Ad set created") == 2
     assert "Invalid Call-To-Action Type" in out
     assert "Ad set eu-organisers" not in out and "Launch stopped: 3 ad(s) not created" in out
     assert not {n for n in objects(live)["ads"] if n.startswith(BF)}
     edit_json(spec, lambda d: d["call_to_actions"][0].update(type="SHOP_NOW"))
-    code, out, _ = run(ws, capsys, "launch", BF)
+    code, out, _ = run_cli(ws, capsys, "launch", BF)
     assert code == 0 and out.count("found in the account (created earlier)") == 3
     assert out.count("✓ Ad created") + out.count("✓ Complete") == 3, out  # a resumed ad prints one line
     ads = {n: c for n, c in objects(live)["ads"].items() if n.startswith(BF)}
@@ -242,7 +219,7 @@ def test_a_refused_ad_pauses_the_launch_and_a_rerun_finishes_it(ws, live, capsys
 def test_lost_answers_and_transient_failures_never_duplicate(ws, live, capsys, seed):
     live.configure(drop_rate=0.3, null_rate=0.2, fail_rate=0.15, seed=seed)
     for _ in range(6):
-        code, out, err = run(ws, capsys, "launch", BF)
+        code, out, err = run_cli(ws, capsys, "launch", BF)
         assert "Traceback" not in out + err
         if code == 0:
             break
@@ -266,15 +243,15 @@ def test_a_campaign_budget_counts_once_in_the_preview(ws, live, capsys):
             adset.pop("bid_strategy", None), adset.pop("cost_cap", None)
 
     edit_json(config(ws), cbo)
-    code, out, _ = run(ws, capsys, "launch", BF)
+    code, out, _ = run_cli(ws, capsys, "launch", BF)
     assert code == 0 and "✓ Campaign created (ID: 23846100000000001) - PAUSED, $100.00/day" in out
     assert live.state_dump()["campaigns"]["23846100000000001"]["daily_budget"] == "10000"
-    code, out, _ = run(ws, capsys, "activate", BF)
+    code, out, _ = run_cli(ws, capsys, "activate", BF)
     assert code == 0 and "$100.00/day" in out and "$200.00" not in out and statuses(live) == {"PAUSED"}
 
 
 def test_a_disabled_account_is_refused_in_the_preflight(ws, live, capsys, monkeypatch):
     monkeypatch.setenv("META_AD_ACCOUNT", "act_987654321")
-    code, out, err = run(ws, capsys, "launch", BF)
+    code, out, err = run_cli(ws, capsys, "launch", BF)
     assert code == 1 and "account_status 2" in err and "nothing was sent" in err
     assert live.request_counts.get("POST", 0) == 0

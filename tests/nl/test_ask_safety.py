@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from acting import sandbox_state
-from factories import CAMPAIGN, copy_workspace
+from factories import CAMPAIGN
 from skill.cli import main
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN
@@ -32,20 +32,14 @@ class Terminal:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
+def ws(ws: Path, monkeypatch) -> Path:
     """The three example ads uploaded to the in-process sandbox and activated (two of them bleed)."""
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME",
-                "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
     monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 (not a terminal)
-    workspace = copy_workspace(tmp_path)
-    shutil.rmtree(workspace / "campaigns" / "black-friday-2026")  # one campaign: phrases need no name
-    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(workspace)]) == 0
+    shutil.rmtree(ws / "campaigns" / "black-friday-2026")  # one campaign: phrases need no name
+    assert main(["upload", CAMPAIGN, "--sandbox", "--workspace", str(ws)]) == 0
     assert main(["activate", "hero-receipt", "hero-notes-app", "hero-split-test", "--yes", "--sandbox",
-                 "--workspace", str(workspace)]) == 0
-    return workspace
+                 "--workspace", str(ws)]) == 0
+    return ws
 
 
 def ask(ws: Path, capsys, text: str, *flags: str) -> tuple[int, str, str]:

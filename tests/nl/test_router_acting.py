@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
-from factories import CAMPAIGN, copy_workspace
+from factories import CAMPAIGN
 from phrasings import load
 from skill.cli import main
 from skill.nl.router import Route, finish, route
@@ -42,14 +41,6 @@ def test_a_yes_from_anywhere_is_dropped_with_a_note():
                        ("bleeders", {"pause": True, "yes": True}), ("winners", {"scale": "20%", "yes": True})):
         done = finish(Route(tool=tool, args=dict(args), source="model"))
         assert "yes" not in done.args and any("--yes" in n and "explicit yes" in n for n in done.notes)
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_GRAPH_URL", "META_AD_ACCOUNT", "SOCIAL_CLI_HOME", "ANTHROPIC_API_KEY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return copy_workspace(tmp_path)
 
 
 def test_ask_raise_a_budget_is_a_preview_and_a_cut_is_logged_as_ask(ws, capsys):

@@ -13,38 +13,25 @@ from pathlib import Path
 
 import pytest
 
-from factories import CAMPAIGN, copy_workspace
+from factories import CAMPAIGN
 from fake_anthropic import FakeAnthropic, tool_use_message
 from phrasings import load
-from skill.cli import main
 from skill.nl.router import route
+from support import run_cli
 
 VOCAB, _ = load()
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME",
-                "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    ws = copy_workspace(tmp_path)
+def ws(ws: Path) -> Path:
     for folder in (ws / "campaigns").iterdir():  # one campaign: where defaulting to it could mislead
         if folder.name != CAMPAIGN:
             shutil.rmtree(folder)
     return ws
 
 
-def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--workspace", str(ws)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 def routed(ws: Path, capsys, text: str) -> tuple[int, dict]:
-    code, out, _ = run(ws, capsys, "route", text, "--json", "--no-model")
+    code, out, _ = run_cli(ws, capsys, "route", text, "--json", "--no-model")
     doc = json.loads(out)
     assert doc.pop("ok") is (code == 0), "ok says whether the call can run"
     return code, doc
@@ -56,7 +43,7 @@ def test_a_campaign_the_workspace_lacks_is_named_back_and_nothing_runs(ws, capsy
     code, doc = routed(ws, capsys, text)
     assert code == 1 and doc["tool"] is None
     assert "No campaign called" in doc["reason"] and f"campaigns: {CAMPAIGN}" in doc["reason"]
-    code, out, err = run(ws, capsys, "ask", text, "--sandbox", "--no-model")
+    code, out, err = run_cli(ws, capsys, "ask", text, "--sandbox", "--no-model")
     assert code == 2 and out == "" and "No campaign called" in err
     assert not (ws / "campaigns" / CAMPAIGN / "reports").exists() and not (ws / ".sandbox").exists()
 
@@ -87,7 +74,7 @@ def test_ad_names_in_plain_words_and_route_fails_while_they_are_not_uploaded(ws,
     code, doc = routed(ws, capsys, "how did the split test ad do")
     assert code == 1 and doc["args"] == {"ads": ["hero-split-test"]} and doc["runnable"] is False
     assert "hero-split-test is not uploaded yet" in doc["reason"] and f"meta-ads upload {CAMPAIGN}" in doc["reason"]
-    assert run(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
+    assert run_cli(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
     assert routed(ws, capsys, "is the receipt creative fatigued?") == (0, {
         "tool": "fatigue", "args": {"ads": ["hero-receipt"]}, "source": "grammar"})
     code, doc = routed(ws, capsys, "pause hero-reciept")
@@ -95,7 +82,7 @@ def test_ad_names_in_plain_words_and_route_fails_while_they_are_not_uploaded(ws,
 
 
 def test_an_ad_the_workspace_lacks_is_named_back_and_nothing_runs(ws, capsys):
-    code, out, err = run(ws, capsys, "ask", "how did the pink banner ad do last week?", "--sandbox", "--no-model")
+    code, out, err = run_cli(ws, capsys, "ask", "how did the pink banner ad do last week?", "--sandbox", "--no-model")
     assert code == 2 and out == "" and "No ad called 'pink banner'" in err and "hero-receipt" in err
     assert not (ws / ".sandbox").exists()
 
@@ -144,18 +131,18 @@ def test_the_models_invented_ad_is_never_a_runnable_call():
 
 
 def test_the_activate_hint_of_ask_can_be_pasted_as_it_is(ws, capsys):
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--sandbox")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--sandbox")
     assert code == 0
-    code, _, err = run(ws, capsys, "ask", "activate hero-receipt and hero-notes-app", "--sandbox")
+    code, _, err = run_cli(ws, capsys, "ask", "activate hero-receipt and hero-notes-app", "--sandbox")
     hint = next(line for line in err.splitlines() if "To activate:" in line).split("To activate: ", 1)[1]
     words = shlex.split(hint)
     assert words[:2] == ["meta-ads", "activate"] and "," not in hint
-    code, out, _ = run(ws, capsys, *words[1:], "--sandbox")
+    code, out, _ = run_cli(ws, capsys, *words[1:], "--sandbox")
     assert code == 0 and "2 ads activated" in out
 
 
 def test_every_ad_of_a_campaign_is_said_with_its_campaign_when_another_shares_the_names(ws, capsys):
-    assert run(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
+    assert run_cli(ws, capsys, "upload", CAMPAIGN, "--sandbox")[0] == 0
     other = ws / "campaigns" / "black-friday-2025"
     shutil.copytree(ws / "campaigns" / CAMPAIGN, other)
     for record in (other / "ads").glob("*.upload.json"):
@@ -163,7 +150,7 @@ def test_every_ad_of_a_campaign_is_said_with_its_campaign_when_another_shares_th
     code, doc = routed(ws, capsys, "turn everything off in black friday")
     assert code == 0 and doc["args"]["ads"] == [f"black-friday-2025 - hero-{s}" for s in ("notes-app", "receipt",
                                                                                            "split-test")]
-    code, out, _ = run(ws, capsys, "ask", "turn everything off in black friday", "--sandbox")
+    code, out, _ = run_cli(ws, capsys, "ask", "turn everything off in black friday", "--sandbox")
     assert code == 0 and "3 ads paused" in out
     code, doc = routed(ws, capsys, "stop all ads")
     assert code == 1 and "which campaign?" in doc["reason"]

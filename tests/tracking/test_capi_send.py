@@ -19,8 +19,8 @@ MARY = "f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd0866552bb79"
 
 
 @pytest.fixture
-def ws(sandbox_ws: Path) -> Path:
-    return sandbox_ws
+def ws(ws: Path, live) -> Path:
+    return ws
 
 
 run = run_cli

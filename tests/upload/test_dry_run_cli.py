@@ -6,36 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_image, write_json
-from skill.cli import main
+from factories import CAMPAIGN, ads_dir, edit_json, make_image, write_json
+from support import run_cli
 
 LONG_HEADLINE = "Sixty characters of headline is far too long for any phone!!"
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return copy_workspace(tmp_path)
 
 
 def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--workspace", str(ws)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 def test_dry_run_on_the_example_workspace(ws, capsys):
     before = tree(ws)
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--dry-run")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--dry-run")
     assert code == 0
     assert out.strip().splitlines()[-1] == "[DRY RUN] Complete - 3 ads validated, 0 uploaded"
     assert "[DRY RUN] [1/3] notes-app" in out and "✓ Validation passed" in out
@@ -46,7 +29,7 @@ def test_dry_run_on_the_example_workspace(ws, capsys):
 
 
 def test_dry_run_json_carries_the_payloads(ws, capsys):
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--json")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["ok"] and doc["validated"] == 3 and doc["uploaded"] == 0
     creative = doc["ads"][1]["calls"][1]
@@ -59,7 +42,7 @@ def test_dry_run_json_carries_the_payloads(ws, capsys):
 
 def test_a_60_char_headline_fails_the_dry_run_and_is_named(ws, capsys):
     edit_json(ads_dir(ws) / "receipt.json", lambda d: d["titles"].__setitem__(0, {"text": LONG_HEADLINE}))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--dry-run")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--dry-run")
     assert code == 1
     assert f'Headline "{LONG_HEADLINE}" exceeds 50 chars' in out
     assert "[DRY RUN] Failed - 1 of 3 ads have errors, 0 uploaded" in out
@@ -67,7 +50,7 @@ def test_a_60_char_headline_fails_the_dry_run_and_is_named(ws, capsys):
 
 
 def test_validate_command(ws, capsys):
-    code, out, _ = run(ws, capsys, "validate", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "validate", CAMPAIGN)
     assert code == 0 and "Validation passed - 3 ads ready to upload" in out
     assert "Would POST" not in out
 
@@ -76,7 +59,7 @@ def test_multi_image_ad_counts_combinations(ws, capsys):
     imgs = [make_image(ws / "campaigns" / CAMPAIGN / "images" / f"v{i}.jpg") for i in range(3)]
     edit_json(ads_dir(ws) / "batch-upload.json",
               lambda d: d["ads"][1].pop("image_path") and d["ads"][1].update(image_paths=[str(p) for p in imgs]))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--json")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["ads"][1]["combinations"] == 3 * 3 * 3
     assert len(doc["ads"][1]["calls"]) == 3 + 2
@@ -87,7 +70,7 @@ def test_multi_image_ad_counts_combinations(ws, capsys):
 
 def expect_one_line_error(ws, capsys, *needles: str, args=("upload", CAMPAIGN, "--dry-run")) -> str:
     before = tree(ws)
-    code, out, err = run(ws, capsys, *args)
+    code, out, err = run_cli(ws, capsys, *args)
     assert code == 1
     text = out + err
     for needle in needles:
@@ -160,27 +143,27 @@ def test_duplicate_ad_names(ws, capsys):
 
 def test_unknown_key_is_reported_as_a_warning(ws, capsys):
     edit_json(ads_dir(ws) / "batch-upload.json", lambda d: d.__setitem__("adset", "123"))
-    code, out, _ = run(ws, capsys, "validate", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "validate", CAMPAIGN)
     assert code == 0 and "Unknown key 'adset' (ignored)" in out
 
 
 def test_errors_in_json_mode_are_json(ws, capsys):
     (ads_dir(ws) / "batch-upload.json").write_text("{")
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--json")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--json")
     doc = json.loads(out)
     assert code == 1 and doc["ok"] is False and doc["error"] == "ConfigError"
     assert doc["file"].endswith("batch-upload.json")
 
 
 def test_usage_errors_exit_2(ws, capsys):
-    code, _, err = run(ws, capsys, "upload", CAMPAIGN, "--no-such-flag")
+    code, _, err = run_cli(ws, capsys, "upload", CAMPAIGN, "--no-such-flag")
     assert code == 2 and "unrecognized arguments" in err
-    code, _, err = run(ws, capsys, "upload", CAMPAIGN, "--parallel", "many")
+    code, _, err = run_cli(ws, capsys, "upload", CAMPAIGN, "--parallel", "many")
     assert code == 2 and "parallel" in err
 
 
 def test_config_flag_points_at_another_file(ws, capsys, tmp_path):
     other = write_json(tmp_path / "other.json", json.loads((ads_dir(ws) / "batch-upload.json").read_text()))
     edit_json(other, lambda d: d.__setitem__("ads", d["ads"][:1]))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--config", str(other))
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--dry-run", "--config", str(other))
     assert code == 0 and "[DRY RUN] Complete - 1 ads validated, 0 uploaded" in out

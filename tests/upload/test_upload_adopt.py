@@ -175,3 +175,22 @@ def test_preflight_refuses_a_wrong_page_an_inactive_account_and_a_dying_token(tm
     refused(ws, capsys, env, "expires in", "auth check")
     env.configure(token_expires_at=int(time.time()) - 60)
     refused(ws, capsys, env, "not valid")
+
+
+@pytest.mark.parametrize("damage", ["", '{"uploaded_at": "2026-', "\x00" * 64])
+def test_an_empty_or_torn_record_counts_as_absent_and_the_account_settles_the_ad(tmp_path, env, capsys, damage):
+    """After a power loss a record renamed into place without fsync may be empty or cut short: the next
+    run treats it as absent, finds the ad by name in the account and writes the record again."""
+    ws = checkout(tmp_path, "a")
+    code, out, _ = upload(ws, capsys)
+    assert code == 0 and out.count("✓ Ad created") == 3
+    before = records(ws)
+    torn = ads_dir(ws) / "receipt.upload.json"
+    torn.write_text(damage)
+    code, out, _ = upload(ws, capsys, "--dry-run")  # offline: the readable records still count
+    assert code == 0 and out.count("Would be skipped") == 2, out
+    code, out, _ = upload(ws, capsys)
+    assert code == 0, out
+    assert out.count(FOUND) == 1 and "✓ Ad created" not in out, out
+    assert live_names(env) == once() and live_names(env, "creatives") == once()
+    assert records(ws) == {n: {**r, "uploaded_at": records(ws)[n]["uploaded_at"]} for n, r in before.items()}

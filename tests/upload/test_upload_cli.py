@@ -6,42 +6,14 @@ import collections
 import json
 import os
 import socket
-from pathlib import Path
 
-import pytest
-
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_batch
-from skill.cli import main
+from factories import CAMPAIGN, ads_dir, edit_json, make_batch
 from skill.sandbox import Sandbox
 from skill.upload.ledger import CampaignLock
-from support import SANDBOX_TOKEN
+from support import run_cli
 
 STEMS = ("notes-app", "receipt", "split-test")
 LONG_HEADLINE = "This headline is way too long for mobile and will be truncated"
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    return copy_workspace(tmp_path)
-
-
-@pytest.fixture
-def live(ws: Path, sandbox: Sandbox, monkeypatch) -> Sandbox:
-    """The CLI pointed at the test's sandbox the way a user points it at Meta: env vars."""
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    return sandbox
-
-
-def run(ws: Path, capsys, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--workspace", str(ws)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def names(dump: dict, kind: str) -> collections.Counter:
@@ -50,7 +22,7 @@ def names(dump: dict, kind: str) -> collections.Counter:
 
 def test_sandbox_flag_uploads_the_example_batch_like_the_seed(ws, capsys):
     (ads_dir(ws) / "receipt.md").unlink()
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--sandbox")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--sandbox")
     assert code == 0, out
     lines = out.strip().splitlines()
     assert lines[:5] == [lines[0], "✓ Validation passed", lines[2], lines[3], lines[4]]
@@ -75,7 +47,7 @@ def test_sandbox_flag_uploads_the_example_batch_like_the_seed(ws, capsys):
     ads = [a for a in state["ads"].values() if a["name"].startswith(CAMPAIGN)]
     assert len(ads) == 3 and {a["status"] for a in ads} == {"PAUSED"}
 
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--sandbox")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--sandbox")
     assert code == 0
     assert out.strip().splitlines() == [
         "[1/3] notes-app - ⊙ Skipped (already uploaded)",
@@ -90,7 +62,7 @@ def test_sandbox_flag_uploads_the_example_batch_like_the_seed(ws, capsys):
 
 def test_a_spec_meta_rejects_pauses_the_batch_then_a_fixed_rerun_finishes(ws, live, capsys):
     edit_json(ads_dir(ws) / "receipt.json", lambda d: d["call_to_actions"][0].update(type="SEE_MENU"))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 1
     lines = out.strip().splitlines()
     assert "[2/3] receipt - ✗ Failed" in lines
@@ -102,7 +74,7 @@ def test_a_spec_meta_rejects_pauses_the_batch_then_a_fixed_rerun_finishes(ws, li
     assert names(live.state_dump(), "ads") == {f"{CAMPAIGN} - hero-notes-app": 1}
 
     edit_json(ads_dir(ws) / "receipt.json", lambda d: d["call_to_actions"][0].update(type="LEARN_MORE"))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 0, out
     lines = [line for line in out.strip().splitlines() if not line.startswith("Ad names (")]
     assert lines[:4] == ["[1/3] notes-app - ⊙ Skipped (already uploaded)", "[2/3] receipt - ✓ Complete",
@@ -114,7 +86,7 @@ def test_a_spec_meta_rejects_pauses_the_batch_then_a_fixed_rerun_finishes(ws, li
 
 def test_an_invalid_ad_sends_nothing_and_pauses_like_the_seed(ws, live, capsys):
     edit_json(ads_dir(ws) / "receipt.json", lambda d: d["titles"][0].update(text=LONG_HEADLINE))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 1
     assert f'Error: Headline "{LONG_HEADLINE}" exceeds 50 chars' in out
     assert "receipt.json › titles[0].text" in out
@@ -124,7 +96,7 @@ def test_an_invalid_ad_sends_nothing_and_pauses_like_the_seed(ws, live, capsys):
 
 def test_keep_going_uploads_the_rest_and_still_fails(ws, live, capsys):
     edit_json(ads_dir(ws) / "receipt.json", lambda d: d["titles"][0].update(text=LONG_HEADLINE))
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--keep-going")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--keep-going")
     assert code == 1
     assert "[2/3] receipt - ✗ Failed" in out and "[3/3] split-test" in out
     assert "Batch finished with errors: 3 ads total, 2 newly uploaded, 1 failed" in out
@@ -132,7 +104,7 @@ def test_keep_going_uploads_the_rest_and_still_fails(ws, live, capsys):
 
 
 def test_json_output_for_agents(ws, live, capsys):
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN, "--json")
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN, "--json")
     doc = json.loads(out)
     assert code == 0 and doc["ok"] and doc["created"] == 3 and doc["skipped"] == 0
     assert [a["status"] for a in doc["ads"]] == ["created"] * 3
@@ -142,7 +114,7 @@ def test_json_output_for_agents(ws, live, capsys):
 def test_a_bad_token_stops_with_reauth_advice_and_never_shows_the_token(ws, live, capsys, monkeypatch):
     secret = "EAAB-not-the-right-token-1234567890"
     monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", secret)
-    code, out, err = run(ws, capsys, "upload", CAMPAIGN)
+    code, out, err = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 1
     assert "190" in out + err and "auth check" in out + err
     assert secret not in out + err
@@ -152,7 +124,7 @@ def test_a_bad_token_stops_with_reauth_advice_and_never_shows_the_token(ws, live
 
 def test_a_blocked_account_stops_the_whole_batch(ws, live, capsys):
     live.configure(block_account=True)
-    code, out, err = run(ws, capsys, "upload", CAMPAIGN, "--keep-going")
+    code, out, err = run_cli(ws, capsys, "upload", CAMPAIGN, "--keep-going")
     assert code == 1
     assert "368" in out + err and "review" in (out + err).lower()
     assert "[2/3]" not in out
@@ -163,8 +135,8 @@ def test_the_token_never_reaches_output_or_files(ws, sandbox, capsys, monkeypatc
     with Sandbox(token=secret) as sb:
         monkeypatch.setenv("META_GRAPH_URL", sb.url)
         monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", secret)
-        code, out, err = run(ws, capsys, "upload", CAMPAIGN)
-        code2, out2, err2 = run(ws, capsys, "upload", CAMPAIGN, "--json")
+        code, out, err = run_cli(ws, capsys, "upload", CAMPAIGN)
+        code2, out2, err2 = run_cli(ws, capsys, "upload", CAMPAIGN, "--json")
     assert code == 0 and code2 == 0
     assert secret not in out + err + out2 + err2
     files = [p for p in ws.rglob("*") if p.is_file()]
@@ -176,18 +148,18 @@ def test_the_token_never_reaches_output_or_files(ws, sandbox, capsys, monkeypatc
 def test_a_second_run_while_one_holds_the_lock_is_refused(ws, live, capsys):
     lock = ads_dir(ws) / ".upload.lock"
     with CampaignLock(ads_dir(ws), CAMPAIGN):  # another run holds it
-        code, _, err = run(ws, capsys, "upload", CAMPAIGN)
+        code, _, err = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 1
     assert "already being uploaded" in err and ".upload.lock" in err and str(os.getpid()) in err
     assert not names(live.state_dump(), "ads")
     lock.write_text(json.dumps({"pid": 999_999_999, "host": socket.gethostname()}))  # a dead process's words
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 0 and not lock.exists()
 
 
 def test_multi_image_ads_put_every_hash_in_one_creative(ws, live, capsys):
     make_batch(ws, 2, 3, per_ad=3)
-    code, out, _ = run(ws, capsys, "upload", CAMPAIGN)
+    code, out, _ = run_cli(ws, capsys, "upload", CAMPAIGN)
     assert code == 0, out
     assert out.count("✓ Image uploaded (hash: ") == 6
     assert out.count("- already in the ad account") == 0, "each image of the first upload is new"

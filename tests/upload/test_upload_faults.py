@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
-from factories import CAMPAIGN, ads_dir, copy_workspace, edit_json, make_batch
+from factories import CAMPAIGN, ads_dir, edit_json, make_batch
 from skill.cli import main
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN
@@ -111,13 +111,9 @@ def _op_count(body: bytes) -> int:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch) -> Path:
-    for var in ("FACEBOOK_ACCESS_TOKEN", "META_AD_ACCOUNT", "META_WORKSPACE", "META_GRAPH_URL", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
+def ws(ws: Path, monkeypatch) -> Path:
     monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    return copy_workspace(tmp_path)
+    return ws
 
 
 @pytest.fixture

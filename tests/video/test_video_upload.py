@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import CAMPAIGN, copy_workspace, write_json
+from factories import CAMPAIGN, write_json
 from skill.cli import main
 from skill.sandbox import Sandbox
 from support import SANDBOX_TOKEN
@@ -24,15 +24,9 @@ CHUNK = 16 * 1024
 
 
 @pytest.fixture
-def ws(tmp_path: Path, monkeypatch, sandbox: Sandbox) -> Path:
-    for var in ("META_AD_ACCOUNT", "META_WORKSPACE", "SOCIAL_CLI_HOME"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("META_RETRY_BASE_S", "0.01")
-    monkeypatch.setenv("META_GRAPH_URL", sandbox.url)
-    monkeypatch.setenv("FACEBOOK_ACCESS_TOKEN", SANDBOX_TOKEN)
-    sandbox.configure(video_chunk_bytes=CHUNK)
-    return copy_workspace(tmp_path)
+def ws(ws: Path, live: Sandbox) -> Path:
+    live.configure(video_chunk_bytes=CHUNK)
+    return ws
 
 
 def video_dir(ws: Path) -> Path:
