@@ -31,6 +31,7 @@ FULL: dict[str, list[str]] = {
     "bench_accounts.py": ["--accounts", "10", "--ads", "30", "--images", "10"],
     "bench_sdk.py": ["--ads", "100", "--images", "40", "--latency-ms", "100", "--runs", "3"],
     "bench_upload_scale.py": ["--full"],
+    "bench_validate.py": ["--full"],
 }
 ROW = re.compile(r"^\|(?P<cells>.*)\|\s*$")
 NUMBER = re.compile(r"^\s*(\d+)\.")

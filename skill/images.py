@@ -1,7 +1,8 @@
 """Image facts from headers only: format by content, size, dimensions, aspect ratio.
 
 ``Image.open`` reads the header and stops; nothing here decodes pixels, so checking a
-thousand images costs milliseconds, not seconds.
+thousand images costs milliseconds, not seconds. PIL is imported by the functions that open
+images, not with the module (``md5_hex`` and the constants need none of it).
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import hashlib
 import os
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-from PIL import Image, ImageFile, UnidentifiedImageError
 
 SUPPORTED_FORMATS = {"JPEG": "JPG", "PNG": "PNG"}
 MAX_BYTES = 30 * 1024 * 1024
@@ -29,7 +29,7 @@ class ImageInfo:
     height: int
     size_bytes: int
 
-    @property
+    @cached_property  # asked for by several checks of every ad using the image
     def aspect(self) -> str | None:
         """The supported ratio this image matches, or None."""
         if not self.width or not self.height:
@@ -48,6 +48,8 @@ def read_info(path: Path) -> ImageInfo:
     key = file_key(path, stat)
     if key in _INFOS:
         return _INFOS[key]
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # sizes are our own rule
         info = _read_info(path)
@@ -66,6 +68,8 @@ def file_key(path: Path, stat: os.stat_result) -> tuple[str, int, int, int, int]
 
 
 def _read_info(path: Path) -> ImageInfo:
+    from PIL import Image, UnidentifiedImageError
+
     size = path.stat().st_size
     with path.open("rb") as fh:  # a missing or unreadable file raises here, not below
         try:
@@ -83,6 +87,8 @@ DECODE_SCALE = 8  # JPEG decodes at 1/8 size for the check: every byte read, a 6
 
 def _bomb_info(path: Path, fh: object, size: int) -> ImageInfo:
     """Pillow refuses a header promising more pixels than it will decode: report its real size."""
+    from PIL import Image, UnidentifiedImageError
+
     previous = Image.MAX_IMAGE_PIXELS
     try:
         Image.MAX_IMAGE_PIXELS = None  # header only: Image.open never decodes
@@ -107,6 +113,8 @@ def decode_problem(path: Path) -> str | None:
     key = file_key(path, stat) if stat else None
     if key is not None and key in _DECODED:
         return _DECODED[key]
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         problem = _decode_problem(path)
@@ -121,6 +129,8 @@ _DECODED: dict[tuple[str, int, int, int, int], str | None] = {}
 
 
 def _decode_problem(path: Path) -> str | None:
+    from PIL import Image, ImageFile
+
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(path) as img:

@@ -1,7 +1,7 @@
 """What the kit accepts from the files and options people (and agents) give it, checked in one place.
 
 Pure functions, no I/O beyond ``Path.resolve``; each returns a problem to report (a short
-sentence) or ``None``. ``validate.py``, ``models.py`` and ``settings.py`` turn the problems into
+sentence) or ``None``. ``skill/validate/``, ``models.py`` and ``settings.py`` turn the problems into
 findings or ``ConfigError``\\s that name the file and the field.
 
 - URLs: ``https://`` or ``http://`` with a host; nothing else reaches Meta (no ``javascript:``,
@@ -17,11 +17,12 @@ findings or ``ConfigError``\\s that name the file and the field.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import string
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ OBJECT_ID = re.compile(r"^[0-9]{1,30}$")
 TEMPLATE_FIELDS = ("campaign", "name", "date", "variant", "audience", "format")  # ad names: creative/naming.py
 ALLOWED_FORMAT_CHARS = {"\u200d"}  # zero-width joiner: part of emoji sequences
 ALLOWED_CONTROLS = {"\n", "\t"}
+_SPACE = re.compile(r"\s")  # what str.isspace() calls space, in C
 _NAMED = {"\u202e": "U+202E right-to-left override", "\u200b": "U+200B zero-width space", "\x00": "NUL"}
 
 
@@ -39,7 +41,7 @@ def url_problem(value: object) -> str | None:
     """Why this is not a web address Meta can link to, or None."""
     if not isinstance(value, str) or not value.strip():
         return "is empty; use a full address such as https://example.com/page"
-    if value != value.strip() or any(c.isspace() for c in value):
+    if value != value.strip() or _SPACE.search(value):
         return f"{_show(value)} contains spaces; use a full address such as https://example.com/page"
     if len(value) > MAX_URL_LENGTH:
         return f"is {len(value)} characters long (max {MAX_URL_LENGTH})"
@@ -61,6 +63,8 @@ def url_problem(value: object) -> str | None:
 
 def text_problem(text: str) -> str | None:
     """Characters copy must not carry: controls, bidi overrides, invisible ones, lone surrogates."""
+    if text.isprintable():  # no Cc, Cf, Cs, Co, Zl or Zp character at all: the usual case, in C
+        return None
     for pos, char in enumerate(text):
         if char in ALLOWED_CONTROLS or char in ALLOWED_FORMAT_CHARS:
             continue
@@ -85,6 +89,11 @@ def id_problem(value: str, what: str) -> str | None:
 
 def template_problem(template: str, fields: Iterable[str] = TEMPLATE_FIELDS) -> str | None:
     """A name template may use only ``{field}`` placeholders from ``fields``, nothing else."""
+    return _template_problem(template, tuple(fields))
+
+
+@functools.lru_cache(maxsize=64)  # every ad of a batch asks about the same template
+def _template_problem(template: str, fields: tuple[str, ...]) -> str | None:
     allowed = set(fields)
     choices = ", ".join("{" + f + "}" for f in sorted(allowed))
     try:
@@ -110,10 +119,11 @@ def render_template(template: str, **values: str) -> str:
     return "".join(out)
 
 
-def outside_problem(path: Path, roots: Iterable[Path]) -> str | None:
-    """Why ``path`` (symlinks followed) is not inside any of ``roots``, or None."""
+def outside_problem(path: Path, roots: Iterable[Path], resolve: Callable[[Path], Path] = Path.resolve) -> str | None:
+    """Why ``path`` (symlinks followed) is not inside any of ``roots``, or None. ``resolve``: how to
+    follow the symlinks (a batch passes one that resolves each folder once)."""
     try:
-        real = path.resolve()
+        real = resolve(path)
     except (OSError, RuntimeError):
         return f"{path} cannot be resolved (a symlink loop?)"
     for root in roots:
