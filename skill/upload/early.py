@@ -2,8 +2,10 @@
 
 ``upload_batch`` validates every ad before it sends anything (a broken input makes no call at
 all), then reads the account (the survey: pre-flight, the ad set's ads, the creatives, which
-images the account holds). :class:`EarlySurvey` takes the campaign lock, reads the config and
-hashes the image files on a thread while validation runs, builds the call, and waits: once every
+images the account holds). The config is parsed once (``read_config``), and validation takes
+that parse; :class:`EarlySurvey` keeps from it only the ids and the distinct image files (not a
+second config held while validation holds its own), takes the campaign lock, hashes the image
+files on a thread while validation runs, builds the call, and waits: once every
 ad is valid, ``send`` lets it go, and its round trip overlaps the rest of the preparation
 (ledgers, names, stale temp files). An invalid batch cancels it: no call.
 
@@ -24,12 +26,22 @@ from types import SimpleNamespace
 from typing import Any
 
 from skill.errors import KitError
-from skill.models import load_batch_config
+from skill.models import BatchConfig, load_batch_config
 from skill.settings import Settings
 from skill.upload.adopt import survey_ops
 from skill.upload.images import file_md5s
 from skill.upload.lock import CampaignLock
 from skill.upload.preflight import Target, run_batch, target_for
+
+
+def read_config(settings: Settings, campaign: str | None, config: str | Path | None) -> tuple[Path, BatchConfig] | None:
+    """The batch config parsed once, for the early survey and then validation (``parsed``); None
+    when it does not parse (validation reads it again and says what is wrong)."""
+    try:
+        path = Path(config).expanduser().absolute() if config else settings.batch_config_path(campaign or "")
+        return path, load_batch_config(path)
+    except Exception:  # noqa: BLE001 - validation says what is wrong
+        return None
 
 
 class EarlySurvey:
@@ -47,13 +59,14 @@ class EarlySurvey:
         self._cancelled = False
 
     @classmethod
-    def start(cls, settings: Settings, campaign: str | None, config: str | Path | None, client: Any) -> EarlySurvey | None:
-        """Lock the campaign and send the call on a thread; None when the usual order must do."""
+    def start(cls, settings: Settings, parsed: tuple[Path, BatchConfig], client: Any) -> EarlySurvey | None:
+        """Lock the campaign and send the call on a thread; None when the usual order must do.
+        ``parsed``: the config as ``read_config`` parsed it (validation uses the same parse); only
+        the ids and the distinct image files are kept from it here."""
+        path, cfg = parsed
+        if any(e.image_url or e.video_path or not e.images for e in cfg.ads):
+            return None
         try:
-            path = Path(config).expanduser().absolute() if config else settings.batch_config_path(campaign or "")
-            cfg = load_batch_config(path)
-            if any(e.image_url or e.video_path or not e.images for e in cfg.ads):
-                return None
             lock = CampaignLock(path.parent, cfg.campaign)
             lock.acquire()
         except Exception:  # noqa: BLE001 - validation (or the lock, taken again later) says what is wrong
@@ -61,10 +74,12 @@ class EarlySurvey:
         token = settings.token.get_secret_value() if settings.token else None
         early = cls(settings, client, token)
         early.lock = lock
-        batch = SimpleNamespace(config_path=path, config=cfg, adset_id=cfg.adset_id or settings.stack.default_adset_id,
-                                page_id=cfg.page_id or settings.stack.page_id)
-        paths = [settings.resolve(p, path.parent) for e in cfg.ads for p in e.images]
-        early._thread = threading.Thread(target=early._send, args=(batch, paths), name="upload-survey", daemon=True)
+        ids = SimpleNamespace(config_path=path, config=SimpleNamespace(adset_id=cfg.adset_id, page_id=cfg.page_id),
+                              adset_id=cfg.adset_id or settings.stack.default_adset_id,
+                              page_id=cfg.page_id or settings.stack.page_id)
+        named = dict.fromkeys(p for e in cfg.ads for p in e.images)  # each file once, however many ads name it
+        paths = [settings.resolve(p, path.parent) for p in named]
+        early._thread = threading.Thread(target=early._send, args=(ids, paths), name="upload-survey", daemon=True)
         early._thread.start()
         return early
 

@@ -33,7 +33,7 @@ from skill.models import UploadRecord
 from skill.records import now_iso, read_record, record_path
 from skill.settings import Settings
 from skill.upload.adopt import AccountView, Survey, duplicate_warning, stale_line, survey
-from skill.upload.early import EarlySurvey
+from skill.upload.early import EarlySurvey, read_config
 from skill.upload.graph_ops import learn_known_images
 from skill.upload.images import ImageBook, file_md5s
 from skill.upload.ledger import CampaignLock, Ledger
@@ -345,19 +345,20 @@ def upload_batch(
     Manager is created again only with ``recreate_deleted``. ``batch``: an already validated batch
     (a launch passes each ad set's ads with its id). ``batches``: auto | sync | async (Meta's async
     request sets, for very large batches: see ``async_run.py``)."""
-    early = EarlySurvey.start(settings, campaign, config, client) if batch is None else None
+    parsed = read_config(settings, campaign, config) if batch is None else None  # one parse, shared
+    early = EarlySurvey.start(settings, parsed, client) if parsed is not None else None
     try:
-        return _upload(settings, campaign, config, client, parallel, keep_going, recreate_deleted, report, batch,
-                       batches, early)
+        if batch is None:
+            batch = validate_batch(settings, campaign, config, parsed=parsed)
+        del parsed  # the batch holds the config now
+        return _upload(settings, client, parallel, keep_going, recreate_deleted, report, batch, batches, early)
     finally:
         if early is not None:
             early.close()
 
 
-def _upload(settings: Settings, campaign: str, config: str | Path | None, client: Any, parallel: int | None,
-            keep_going: bool, recreate_deleted: bool, report: Reporter, batch: BatchCheck | None, batches: str,
-            early: EarlySurvey | None) -> UploadSummary:
-    batch = batch or validate_batch(settings, campaign, config)
+def _upload(settings: Settings, client: Any, parallel: int | None, keep_going: bool, recreate_deleted: bool,
+            report: Reporter, batch: BatchCheck, batches: str, early: EarlySurvey | None) -> UploadSummary:
     for finding in batch.findings:
         label = "Error" if finding.severity == "error" else "Warning"
         report(Event(finding.severity, f"  {label}: {finding}", finding.to_dict()))

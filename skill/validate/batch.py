@@ -26,14 +26,16 @@ def resolve_config_path(settings: Settings, campaign: str, config: str | Path | 
     return path
 
 
-def validate_batch(settings: Settings, campaign: str | None = None, config: str | Path | None = None) -> BatchCheck:
-    """Parse and check a whole batch. Raises ConfigError when the config itself is unusable."""
+def validate_batch(settings: Settings, campaign: str | None = None, config: str | Path | None = None, *,
+                   parsed: tuple[Path, BatchConfig] | None = None) -> BatchCheck:
+    """Parse and check a whole batch. Raises ConfigError when the config itself is unusable.
+    ``parsed``: the config file already parsed (path, model), used if it is this batch's file."""
     if campaign:
         check_name(campaign, "campaign")
     path = resolve_config_path(settings, campaign or "", config) if (campaign or config) else None
     if path is None:
         raise ConfigError("name a campaign or pass --config FILE")
-    cfg = load_batch_config(path)
+    cfg = parsed[1] if parsed is not None and parsed[0] == path else load_batch_config(path)
     where = {"file": str(path)}
     findings = [warning(f"Unknown key {k!r} (ignored)", field=k, **where) for k in unknown_keys(cfg)]
     if campaign and cfg.campaign != campaign:
