@@ -88,8 +88,7 @@ def plan(job: Any, candidates: list[AdCheck], found: Survey) -> Pending:
             if not job._settled(ad):
                 pending.add(ad)
         job.commit()  # this chunk's adopted ads: their records (and copy documents) now
-        for check in chunk:  # each set loads its ads' copy again: memory holds one set's, not the batch's
-            check.spec = None
+    job.names = {}  # emptied by popping, its table was not (a dict never shrinks): let it go
     _adopt_creatives(job, pending, found)
     ledger.settled_inflight()  # what killed runs' calls may have made is now settled
     return pending

@@ -41,7 +41,6 @@ from skill.errors import (
 )
 from skill.events import Event
 from skill.graph.retry import describe, retry_delay, should_retry, wait_too_long, waiting_line
-from skill.models import AssetFeedSpec, load_model
 from skill.settings import Settings
 from skill.upload import async_sets as sets
 from skill.upload.adopt import AD_FIELDS, CREATIVE_FIELDS
@@ -50,7 +49,7 @@ from skill.upload.async_plan import Pending, plan
 from skill.upload.async_wait import mark, markers, poll_until_done, wait_for_left_sets
 from skill.upload.payloads import ad_payload, creative_payload
 from skill.upload.work import AdWork
-from skill.validate import BatchCheck, validate_copy
+from skill.validate import BatchCheck
 from skill.video.phase import resolve_videos
 
 DEFAULT_THRESHOLD = 300
@@ -134,8 +133,6 @@ class AsyncSender:
             self._resolve_videos(pending)
         if pending and not ctx.fatal:
             job._known_images(pending.works(), found)
-        for check in pending.checks:  # each set loads its ads' copy again: memory holds one set's
-            check.spec = None
         if pending and not ctx.fatal:
             self._upload_images(pending)
         self._send_rounds(pending)
@@ -266,10 +263,6 @@ class AsyncSender:
         """The set's requests: each ad's creative (unless it exists), then the ad referring to it."""
         job, items, ready = self.job, [], []
         for ad in group:
-            problem = _reload_spec(ad)
-            if problem is not None:
-                job.fail(ad, GraphError(str(problem), hint="fix it and run again"))
-                continue
             hashes = [ad.entry.images.get(m) or job.images.known.get(m) for m in ad.md5s]
             if not all(hashes):
                 missing = next(m for m, h in zip(ad.md5s, hashes, strict=True) if not h)
@@ -329,8 +322,6 @@ class AsyncSender:
                 errors[ad.index] = sets.item_error(row.get("result"))
         retry = [ad for ad in ready if self._finish(ad, ad.index in answered, errors.get(ad.index), last)]
         self.job.commit()  # the set's records, copy documents and assets.md rows: one fsync per file
-        for ad in ready:
-            ad.check.spec = None
         return retry
 
     def _finish(self, ad: AdWork, answered: bool, error: GraphError | None, last: dict[int, GraphError]) -> bool:
@@ -352,23 +343,6 @@ class AsyncSender:
             return True
         job.fail(ad, error)
         return False
-
-
-def _reload_spec(ad: AdWork) -> ConfigError | None:
-    """The ad's copy, read again for its set and checked again (the file may have changed since
-    validation); the error when it no longer loads or passes."""
-    check = ad.check
-    if check.spec is not None:
-        return None
-    try:
-        check.spec = load_model(AssetFeedSpec, check.spec_path)
-    except ConfigError as exc:
-        return exc
-    errors = [f for f in validate_copy(check.spec, ad=check.name, file=str(check.spec_path)) if f.severity == "error"]
-    if errors:
-        return ConfigError(f"{errors[0].message} (the file changed since validation)", file=str(check.spec_path),
-                           field=errors[0].field)
-    return None
 
 
 def _groups(ads: list[Any], size: int) -> Iterator[list[Any]]:
