@@ -103,13 +103,6 @@ def _adopt_creatives(job: Any, pending: Pending, found: Survey) -> None:
     found.creatives(job.client, job.account, need)
     del need
     for ad in pending.works():
-        creative = job.view.creatives.id_of(ad.full_name) if ad.entry.creative.id is None else None
-        if creative:
-            ad.entry.creative.id = creative
-            ad.adopted.add("creative")
-        elif ad.entry.creative.intent_at is not None:
-            job.ledger.clear_intents(ad.entry, creative=True)
-        else:
-            continue
-        job.ledger.save(ad.entry)
-        pending.remember(ad)
+        if job.adopt_creative(ad):
+            job.ledger.save(ad.entry)
+            pending.remember(ad)

@@ -244,15 +244,20 @@ class Upload:
             return
         found.creatives(self.client, self.account, need)
         for ad in todo:
-            found = self.view.creatives.id_of(ad.full_name) if ad.entry.creative.id is None else None
-            if found:
-                ad.entry.creative.id = found
-                ad.adopted.add("creative")
-            elif ad.entry.creative.intent_at is not None:
-                self.ledger.clear_intents(ad.entry, creative=True)
-            else:
-                continue  # nothing changed: nothing to write
-            self.ledger.save(ad.entry)
+            if self.adopt_creative(ad):
+                self.ledger.save(ad.entry)
+
+    def adopt_creative(self, ad: AdWork) -> bool:
+        """After the creative look-up: reuse the one found by name, or clear the intent. True: entry changed."""
+        creative = self.view.creatives.id_of(ad.full_name) if ad.entry.creative.id is None else None
+        if creative:
+            ad.entry.creative.id = creative
+            ad.adopted.add("creative")
+            return True
+        if ad.entry.creative.intent_at is not None:
+            self.ledger.clear_intents(ad.entry, creative=True)
+            return True
+        return False
 
     def _recorded(self, check: AdCheck) -> UploadRecord | None:
         path = record_path(check.spec_path)
