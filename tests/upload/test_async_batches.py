@@ -136,6 +136,15 @@ def cli(ws: Path, sandbox: Sandbox, tmp_path: Path, batches: str = "async") -> s
                             text=True, preexec_fn=ctrl_c_reaches_child)
 
 
+def slow_sets_workspace(tmp_path: Path, sandbox: Sandbox) -> Path:
+    """The batch through async sets the sandbox works through 3 requests a poll: runs to interrupt."""
+    ws = copy_workspace(tmp_path)
+    make_batch(ws, N_ADS, N_IMAGES)
+    configure(ws)
+    sandbox.configure(async_ops_per_poll=3)
+    return ws
+
+
 def signal_after_polls(proc: subprocess.Popen, sandbox: Sandbox, polls: int, sig: int) -> tuple[bool, str, str]:
     """Send ``sig`` once the sandbox has answered ``polls`` more reads of a set (its progress, not a delay)."""
     target = sandbox.request_counts.get("async_polls", 0) + polls
@@ -150,10 +159,7 @@ def signal_after_polls(proc: subprocess.Popen, sandbox: Sandbox, polls: int, sig
 
 @pytest.mark.parametrize("polls", [[2, 5, 3], [1, 8]])
 def test_kill_9_mid_set_then_rerun_creates_each_ad_once(tmp_path: Path, sandbox: Sandbox, polls: list[int]) -> None:
-    ws = copy_workspace(tmp_path)
-    make_batch(ws, N_ADS, N_IMAGES)
-    configure(ws)
-    sandbox.configure(async_ops_per_poll=3)
+    ws = slow_sets_workspace(tmp_path, sandbox)
     for n in polls:
         killed, out, err = signal_after_polls(cli(ws, sandbox, tmp_path), sandbox, n, signal.SIGKILL)
         assert killed, out + err
@@ -171,10 +177,7 @@ def test_kill_9_mid_set_then_rerun_creates_each_ad_once(tmp_path: Path, sandbox:
 
 
 def test_ctrl_c_cancels_the_set_and_a_rerun_finishes(tmp_path: Path, sandbox: Sandbox) -> None:
-    ws = copy_workspace(tmp_path)
-    make_batch(ws, N_ADS, N_IMAGES)
-    configure(ws)
-    sandbox.configure(async_ops_per_poll=3)
+    ws = slow_sets_workspace(tmp_path, sandbox)
     interrupted, out, err = signal_after_polls(cli(ws, sandbox, tmp_path), sandbox, 2, signal.SIGINT)
     assert interrupted, out + err
     assert "Interrupted: cancelled async set 1/3" in out
@@ -195,10 +198,7 @@ def test_ctrl_c_cancels_the_set_and_a_rerun_finishes(tmp_path: Path, sandbox: Sa
 
 
 def test_a_sync_rerun_waits_for_the_set_a_killed_async_run_left(tmp_path: Path, sandbox: Sandbox) -> None:
-    ws = copy_workspace(tmp_path)
-    make_batch(ws, N_ADS, N_IMAGES)
-    configure(ws)
-    sandbox.configure(async_ops_per_poll=3)
+    ws = slow_sets_workspace(tmp_path, sandbox)
     killed, out, err = signal_after_polls(cli(ws, sandbox, tmp_path), sandbox, 2, signal.SIGKILL)
     assert killed, out + err
     left = [s for s in sandbox.state_dump()["async_sets"].values() if s["done"] < len(s["requests"])]
