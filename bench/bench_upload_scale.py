@@ -32,11 +32,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_sdk import BATCH
+from bench_sdk import BATCH, sdk_way
 from bench_upload import CAMPAIGN, TOKEN, graph_endpoint, make_workspace
 
 IMAGES = 40
@@ -81,59 +80,6 @@ class Server:
 
 
 Prepared = Callable[[], None]
-
-
-def sdk_way(threads: int) -> Callable[[str, Path], Prepared]:
-    """The SDK script, prepared untimed: its config read (by the kit's reader) and its payload
-    builders are not charged to it, only the calls (and the image files they send)."""
-
-    def prepare(url: str, ws: Path) -> Prepared:
-        from facebook_business.api import FacebookAdsApi
-
-        from skill.settings import load_settings
-        from skill.upload.payloads import ad_payload, creative_payload
-        from skill.validate import validate_batch
-
-        settings = load_settings(ws)
-        api = FacebookAdsApi.init(access_token=TOKEN, api_version="v26.0")
-        api._session.GRAPH = url  # the session's base URL: the only way to point the SDK elsewhere
-        batch = validate_batch(settings, CAMPAIGN)  # used only to read the config the same way
-        account = settings.ad_account
-        paths = sorted({p for ad in batch.ads for p in ad.image_paths})
-        hashes: dict[Path, str] = {}
-        creatives: dict[int, str] = {}
-
-        def phase(calls: list) -> None:
-            def one(part: list) -> None:
-                b = api.new_batch()
-                for method, path, params, files, on_ok in part:
-                    b.add(method, path, params=params, files=files, success=on_ok,
-                          failure=lambda r: (_ for _ in ()).throw(RuntimeError(r.body())))
-                b.execute()
-
-            parts = [calls[i:i + BATCH] for i in range(0, len(calls), BATCH)]
-            if threads <= 1:
-                for part in parts:
-                    one(part)
-            else:
-                with ThreadPoolExecutor(threads) as pool:
-                    list(pool.map(one, parts))
-
-        def got_image(path: Path):
-            return lambda r: hashes.__setitem__(path, next(iter(r.json()["images"].values()))["hash"])
-
-        def run() -> None:
-            phase([("POST", f"{account}/adimages", {}, {f"f{i}": open(p, "rb")}, got_image(p))
-                   for i, p in enumerate(paths)])
-            phase([("POST", f"{account}/adcreatives",
-                    creative_payload(settings, batch, ad, [hashes[p] for p in ad.image_paths]), None,
-                    (lambda i: lambda r: creatives.__setitem__(i, r.json()["id"]))(ad.index)) for ad in batch.ads])
-            phase([("POST", f"{account}/ads", ad_payload(settings, batch, ad, creatives[ad.index]), None, None)
-                   for ad in batch.ads])
-
-        return run
-
-    return prepare
 
 
 def kit_way(parallel: int) -> Callable[[str, Path], Prepared]:
